@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Hot kernels are compiled for a named x86-64 level so that SIMD16<Float> lowers to AVX2/AVX-512
+// with FMA. The default (haswell: AVX2 + FMA, every x86 server since 2013) keeps the binary
+// portable across clinical workstations and cluster nodes; ABLSIM_CPU=native builds for the
+// build machine (AVX-512 where present), ABLSIM_CPU=generic for very old CPUs.
+let cpuLevel = Context.environment["ABLSIM_CPU"] ?? "haswell"
+#if arch(x86_64)
+let kernelCPUFlags: [String] = cpuLevel == "generic" ? [] : ["-target-cpu", cpuLevel == "native" ? "native" : cpuLevel]
+#else
+let kernelCPUFlags: [String] = []
+#endif
+
+let kernelSwiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"] + kernelCPUFlags, .when(configuration: .release)),
+    .unsafeFlags(kernelCPUFlags),
+]
+
+let package = Package(
+    name: "ablsim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ablsim", targets: ["ablsim"]),
+        .library(name: "AblationSim", targets: ["AblationSim"]),
+        .library(name: "AblationKernels", targets: ["AblationKernels"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "AblationGrid"),
+        .target(name: "AblationKernels", swiftSettings: kernelSwiftSettings),
+        .target(name: "AblationSpectral", dependencies: ["CFFTW"]),
+        .target(name: "AblationIO", dependencies: ["CZlib"]),
+        .target(name: "AblationSim",
+                dependencies: ["AblationGrid", "AblationKernels", "AblationSpectral", "AblationIO"]),
+        .executableTarget(name: "ablsim",
+                          dependencies: ["AblationSim",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "AblationGridTests", dependencies: ["AblationGrid"]),
+        .testTarget(name: "AblationKernelsTests", dependencies: ["AblationKernels"]),
+        .testTarget(name: "AblationSpectralTests", dependencies: ["AblationSpectral"]),
+        .testTarget(name: "AblationIOTests", dependencies: ["AblationIO"]),
+        .testTarget(name: "AblationSimTests", dependencies: ["AblationSim"]),
+        .testTarget(name: "CLITests", dependencies: ["ablsim"]),
+    ]
+)

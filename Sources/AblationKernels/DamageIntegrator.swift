@@ -1,0 +1,159 @@
+/// How tissue damage accumulates from temperature.
+public enum DamageLaw: Sendable, Equatable {
+    /// Omega = integral A exp(-Ea / (R T)) dt, evaluated in the log domain because A (~1e39 1/s)
+    /// does not fit in Float. `logFrequencyFactor` = ln A; `activationTemperature` = Ea / R (K).
+    case arrhenius(logFrequencyFactor: Double, activationTemperature: Double)
+    /// Cumulative equivalent minutes at 43 °C (Sapareto & Dewey): R^(43 - T) per minute,
+    /// R = 0.5 at or above 43 °C and 0.25 below.
+    case cem43
+    /// No integral: the damage measure is the peak temperature.
+    case peakTemperature
+}
+
+/// Running damage state on the padded layout: the integral (Double, so that increments of 1e-6
+/// per sample are not lost against an accumulated value near 1), the rate at the previous sample
+/// (for the trapezoid rule) and the peak temperature.
+public final class DamageIntegrator: @unchecked Sendable {
+    // @unchecked: workers touch disjoint slabs.
+    public let layout: PaddedLayout
+    public let law: DamageLaw
+    public let integral: AlignedBuffer<Double>
+    public let previousRate: AlignedBuffer<Float>
+    public let peakTemperature: AlignedBuffer<Float>
+
+    public init(layout: PaddedLayout, law: DamageLaw) {
+        self.layout = layout
+        self.law = law
+        integral = AlignedBuffer(count: layout.count, repeating: 0)
+        previousRate = AlignedBuffer(count: layout.count, repeating: 0)
+        peakTemperature = AlignedBuffer(count: layout.count, repeating: -.infinity)
+    }
+
+    /// Per-slab results of one sample.
+    public struct SampleStatistics: Sendable {
+        public var maxTemperature: Float = -.infinity
+        /// Voxels whose damage measure has reached the necrosis threshold.
+        public var necroticVoxels: Int = 0
+        /// First voxel (padded index) holding a non-finite temperature, if any.
+        public var firstNonFinite: Int? = nil
+    }
+
+    /// Rate of the damage integral per second at temperature `t` (°C), 16 lanes.
+    @inline(__always)
+    func rate(_ t: Vec) -> Vec {
+        switch law {
+        case let .arrhenius(lnA, eaR):
+            let kelvin = t + 273.15
+            return exp(Vec(repeating: Float(lnA)) - Vec(repeating: Float(eaR)) / kelvin)
+        case .cem43:
+            // R^(43 - T) / 60 s = exp((43 - T) ln R) / 60, with ln R chosen per lane.
+            let lnR = Vec(repeating: -1.3862943611).replacing(with: Vec(repeating: -0.6931471806), where: t .>= 43)
+            return exp((43 - t) * lnR) * (1 / 60.0)
+        case .peakTemperature:
+            return Vec(repeating: 0)
+        }
+    }
+
+    /// Sets the rate memory from the initial temperature; call once before the first sample.
+    public func start(temperature: AlignedBuffer<Float>, planes: Range<Int>) {
+        let L = layout
+        let lanes = PaddedLayout.lanes
+        let chunks = (L.nx + lanes - 1) / lanes
+        for k in planes {
+            for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                for n in 0..<chunks {
+                    let b = base + n * lanes
+                    let t = load(temperature.pointer + b)
+                    store(rate(t), previousRate.pointer + b)
+                    store(t, peakTemperature.pointer + b)
+                }
+            }
+        }
+    }
+
+    /// Advances the integral over `interval` seconds by the trapezoid rule between the previous
+    /// sample and `temperature`, updates the peak, and counts voxels at or above `threshold`.
+    /// Padding lanes are computed too (they hold finite copies) and never read back as results.
+    public func sample(temperature: AlignedBuffer<Float>, interval: Double, threshold: Double,
+                       planes: Range<Int>) -> SampleStatistics {
+        let L = layout
+        let lanes = PaddedLayout.lanes
+        let fullChunks = L.nx / lanes
+        let tail = L.nx - fullChunks * lanes
+        let half = Float(interval / 2)
+        let thresholdF = threshold
+        var stats = SampleStatistics()
+        var maxT = Vec(repeating: -.infinity)
+        // t - t is 0 for finite t and NaN otherwise; the sum flags any NaN or infinity, which max
+        // alone would skip.
+        var poison = Vec(repeating: 0)
+        let tp = temperature.pointer, rp = previousRate.pointer, pp = peakTemperature.pointer
+        let op = integral.pointer
+        let usesIntegral = law != .peakTemperature
+        for k in planes {
+            for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                var count = 0
+                @inline(__always) func chunk(_ b: Int, valid: Int) {
+                    let t = load(tp + b)
+                    let peak = pointwiseMax(load(pp + b), t)
+                    store(peak, pp + b)
+                    let mask = laneMask(valid: valid)
+                    maxT = maxT.replacing(with: pointwiseMax(maxT, t), where: mask)
+                    poison = poison.replacing(with: poison + (t - t), where: mask)
+                    if usesIntegral {
+                        let r = rate(t)
+                        let increment = (r + load(rp + b)) * half
+                        store(r, rp + b)
+                        let lo = UnsafeRawPointer(op + b).loadUnaligned(as: SIMD8<Double>.self)
+                            + SIMD8<Double>(increment.lowHalf)
+                        let hi = UnsafeRawPointer(op + b + 8).loadUnaligned(as: SIMD8<Double>.self)
+                            + SIMD8<Double>(increment.highHalf)
+                        UnsafeMutableRawPointer(op + b).storeBytes(of: lo, as: SIMD8<Double>.self)
+                        UnsafeMutableRawPointer(op + b + 8).storeBytes(of: hi, as: SIMD8<Double>.self)
+                        count += countTrue(lo .>= thresholdF, valid: min(valid, 8))
+                        count += countTrue(hi .>= thresholdF, valid: max(valid - 8, 0))
+                    } else {
+                        count += countTrue(peak .>= Float(thresholdF), valid: valid)
+                    }
+                }
+                for n in 0..<fullChunks { chunk(base + n * lanes, valid: lanes) }
+                if tail > 0 { chunk(base + fullChunks * lanes, valid: tail) }
+                stats.necroticVoxels += count
+            }
+        }
+        let m = maxT.max()
+        stats.maxTemperature = m
+        if !m.isFinite || !poison.sum().isFinite {
+            stats.firstNonFinite = firstNonFinite(in: temperature, planes: planes)
+        }
+        return stats
+    }
+
+    @inline(__always)
+    private func countTrue(_ mask: SIMDMask<SIMD8<Int64>>, valid: Int) -> Int {
+        let lanes = SIMD8<Int64>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<Int64>(repeating: Int64(valid))
+        let ones = SIMD8<Int64>(repeating: 0).replacing(with: 1, where: mask .& lanes)
+        return Int(ones.wrappedSum())
+    }
+
+    @inline(__always)
+    private func countTrue(_ mask: SIMDMask<SIMD16<Int32>>, valid: Int) -> Int {
+        let ones = SIMD16<Int32>(repeating: 0).replacing(with: 1, where: mask .& laneMask(valid: valid))
+        return Int(ones.wrappedSum())
+    }
+
+    private func firstNonFinite(in field: AlignedBuffer<Float>, planes: Range<Int>) -> Int? {
+        let L = layout
+        for k in planes {
+            for j in 0..<L.ny {
+                for i in 0..<L.nx {
+                    let idx = L.index(i, j, k)
+                    if !field[idx].isFinite { return idx }
+                }
+            }
+        }
+        return nil
+    }
+}

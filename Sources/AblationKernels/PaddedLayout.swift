@@ -1,0 +1,38 @@
+/// Memory layout shared by every field the kernels touch.
+///
+/// Each axis carries one ghost voxel on both sides, so the 7-point stencil reads neighbours without
+/// branches, and rows are padded so that a row's SIMD chunks (16 lanes) never spill into the next
+/// row: the kernel may compute garbage in the padding lanes and then blends it away on store.
+public struct PaddedLayout: Sendable, Equatable {
+    public static let lanes = 16
+
+    public let nx: Int
+    public let ny: Int
+    public let nz: Int
+    /// Distance between neighbouring rows (y) and planes (z), in elements.
+    public let strideY: Int
+    public let strideZ: Int
+    /// Elements to allocate, including slack so that the last row's padding lanes stay in bounds.
+    public let count: Int
+
+    public init(nx: Int, ny: Int, nz: Int) {
+        self.nx = nx
+        self.ny = ny
+        self.nz = nz
+        let lanes = PaddedLayout.lanes
+        // One extra chunk beyond the rounded row keeps the ghost at i = nx and the vector tail apart
+        // from the next row's ghost at i = -1.
+        strideY = (nx + lanes - 1) / lanes * lanes + lanes
+        strideZ = strideY * (ny + 2)
+        count = strideZ * (nz + 2) + 2 * lanes
+    }
+
+    /// Padded index of voxel (i, j, k); valid for -1...n on every axis (ghosts included).
+    @inlinable @inline(__always)
+    public func index(_ i: Int, _ j: Int, _ k: Int) -> Int { (i + 1) + (j + 1) * strideY + (k + 1) * strideZ }
+
+    public var voxelCount: Int { nx * ny * nz }
+    public var rowCount: Int { ny * nz }
+    /// Row number of interior row (j, k), used for per-row metadata.
+    @inlinable @inline(__always) public func row(_ j: Int, _ k: Int) -> Int { j + ny * k }
+}

@@ -1,0 +1,129 @@
+/// Coefficients of the discrete Pennes operator on a padded grid, and the explicit time step.
+///
+/// With face conductances g (k at the face / h², W/m³/K), perfusion coefficient w = w_b rho_b c_b
+/// (W/m³/K), base source s0 = w T_a + Q_met and external heat q (W/m³), one explicit Euler step is
+///
+///     T' = T + dt / (rho c) * ( sum_faces g (T_nb - T) + s0 + q - w T )
+///
+/// Face arrays hold the face on the + side of a voxel: gx[idx] couples idx and idx + 1. Faces to
+/// ghost voxels use the interior voxel's conductivity, so a Dirichlet ghost sits one spacing away.
+///
+/// Rows (fixed j, k) whose voxels and four neighbouring rows share one material are marked uniform:
+/// the SIMD kernel then reads only T and, where the row has any, q — 12 to 16 bytes per update
+/// instead of 36. The scalar reference ignores the marks and always reads the full arrays, so tests
+/// that compare the two also check the classification.
+public final class PennesOperator: @unchecked Sendable {
+    // @unchecked: worker threads read the coefficients and write disjoint slabs of the output field.
+    public let layout: PaddedLayout
+    public let gx, gy, gz: AlignedBuffer<Float>
+    public let inverseHeatCapacity: AlignedBuffer<Float>
+    public let perfusion: AlignedBuffer<Float>
+    public let baseSource: AlignedBuffer<Float>
+    public let externalSource: AlignedBuffer<Float>
+    /// Per interior row: index into `uniformCoefficients`, or -1 for rows that need the full arrays.
+    public let rowClass: AlignedBuffer<Int32>
+    /// Per interior row: 1 when `externalSource` is non-zero somewhere in the row.
+    public let rowHasSource: AlignedBuffer<UInt8>
+    public private(set) var uniformCoefficients: [UniformCoefficients] = []
+
+    public struct UniformCoefficients: Sendable, Equatable, Hashable {
+        public var conductance: Float
+        public var inverseHeatCapacity: Float
+        public var perfusion: Float
+        public var baseSource: Float
+        public init(conductance: Float, inverseHeatCapacity: Float, perfusion: Float, baseSource: Float) {
+            self.conductance = conductance
+            self.inverseHeatCapacity = inverseHeatCapacity
+            self.perfusion = perfusion
+            self.baseSource = baseSource
+        }
+    }
+
+    public init(layout: PaddedLayout) {
+        self.layout = layout
+        gx = AlignedBuffer(count: layout.count, repeating: 0)
+        gy = AlignedBuffer(count: layout.count, repeating: 0)
+        gz = AlignedBuffer(count: layout.count, repeating: 0)
+        inverseHeatCapacity = AlignedBuffer(count: layout.count, repeating: 0)
+        perfusion = AlignedBuffer(count: layout.count, repeating: 0)
+        baseSource = AlignedBuffer(count: layout.count, repeating: 0)
+        externalSource = AlignedBuffer(count: layout.count, repeating: 0)
+        rowClass = AlignedBuffer(count: max(1, layout.rowCount), repeating: -1)
+        rowHasSource = AlignedBuffer(count: max(1, layout.rowCount), repeating: 0)
+    }
+
+    /// Marks rows uniform where every voxel of the row and of its four neighbouring rows has the
+    /// same coefficients and all of the row's faces carry that same conductance. Call after the
+    /// coefficient arrays change.
+    public func classifyRows() {
+        let L = layout
+        var table: [UniformCoefficients: Int32] = [:]
+        var list: [UniformCoefficients] = []
+        func coefficients(at idx: Int) -> UniformCoefficients {
+            UniformCoefficients(conductance: gx[idx], inverseHeatCapacity: inverseHeatCapacity[idx],
+                                perfusion: perfusion[idx], baseSource: baseSource[idx])
+        }
+        for k in 0..<L.nz {
+            for j in 0..<L.ny {
+                let first = L.index(0, j, k)
+                let reference = coefficients(at: first)
+                var uniform = reference.inverseHeatCapacity > 0
+                let g = reference.conductance
+                rowScan: for i in 0..<L.nx where uniform {
+                    let idx = L.index(i, j, k)
+                    if coefficients(at: idx) != reference
+                        || gx[idx - 1] != g || gy[idx] != g || gy[idx - L.strideY] != g
+                        || gz[idx] != g || gz[idx - L.strideZ] != g {
+                        uniform = false
+                        break rowScan
+                    }
+                }
+                if uniform {
+                    if table[reference] == nil {
+                        table[reference] = Int32(list.count)
+                        list.append(reference)
+                    }
+                    rowClass[L.row(j, k)] = table[reference]!
+                } else {
+                    rowClass[L.row(j, k)] = -1
+                }
+            }
+        }
+        uniformCoefficients = list
+        markSourceRows()
+    }
+
+    /// Refreshes the per-row "has external heat" flags; call after `externalSource` changes.
+    public func markSourceRows() {
+        let L = layout
+        for k in 0..<L.nz {
+            for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                var any: UInt8 = 0
+                for i in 0..<L.nx where externalSource[base + i] != 0 { any = 1; break }
+                rowHasSource[L.row(j, k)] = any
+            }
+        }
+    }
+
+    /// The largest explicit step for which every update is a convex combination of old values
+    /// (the discrete maximum principle holds, so no oscillation and no overshoot):
+    /// dt <= rho c / (sum of face conductances + w), minimised over voxels that are updated.
+    public func stableTimeStep() -> Double {
+        let L = layout
+        var worst: Double = 0
+        for k in 0..<L.nz {
+            for j in 0..<L.ny {
+                for i in 0..<L.nx {
+                    let idx = L.index(i, j, k)
+                    let a = Double(inverseHeatCapacity[idx])
+                    if a == 0 { continue }
+                    let sumG = Double(gx[idx]) + Double(gx[idx - 1]) + Double(gy[idx]) + Double(gy[idx - L.strideY])
+                        + Double(gz[idx]) + Double(gz[idx - L.strideZ])
+                    worst = max(worst, a * (sumG + Double(perfusion[idx])))
+                }
+            }
+        }
+        return worst > 0 ? 1 / worst : .infinity
+    }
+}

@@ -1,0 +1,90 @@
+extension PennesOperator {
+    /// One explicit step for interior planes `planes` (k indices), SIMD over x. Reads `source`,
+    /// writes `destination`; ghosts of `destination` are left as they were.
+    public func step(from source: AlignedBuffer<Float>, to destination: AlignedBuffer<Float>,
+                     dt: Float, planes: Range<Int>) {
+        let L = layout
+        let sy = L.strideY, sz = L.strideZ
+        let T = UnsafePointer(source.pointer)
+        let out = destination.pointer
+        let gxp = UnsafePointer(gx.pointer), gyp = UnsafePointer(gy.pointer), gzp = UnsafePointer(gz.pointer)
+        let ap = UnsafePointer(inverseHeatCapacity.pointer), wp = UnsafePointer(perfusion.pointer)
+        let s0p = UnsafePointer(baseSource.pointer), qp = UnsafePointer(externalSource.pointer)
+        let dtv = Vec(repeating: dt)
+        let lanes = PaddedLayout.lanes
+        let fullChunks = L.nx / lanes
+        let tail = L.nx - fullChunks * lanes
+        let tailMask = laneMask(valid: tail)
+        uniformCoefficients.withUnsafeBufferPointer { table in
+            for k in planes {
+                for j in 0..<L.ny {
+                    let row = L.row(j, k)
+                    let base = L.index(0, j, k)
+                    let cls = Int(rowClass[row])
+                    if cls >= 0 {
+                        let u = table[cls]
+                        let g = Vec(repeating: u.conductance)
+                        let dtA = dtv * u.inverseHeatCapacity
+                        let w = Vec(repeating: u.perfusion)
+                        let s0 = Vec(repeating: u.baseSource)
+                        let heated = rowHasSource[row] != 0
+                        @inline(__always) func chunk(_ b: Int) -> Vec {
+                            let c = load(T + b)
+                            let neighbours = (load(T + b - 1) + load(T + b + 1)) + (load(T + b - sy) + load(T + b + sy))
+                                + (load(T + b - sz) + load(T + b + sz))
+                            var rhs = (heated ? s0 + load(qp + b) : s0).addingProduct(-w, c)
+                            rhs = rhs.addingProduct(g, neighbours.addingProduct(c, Vec(repeating: -6)))
+                            return c.addingProduct(dtA, rhs)
+                        }
+                        for n in 0..<fullChunks { store(chunk(base + n * lanes), out + base + n * lanes) }
+                        if tail > 0 {
+                            let b = base + fullChunks * lanes
+                            store(load(out + b).replacing(with: chunk(b), where: tailMask), out + b)
+                        }
+                    } else {
+                        @inline(__always) func chunk(_ b: Int) -> Vec {
+                            let c = load(T + b)
+                            var flux = load(gxp + b) * (load(T + b + 1) - c)
+                            flux = flux.addingProduct(load(gxp + b - 1), load(T + b - 1) - c)
+                            flux = flux.addingProduct(load(gyp + b), load(T + b + sy) - c)
+                            flux = flux.addingProduct(load(gyp + b - sy), load(T + b - sy) - c)
+                            flux = flux.addingProduct(load(gzp + b), load(T + b + sz) - c)
+                            flux = flux.addingProduct(load(gzp + b - sz), load(T + b - sz) - c)
+                            let rhs = (flux + load(s0p + b) + load(qp + b)).addingProduct(-load(wp + b), c)
+                            return c.addingProduct(dtv * load(ap + b), rhs)
+                        }
+                        for n in 0..<fullChunks { store(chunk(base + n * lanes), out + base + n * lanes) }
+                        if tail > 0 {
+                            let b = base + fullChunks * lanes
+                            store(load(out + b).replacing(with: chunk(b), where: tailMask), out + b)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Scalar twin of `step`: the same update, one voxel at a time, always from the full
+    /// coefficient arrays. Tests hold the SIMD kernel to this within rounding.
+    public func referenceStep(from source: AlignedBuffer<Float>, to destination: AlignedBuffer<Float>,
+                              dt: Float, planes: Range<Int>) {
+        let L = layout
+        let T = source.pointer, out = destination.pointer
+        for k in planes {
+            for j in 0..<L.ny {
+                for i in 0..<L.nx {
+                    let b = L.index(i, j, k)
+                    let c = T[b]
+                    var flux: Float = gx[b] * (T[b + 1] - c)
+                    flux += gx[b - 1] * (T[b - 1] - c)
+                    flux += gy[b] * (T[b + L.strideY] - c)
+                    flux += gy[b - L.strideY] * (T[b - L.strideY] - c)
+                    flux += gz[b] * (T[b + L.strideZ] - c)
+                    flux += gz[b - L.strideZ] * (T[b - L.strideZ] - c)
+                    let rhs = flux + baseSource[b] + externalSource[b] - perfusion[b] * c
+                    out[b] = c + dt * inverseHeatCapacity[b] * rhs
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import AblationKernels
+
+@Test func simdExpIsAccurate() {
+    var worst = 0.0
+    var x: Float = -80
+    while x < 80 {
+        let v = exp(Vec(repeating: x))
+        let exact = Foundation.exp(Double(x))
+        worst = max(worst, abs(Double(v[3]) - exact) / exact)
+        x += 0.37
+    }
+    #expect(worst < 3e-7, "relative error \(worst)")
+}
+
+/// Liver Arrhenius constants from docs/physics.md: isothermal time to Omega = 1 is about
+/// 61 s at 50 °C, 14 s at 55 °C and 3.5 s at 60 °C.
+@Test(arguments: [(50.0, 61.0), (55.0, 14.0), (60.0, 3.5)])
+func arrheniusReachesOmegaOneAtPublishedTimes(case c: (Double, Double)) {
+    let L = PaddedLayout(nx: 5, ny: 3, nz: 2)
+    let law = DamageLaw.arrhenius(logFrequencyFactor: log(7.39e39), activationTemperature: 2.577e5 / 8.314462618)
+    let d = DamageIntegrator(layout: L, law: law)
+    let T = AlignedBuffer<Float>(count: L.count, repeating: Float(c.0))
+    d.start(temperature: T, planes: 0..<L.nz)
+    // Many small increments: Double accumulation must not lose them.
+    let n = 10_000
+    var stats = DamageIntegrator.SampleStatistics()
+    for _ in 0..<n { stats = d.sample(temperature: T, interval: c.1 / Double(n), threshold: 1, planes: 0..<L.nz) }
+    let omega = d.integral[L.index(2, 1, 1)]
+    let expected = c.1 * 7.39e39 * Foundation.exp(-2.577e5 / (8.314462618 * (c.0 + 273.15)))
+    #expect(abs(omega - expected) / expected < 1e-4, "Omega \(omega) vs \(expected)")
+    #expect(abs(omega - 1) < 0.12, "published time to Omega = 1 at \(c.0) °C")
+    #expect(stats.maxTemperature == Float(c.0))
+}
+
+@Test func cem43CountsMinutesAtFortyThree() {
+    let L = PaddedLayout(nx: 17, ny: 1, nz: 1)
+    let d = DamageIntegrator(layout: L, law: .cem43)
+    let T = AlignedBuffer<Float>(count: L.count, repeating: 43)
+    d.start(temperature: T, planes: 0..<1)
+    _ = d.sample(temperature: T, interval: 600, threshold: 240, planes: 0..<1)
+    #expect(abs(d.integral[L.index(16, 0, 0)] - 10) < 1e-5)
+    let hot = AlignedBuffer<Float>(count: L.count, repeating: 45)
+    let d2 = DamageIntegrator(layout: L, law: .cem43)
+    d2.start(temperature: hot, planes: 0..<1)
+    let s = d2.sample(temperature: hot, interval: 60, threshold: 4, planes: 0..<1)
+    #expect(abs(d2.integral[L.index(0, 0, 0)] - 4) < 1e-5)   // 0.5^(43-45) = 4 min per minute
+    #expect(s.necroticVoxels == 17)
+    let cool = AlignedBuffer<Float>(count: L.count, repeating: 41)
+    let d3 = DamageIntegrator(layout: L, law: .cem43)
+    d3.start(temperature: cool, planes: 0..<1)
+    _ = d3.sample(temperature: cool, interval: 60, threshold: 240, planes: 0..<1)
+    #expect(abs(d3.integral[L.index(0, 0, 0)] - 0.0625) < 1e-7) // 0.25^2
+}
+
+@Test func nonFiniteTemperatureIsLocated() {
+    let L = PaddedLayout(nx: 20, ny: 4, nz: 3)
+    let d = DamageIntegrator(layout: L, law: .peakTemperature)
+    let T = AlignedBuffer<Float>(count: L.count, repeating: 37)
+    d.start(temperature: T, planes: 0..<L.nz)
+    T[L.index(18, 2, 1)] = .nan
+    let s = d.sample(temperature: T, interval: 1, threshold: 60, planes: 0..<L.nz)
+    #expect(s.firstNonFinite == L.index(18, 2, 1))
+}
