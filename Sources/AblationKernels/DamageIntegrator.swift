@@ -10,14 +10,17 @@ public enum DamageLaw: Sendable, Equatable {
     case peakTemperature
 }
 
-/// Running damage state on the padded layout: the integral (Double, so that increments of 1e-6
-/// per sample are not lost against an accumulated value near 1), the rate at the previous sample
-/// (for the trapezoid rule) and the peak temperature.
+/// Running damage state on the padded layout: the integral with a Kahan compensation term (so
+/// that increments of 1e-7 per sample are not lost against an accumulated value near 1: plain
+/// Float addition would drop them), the rate at the previous sample (for the trapezoid rule) and
+/// the peak temperature.
 public final class DamageIntegrator: @unchecked Sendable {
     // @unchecked: workers touch disjoint slabs.
     public let layout: PaddedLayout
     public let law: DamageLaw
-    public let integral: AlignedBuffer<Double>
+    public let integral: AlignedBuffer<Float>
+    /// Kahan compensation: the low-order part the Float sum could not hold.
+    public let compensation: AlignedBuffer<Float>
     public let previousRate: AlignedBuffer<Float>
     public let peakTemperature: AlignedBuffer<Float>
 
@@ -25,6 +28,7 @@ public final class DamageIntegrator: @unchecked Sendable {
         self.layout = layout
         self.law = law
         integral = AlignedBuffer(count: layout.count, repeating: 0)
+        compensation = AlignedBuffer(count: layout.count, repeating: 0)
         previousRate = AlignedBuffer(count: layout.count, repeating: 0)
         peakTemperature = AlignedBuffer(count: layout.count, repeating: -.infinity)
     }
@@ -36,6 +40,8 @@ public final class DamageIntegrator: @unchecked Sendable {
         public var necroticVoxels: Int = 0
         /// First voxel (padded index) holding a non-finite temperature, if any.
         public var firstNonFinite: Int? = nil
+        /// Interior rows (PaddedLayout.row) holding at least one voxel at or above the threshold.
+        public var necroticRows: [Int32] = []
     }
 
     /// Rate of the damage integral per second at temperature `t` (°C), 16 lanes.
@@ -82,45 +88,49 @@ public final class DamageIntegrator: @unchecked Sendable {
         let fullChunks = L.nx / lanes
         let tail = L.nx - fullChunks * lanes
         let half = Float(interval / 2)
-        let thresholdF = threshold
+        let limit = Vec(repeating: Float(threshold))
         var stats = SampleStatistics()
         var maxT = Vec(repeating: -.infinity)
-        // t - t is 0 for finite t and NaN otherwise; the sum flags any NaN or infinity, which max
-        // alone would skip.
+        // t - t is 0 for finite t and NaN otherwise; the sum flags any NaN or infinity, which a
+        // max alone would skip.
         var poison = Vec(repeating: 0)
         let tp = temperature.pointer, rp = previousRate.pointer, pp = peakTemperature.pointer
-        let op = integral.pointer
+        let op = integral.pointer, cp = compensation.pointer
         let usesIntegral = law != .peakTemperature
+        let zero = Vec(repeating: 0), one = Vec(repeating: 1)
         for k in planes {
             for j in 0..<L.ny {
                 let base = L.index(0, j, k)
-                var count = 0
-                @inline(__always) func chunk(_ b: Int, valid: Int) {
+                var count = zero
+                @inline(__always) func chunk(_ b: Int, mask: SIMDMask<SIMD16<Int32>>) {
                     let t = load(tp + b)
-                    let peak = pointwiseMax(load(pp + b), t)
+                    let old = load(pp + b)
+                    let peak = old.replacing(with: t, where: t .> old)
                     store(peak, pp + b)
-                    let mask = laneMask(valid: valid)
-                    maxT = maxT.replacing(with: pointwiseMax(maxT, t), where: mask)
+                    maxT = maxT.replacing(with: t, where: mask .& (t .> maxT))
                     poison = poison.replacing(with: poison + (t - t), where: mask)
                     if usesIntegral {
                         let r = rate(t)
                         let increment = (r + load(rp + b)) * half
                         store(r, rp + b)
-                        let lo = UnsafeRawPointer(op + b).loadUnaligned(as: SIMD8<Double>.self)
-                            + SIMD8<Double>(increment.lowHalf)
-                        let hi = UnsafeRawPointer(op + b + 8).loadUnaligned(as: SIMD8<Double>.self)
-                            + SIMD8<Double>(increment.highHalf)
-                        UnsafeMutableRawPointer(op + b).storeBytes(of: lo, as: SIMD8<Double>.self)
-                        UnsafeMutableRawPointer(op + b + 8).storeBytes(of: hi, as: SIMD8<Double>.self)
-                        count += countTrue(lo .>= thresholdF, valid: min(valid, 8))
-                        count += countTrue(hi .>= thresholdF, valid: max(valid - 8, 0))
+                        // Kahan summation.
+                        let sum = load(op + b)
+                        let y = increment - load(cp + b)
+                        let s = sum + y
+                        store((s - sum) - y, cp + b)
+                        store(s, op + b)
+                        count = count.replacing(with: count + one, where: mask .& (s .>= limit))
                     } else {
-                        count += countTrue(peak .>= Float(thresholdF), valid: valid)
+                        count = count.replacing(with: count + one, where: mask .& (peak .>= limit))
                     }
                 }
-                for n in 0..<fullChunks { chunk(base + n * lanes, valid: lanes) }
-                if tail > 0 { chunk(base + fullChunks * lanes, valid: tail) }
-                stats.necroticVoxels += count
+                for n in 0..<fullChunks { chunk(base + n * lanes, mask: SIMDMask(repeating: true)) }
+                if tail > 0 { chunk(base + fullChunks * lanes, mask: laneMask(valid: tail)) }
+                let rowCount = Int(count.sum())
+                if rowCount > 0 {
+                    stats.necroticVoxels += rowCount
+                    stats.necroticRows.append(Int32(L.row(j, k)))
+                }
             }
         }
         let m = maxT.max()
@@ -131,18 +141,8 @@ public final class DamageIntegrator: @unchecked Sendable {
         return stats
     }
 
-    @inline(__always)
-    private func countTrue(_ mask: SIMDMask<SIMD8<Int64>>, valid: Int) -> Int {
-        let lanes = SIMD8<Int64>(0, 1, 2, 3, 4, 5, 6, 7) .< SIMD8<Int64>(repeating: Int64(valid))
-        let ones = SIMD8<Int64>(repeating: 0).replacing(with: 1, where: mask .& lanes)
-        return Int(ones.wrappedSum())
-    }
-
-    @inline(__always)
-    private func countTrue(_ mask: SIMDMask<SIMD16<Int32>>, valid: Int) -> Int {
-        let ones = SIMD16<Int32>(repeating: 0).replacing(with: 1, where: mask .& laneMask(valid: valid))
-        return Int(ones.wrappedSum())
-    }
+    /// The accumulated damage measure at a padded index (integral plus its compensation).
+    @inline(__always) public func value(at idx: Int) -> Float { integral[idx] - compensation[idx] }
 
     private func firstNonFinite(in field: AlignedBuffer<Float>, planes: Range<Int>) -> Int? {
         let L = layout

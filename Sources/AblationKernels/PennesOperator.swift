@@ -25,6 +25,7 @@ public final class PennesOperator: @unchecked Sendable {
     /// Per interior row: 1 when `externalSource` is non-zero somewhere in the row.
     public let rowHasSource: AlignedBuffer<UInt8>
     public private(set) var uniformCoefficients: [UniformCoefficients] = []
+    private var uniformIndex: [UniformCoefficients: Int32] = [:]
 
     public struct UniformCoefficients: Sendable, Equatable, Hashable {
         public var conductance: Float
@@ -56,41 +57,41 @@ public final class PennesOperator: @unchecked Sendable {
     /// same coefficients and all of the row's faces carry that same conductance. Call after the
     /// coefficient arrays change.
     public func classifyRows() {
+        uniformIndex = [:]
+        uniformCoefficients = []
+        for r in 0..<layout.rowCount { classify(row: r) }
+        markSourceRows()
+    }
+
+    func coefficients(at idx: Int) -> UniformCoefficients {
+        UniformCoefficients(conductance: gx[idx], inverseHeatCapacity: inverseHeatCapacity[idx],
+                            perfusion: perfusion[idx], baseSource: baseSource[idx])
+    }
+
+    func classify(row r: Int) {
         let L = layout
-        var table: [UniformCoefficients: Int32] = [:]
-        var list: [UniformCoefficients] = []
-        func coefficients(at idx: Int) -> UniformCoefficients {
-            UniformCoefficients(conductance: gx[idx], inverseHeatCapacity: inverseHeatCapacity[idx],
-                                perfusion: perfusion[idx], baseSource: baseSource[idx])
-        }
-        for k in 0..<L.nz {
-            for j in 0..<L.ny {
-                let first = L.index(0, j, k)
-                let reference = coefficients(at: first)
-                var uniform = reference.inverseHeatCapacity > 0
-                let g = reference.conductance
-                rowScan: for i in 0..<L.nx where uniform {
-                    let idx = L.index(i, j, k)
-                    if coefficients(at: idx) != reference
-                        || gx[idx - 1] != g || gy[idx] != g || gy[idx - L.strideY] != g
-                        || gz[idx] != g || gz[idx - L.strideZ] != g {
-                        uniform = false
-                        break rowScan
-                    }
-                }
-                if uniform {
-                    if table[reference] == nil {
-                        table[reference] = Int32(list.count)
-                        list.append(reference)
-                    }
-                    rowClass[L.row(j, k)] = table[reference]!
-                } else {
-                    rowClass[L.row(j, k)] = -1
-                }
+        let j = r % L.ny, k = r / L.ny
+        let first = L.index(0, j, k)
+        let reference = coefficients(at: first)
+        var uniform = reference.inverseHeatCapacity > 0
+        let g = reference.conductance
+        for i in 0..<L.nx where uniform {
+            let idx = L.index(i, j, k)
+            if coefficients(at: idx) != reference
+                || gx[idx - 1] != g || gy[idx] != g || gy[idx - L.strideY] != g
+                || gz[idx] != g || gz[idx - L.strideZ] != g {
+                uniform = false
             }
         }
-        uniformCoefficients = list
-        markSourceRows()
+        guard uniform else { rowClass[r] = -1; return }
+        if let existing = uniformIndex[reference] {
+            rowClass[r] = existing
+        } else {
+            let n = Int32(uniformCoefficients.count)
+            uniformIndex[reference] = n
+            uniformCoefficients.append(reference)
+            rowClass[r] = n
+        }
     }
 
     /// Refreshes the per-row "has external heat" flags; call after `externalSource` changes.
@@ -125,5 +126,21 @@ public final class PennesOperator: @unchecked Sendable {
             }
         }
         return worst > 0 ? 1 / worst : .infinity
+    }
+}
+
+extension PennesOperator {
+    /// Reclassifies the given rows and their four neighbours after coefficients changed there.
+    public func reclassify(rows: Set<Int>) {
+        let L = layout
+        var affected = Set<Int>()
+        for r in rows {
+            let j = r % L.ny, k = r / L.ny
+            for (dj, dk) in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)] {
+                let jj = j + dj, kk = k + dk
+                if jj >= 0, jj < L.ny, kk >= 0, kk < L.nz { affected.insert(L.row(jj, kk)) }
+            }
+        }
+        for r in affected { classify(row: r) }
     }
 }

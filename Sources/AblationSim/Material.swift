@@ -1,0 +1,50 @@
+/// Thermal and electrical properties of one tissue at 37 °C, with the switches that decide
+/// whether temperature-dependent laws apply.
+public struct Material: Sendable, Equatable {
+    public var densityKgM3: Double
+    public var specificHeatJKgK: Double
+    public var conductivityWMK: Double
+    /// Volumetric blood perfusion rate w_b (1/s); the heat sink is w_b rho_b c_b (T_a - T).
+    public var perfusionPerS: Double
+    public var metabolicHeatWM3: Double
+    public var electricalConductivitySM: Double
+    public var waterContent: Double
+    public var arrheniusFrequencyFactorPerS: Double
+    public var arrheniusActivationEnergyJMol: Double
+    /// Constant properties: no temperature laws, no vaporisation, no perfusion shutdown.
+    public var linear: Bool
+
+    public var volumetricHeatCapacity: Double { densityKgM3 * specificHeatJKgK }
+
+    /// Liver at 37 °C (docs/physics.md: IT'IS/COMSOL bioheat data; perfusion 6.4e-3 1/s as in
+    /// COMSOL's tumour-ablation model; Arrhenius constants from the COMSOL bioheat database).
+    public static let liver = Material(
+        densityKgM3: 1079, specificHeatJKgK: 3540, conductivityWMK: 0.52, perfusionPerS: 6.4e-3,
+        metabolicHeatWM3: 0, electricalConductivitySM: 0.333, waterContent: 0.78,
+        arrheniusFrequencyFactorPerS: 7.39e39, arrheniusActivationEnergyJMol: 2.577e5, linear: false)
+
+    /// Metastasis: no tumour-specific thermal data were found, so liver values with the lower
+    /// perfusion that many models use (3.6e-3 1/s).
+    public static let tumor: Material = {
+        var m = Material.liver
+        m.perfusionPerS = 3.6e-3
+        return m
+    }()
+
+    /// Blood as a tissue (inside vessels): IT'IS values.
+    public static let blood = Material(
+        densityKgM3: 1050, specificHeatJKgK: 3617, conductivityWMK: 0.52, perfusionPerS: 0,
+        metabolicHeatWM3: 0, electricalConductivitySM: 0.667, waterContent: 0.8,
+        arrheniusFrequencyFactorPerS: 7.39e39, arrheniusActivationEnergyJMol: 2.577e5, linear: true)
+
+    public static let builtIn: [String: Material] = ["liver": .liver, "tumor": .tumor, "blood": .blood]
+}
+
+/// Arterial blood entering the perfusion term.
+public struct ArterialBlood: Sendable, Equatable {
+    public var temperatureC: Double = 37
+    public var densityKgM3: Double = 1050
+    public var specificHeatJKgK: Double = 3617
+    public var volumetricHeatCapacity: Double { densityKgM3 * specificHeatJKgK }
+    public init() {}
+}

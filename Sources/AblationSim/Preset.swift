@@ -1,0 +1,76 @@
+/// One simulated treatment, fully resolved: every default filled in, every value checked.
+/// The JSON contract is docs/preset-format.md (shared) plus the extensions listed in README.
+public struct Preset: Sendable {
+    public var name: String
+    public var description: String
+    public var grid: GridSpec
+    public var boundary: BoundarySpec
+    public var initialTemperatureC: Double
+    public var background: String
+    /// Every material the preset may use: built-ins merged with the preset's overrides.
+    public var materials: [String: Material]
+    /// Names of materials the preset defined or overrode, in file order (for the resolved echo).
+    public var materialOrder: [String]
+    public var blood: ArterialBlood
+    public var regions: [Region]
+    public var applicators: [Applicator]
+    public var time: TimeSpec
+    public var damage: DamageSpec
+    public var marginMM: Double
+    public var outputFormats: [String]
+    /// Seed for anything random (recorded in every output; the heat-only solver is deterministic).
+    public var seed: UInt64
+
+    public struct GridSpec: Sendable, Equatable {
+        public var centerMM: SIMD3<Double>
+        public var sizeMM: SIMD3<Double>
+        public var spacingMM: Double
+    }
+
+    public struct BoundarySpec: Sendable, Equatable {
+        public enum Kind: String, Sendable { case dirichlet, adiabatic }
+        public var kind: Kind
+        public var temperatureC: Double
+    }
+
+    public struct Region: Sendable {
+        public var name: String
+        public var material: String
+        public var shape: ShapeSpec
+        public var target: Bool
+        public var vessel: Bool
+    }
+
+    public struct PowerPhase: Sendable, Equatable {
+        public var durationS: Double
+        public var powerW: Double
+    }
+
+    public enum Applicator: Sendable {
+        /// Verification source: `power_w` spread uniformly over the shape (partial volumes honoured).
+        case heatSource(shape: ShapeSpec, schedule: [PowerPhase])
+
+        public var schedule: [PowerPhase] {
+            switch self { case .heatSource(_, let s): return s }
+        }
+        public var typeName: String { "heat_source" }
+    }
+
+    public struct TimeSpec: Sendable, Equatable {
+        public var cooldownS: Double
+        public var dtS: Double?
+        /// Interval between damage and peak-temperature samples (extension; default 0.5 s).
+        public var damageIntervalS: Double
+    }
+
+    public struct DamageSpec: Sendable, Equatable {
+        public enum Model: String, Sendable, CaseIterable { case arrhenius, cem43, isotherm }
+        public var model: Model
+        public var threshold: Double
+    }
+
+    /// Total simulated time: the longest schedule plus the cooldown.
+    public var totalTimeS: Double {
+        (applicators.map { $0.schedule.reduce(0) { $0 + $1.durationS } }.max() ?? 0) + time.cooldownS
+    }
+}

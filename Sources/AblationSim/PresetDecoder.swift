@@ -1,0 +1,234 @@
+import AblationGrid
+import Foundation
+
+extension Preset {
+    /// Reads and validates a preset file. Missing file: exit 66; unreadable: 74; bad JSON or
+    /// values: 65 with the JSON path.
+    public static func load(contentsOf path: String, overrides: [String] = []) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PresetError(.missingInput, path: "", "preset file \(path) does not exist")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PresetError(.io, path: "", "cannot read preset file \(path)")
+        }
+        return try parse(bytes: Array(data), source: path, overrides: overrides)
+    }
+
+    public static func parse(bytes: [UInt8], source: String, overrides: [String] = []) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+        guard bytes.count <= 16 << 20 else {
+            throw PresetError(path: "", "\(source) is \(bytes.count) bytes; a preset is expected to be under 16 MiB")
+        }
+        var document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw PresetError(path: "", "\(source) is not valid JSON: \(error)")
+        }
+        for assignment in overrides { document = try PresetOverride.apply(assignment, to: document) }
+        return (try decode(document), document, bytes)
+    }
+
+    public static func decode(_ document: JSONValue) throws(PresetError) -> Preset {
+        var r = try JSONObjectReader(document, path: "")
+        let version = try r.integer("ablsim", NumberCheck(accepts: { $0 == 1 }, expectation: "1 (the preset format version)"))
+        _ = version
+        let name = try r.string("name", default: "ablsim-run")
+        guard !name.isEmpty, name.count <= 200, !name.contains("/"), !name.hasPrefix(".") else {
+            throw PresetError(path: "name", "got \"\(name)\"; expected 1-200 characters without '/' and not starting with '.' (it names the output folder)")
+        }
+        let description = try r.string("description", default: "")
+
+        guard var g = try r.object("grid") else { throw r.missing("grid", expected: "an object {center_mm, size_mm, spacing_mm}") }
+        let grid = GridSpec(centerMM: try g.vector3("center_mm", default: [0, 0, 0]),
+                            sizeMM: try g.vector3("size_mm", .positiveAtMost(2000, unit: "mm")),
+                            spacingMM: try g.number("spacing_mm", .range(0.05, 20, unit: "mm")))
+        try g.finish()
+        for axis in 0..<3 where grid.sizeMM[axis] < grid.spacingMM {
+            throw PresetError(path: "grid.size_mm.\(axis)", "got \(JSONWriter.format(grid.sizeMM[axis])) mm; expected at least one voxel (spacing_mm = \(JSONWriter.format(grid.spacingMM)))")
+        }
+
+        var boundary = BoundarySpec(kind: .dirichlet, temperatureC: 37)
+        if var b = try r.object("boundary") {
+            let kind = try b.string("type", default: "dirichlet", oneOf: ["dirichlet", "adiabatic"])
+            boundary.kind = BoundarySpec.Kind(rawValue: kind)!
+            boundary.temperatureC = try b.number("temperature_c", default: 37, .range(-50, 200, unit: "°C"))
+            try b.finish()
+        }
+        let initial = try r.number("initial_temperature_c", default: 37, .range(-50, 200, unit: "°C"))
+
+        var materials = Material.builtIn
+        var materialOrder: [String] = []
+        if var m = try r.object("materials") {
+            for key in m.keys {
+                guard let value = m.value(key) else { continue }
+                let path = m.child(key)
+                guard !key.isEmpty, key.count <= 64 else { throw PresetError(path: path, "material names must have 1-64 characters") }
+                materials[key] = try decodeMaterial(value, path: path, base: materials[key])
+                materialOrder.append(key)
+            }
+        }
+        let background = try r.string("background", default: "liver")
+        guard materials[background] != nil else {
+            throw PresetError(path: "background", unknownMaterial(background, materials))
+        }
+
+        var blood = ArterialBlood()
+        if var b = try r.object("blood") {
+            blood.temperatureC = try b.number("temperature_c", default: 37, .range(20, 45, unit: "°C"))
+            blood.densityKgM3 = try b.number("density_kg_m3", default: blood.densityKgM3, .range(500, 2000, unit: "kg/m3"))
+            blood.specificHeatJKgK = try b.number("specific_heat_j_kgk", default: blood.specificHeatJKgK, .range(500, 10000, unit: "J/kg/K"))
+            try b.finish()
+        }
+
+        var regions: [Region] = []
+        for (n, item) in (try r.array("regions", required: false) ?? []).enumerated() {
+            var q = try JSONObjectReader(item, path: "regions.\(n)")
+            let material = try q.string("material")
+            guard materials[material] != nil else { throw PresetError(path: q.child("material"), unknownMaterial(material, materials)) }
+            guard let shapeValue = q.value("shape") else { throw q.missing("shape", expected: "a shape object") }
+            let region = Region(name: try q.string("name", default: "region \(n)"), material: material,
+                                shape: try ShapeSpec.decode(shapeValue, path: q.child("shape")),
+                                target: try q.bool("target", default: false), vessel: try q.bool("vessel", default: false))
+            try q.finish()
+            regions.append(region)
+        }
+
+        var applicators: [Applicator] = []
+        for (n, item) in (try r.array("applicators", required: true) ?? []).enumerated() {
+            applicators.append(try decodeApplicator(item, path: "applicators.\(n)"))
+        }
+        guard !applicators.isEmpty else { throw PresetError(path: "applicators", "is empty; expected at least one applicator") }
+
+        var time = TimeSpec(cooldownS: 0, dtS: nil, damageIntervalS: 0.5)
+        if var t = try r.object("time") {
+            time.cooldownS = try t.number("cooldown_s", default: 0, .range(0, 86_400, unit: "s"))
+            time.dtS = try t.optionalNumber("dt_s", .positiveAtMost(60, unit: "s"))
+            time.damageIntervalS = try t.number("damage_interval_s", default: 0.5, .positiveAtMost(10, unit: "s"))
+            try t.finish()
+        }
+
+        var damage = DamageSpec(model: .arrhenius, threshold: 1)
+        if var d = try r.object("damage") {
+            let model = try d.string("model", default: "arrhenius", oneOf: DamageSpec.Model.allCases.map(\.rawValue))
+            damage.model = DamageSpec.Model(rawValue: model)!
+            let fallback: Double = switch damage.model { case .arrhenius: 1; case .cem43: 240; case .isotherm: 60 }
+            damage.threshold = try d.number("threshold", default: fallback, .positive)
+            try d.finish()
+        }
+
+        let margin = try r.number("margin_mm", default: 5, .range(0, 50, unit: "mm"))
+        let allFormats = ["nifti", "vti", "stl", "png", "csv"]
+        var formats = allFormats
+        if var o = try r.object("output") {
+            if let list = try o.array("formats", required: false) {
+                formats = []
+                for (n, item) in list.enumerated() {
+                    let f = try JSONObjectReader.string(item, path: "output.formats.\(n)", oneOf: allFormats)
+                    if !formats.contains(f) { formats.append(f) }
+                }
+            }
+            try o.finish()
+        }
+        let seed = try r.integer("seed", default: 0, .range(0, 9_007_199_254_740_991))
+        try r.finish()
+
+        let preset = Preset(name: name, description: description, grid: grid, boundary: boundary,
+                            initialTemperatureC: initial, background: background, materials: materials,
+                            materialOrder: materialOrder, blood: blood, regions: regions, applicators: applicators,
+                            time: time, damage: damage, marginMM: margin, outputFormats: formats, seed: UInt64(seed))
+        try MemoryBudget.check(preset)
+        try preset.checkGeometry()
+        return preset
+    }
+
+    static func unknownMaterial(_ name: String, _ materials: [String: Material]) -> String {
+        let names = materials.keys.sorted()
+        var message = "unknown material \"\(name)\"; expected one of " + names.map { "\"\($0)\"" }.joined(separator: ", ") + " or a name defined under materials"
+        if let hint = suggestion(for: name, among: names) { message += " (did you mean \"\(hint)\"?)" }
+        return message
+    }
+
+    static func decodeMaterial(_ value: JSONValue, path: String, base: Material?) throws(PresetError) -> Material {
+        var r = try JSONObjectReader(value, path: path)
+        let b = base ?? .liver
+        var m = b
+        m.densityKgM3 = try r.number("density_kg_m3", default: b.densityKgM3, .range(100, 5000, unit: "kg/m3"))
+        m.specificHeatJKgK = try r.number("specific_heat_j_kgk", default: b.specificHeatJKgK, .range(100, 10000, unit: "J/kg/K"))
+        m.conductivityWMK = try r.number("conductivity_w_mk", default: b.conductivityWMK, .range(0.01, 500, unit: "W/m/K"))
+        m.perfusionPerS = try r.number("perfusion_per_s", default: b.perfusionPerS, .range(0, 1, unit: "1/s"))
+        m.metabolicHeatWM3 = try r.number("metabolic_heat_w_m3", default: b.metabolicHeatWM3, .range(-1e6, 1e7, unit: "W/m3"))
+        m.electricalConductivitySM = try r.number("electrical_conductivity_s_m", default: b.electricalConductivitySM, .range(1e-6, 1e3, unit: "S/m"))
+        m.waterContent = try r.number("water_content", default: b.waterContent, .range(0, 1))
+        if var a = try r.object("arrhenius") {
+            m.arrheniusFrequencyFactorPerS = try a.number("frequency_factor_per_s", default: b.arrheniusFrequencyFactorPerS, .range(1, 1e300, unit: "1/s"))
+            m.arrheniusActivationEnergyJMol = try a.number("activation_energy_j_mol", default: b.arrheniusActivationEnergyJMol, .range(1e3, 1e7, unit: "J/mol"))
+            try a.finish()
+        }
+        m.linear = try r.bool("linear", default: b.linear)
+        try r.finish()
+        return m
+    }
+
+    static func decodeSchedule(_ r: inout JSONObjectReader) throws(PresetError) -> [PowerPhase] {
+        guard let items = try r.array("schedule", required: true), !items.isEmpty else {
+            throw PresetError(path: r.child("schedule"), "is empty; expected at least one {duration_s, power_w} phase")
+        }
+        var phases: [PowerPhase] = []
+        for (n, item) in items.enumerated() {
+            var p = try JSONObjectReader(item, path: "\(r.child("schedule")).\(n)")
+            phases.append(PowerPhase(durationS: try p.number("duration_s", .positiveAtMost(86_400, unit: "s")),
+                                     powerW: try p.number("power_w", .range(0, 10_000, unit: "W"))))
+            try p.finish()
+        }
+        return phases
+    }
+
+    static func decodeApplicator(_ value: JSONValue, path: String) throws(PresetError) -> Applicator {
+        var r = try JSONObjectReader(value, path: path)
+        let type = try r.string("type", oneOf: ["heat_source", "mwa", "rfa"])
+        switch type {
+        case "heat_source":
+            guard let shape = r.value("shape") else { throw r.missing("shape", expected: "a shape object") }
+            let spec = try ShapeSpec.decode(shape, path: r.child("shape"))
+            let schedule = try decodeSchedule(&r)
+            try r.finish()
+            return .heatSource(shape: spec, schedule: schedule)
+        default:
+            throw PresetError(path: r.child("type"), "\"\(type)\" applicators are not available in this version of ablsim yet; expected \"heat_source\"")
+        }
+    }
+
+    /// Shapes must touch the grid; sources must lie inside it so that no power is lost.
+    func checkGeometry() throws(PresetError) {
+        let g = makeGrid()
+        for (n, region) in regions.enumerated() where !intersects(region.shape, g) {
+            throw PresetError(path: "regions.\(n).shape", "lies entirely outside the grid (\(bounds(g))); expected a shape that overlaps it")
+        }
+        for (n, a) in applicators.enumerated() {
+            if case let .heatSource(shape, _) = a {
+                let (lo, hi) = shape.makeShape().boundingBoxMM
+                if !(g.contains(lo) && g.contains(hi)) {
+                    throw PresetError(path: "applicators.\(n).shape", "extends outside the grid (\(bounds(g))); a heat source must lie inside it so that its full power is deposited")
+                }
+                let vox = VoxelizedShape(shape: shape.makeShape(), grid: g)
+                if vox.voxelVolume <= 0 {
+                    throw PresetError(path: "applicators.\(n).shape", "covers no voxel at spacing \(JSONWriter.format(grid.spacingMM)) mm; expected a larger shape or a finer grid")
+                }
+            }
+        }
+    }
+
+    func intersects(_ shape: ShapeSpec, _ g: Grid3D) -> Bool {
+        let (lo, hi) = shape.makeShape().boundingBoxMM
+        return all(hi .>= g.lowerCornerMM) && all(lo .<= g.upperCornerMM)
+    }
+
+    func bounds(_ g: Grid3D) -> String {
+        let lo = g.lowerCornerMM, hi = g.upperCornerMM
+        func f(_ v: Double) -> String { String(format: "%.4g", v) }
+        return "x \(f(lo.x))..\(f(hi.x)), y \(f(lo.y))..\(f(hi.y)), z \(f(lo.z))..\(f(hi.z)) mm"
+    }
+
+    public func makeGrid() -> Grid3D { Grid3D(centerMM: grid.centerMM, sizeMM: grid.sizeMM, spacingMM: grid.spacingMM) }
+}
+

@@ -1,0 +1,56 @@
+extension Preset {
+    /// The preset with every default filled in, as written to summary.json (`resolved_preset`).
+    /// Decoding this JSON gives back an identical preset.
+    public func resolvedJSON() -> JSONValue {
+        func v(_ p: SIMD3<Double>) -> JSONValue { .array([.number(p.x), .number(p.y), .number(p.z)]) }
+        var materialsJSON: [(String, JSONValue)] = []
+        let used = Set([background] + regions.map(\.material))
+        let names = Array(Set(materialOrder).union(used)).sorted()
+        for name in names {
+            guard let m = materials[name] else { continue }
+            materialsJSON.append((name, [
+                "density_kg_m3": .number(m.densityKgM3), "specific_heat_j_kgk": .number(m.specificHeatJKgK),
+                "conductivity_w_mk": .number(m.conductivityWMK), "perfusion_per_s": .number(m.perfusionPerS),
+                "metabolic_heat_w_m3": .number(m.metabolicHeatWM3),
+                "electrical_conductivity_s_m": .number(m.electricalConductivitySM),
+                "water_content": .number(m.waterContent),
+                "arrhenius": ["frequency_factor_per_s": .number(m.arrheniusFrequencyFactorPerS),
+                              "activation_energy_j_mol": .number(m.arrheniusActivationEnergyJMol)],
+                "linear": .bool(m.linear),
+            ]))
+        }
+        let regionsJSON: [JSONValue] = regions.map {
+            ["name": .string($0.name), "material": .string($0.material), "shape": $0.shape.json(),
+             "target": .bool($0.target), "vessel": .bool($0.vessel)]
+        }
+        let applicatorsJSON: [JSONValue] = applicators.map { a in
+            switch a {
+            case let .heatSource(shape, schedule):
+                return ["type": "heat_source", "shape": shape.json(),
+                        "schedule": .array(schedule.map { ["duration_s": .number($0.durationS), "power_w": .number($0.powerW)] })]
+            }
+        }
+        var timeJSON: [(String, JSONValue)] = [("cooldown_s", .number(time.cooldownS))]
+        if let dt = time.dtS { timeJSON.append(("dt_s", .number(dt))) }
+        timeJSON.append(("damage_interval_s", .number(time.damageIntervalS)))
+        return [
+            "ablsim": 1,
+            "name": .string(name),
+            "description": .string(description),
+            "grid": ["center_mm": v(grid.centerMM), "size_mm": v(grid.sizeMM), "spacing_mm": .number(grid.spacingMM)],
+            "boundary": ["type": .string(boundary.kind.rawValue), "temperature_c": .number(boundary.temperatureC)],
+            "initial_temperature_c": .number(initialTemperatureC),
+            "background": .string(background),
+            "materials": .object(materialsJSON),
+            "blood": ["temperature_c": .number(blood.temperatureC), "density_kg_m3": .number(blood.densityKgM3),
+                      "specific_heat_j_kgk": .number(blood.specificHeatJKgK)],
+            "regions": .array(regionsJSON),
+            "applicators": .array(applicatorsJSON),
+            "time": .object(timeJSON),
+            "damage": ["model": .string(damage.model.rawValue), "threshold": .number(damage.threshold)],
+            "margin_mm": .number(marginMM),
+            "output": ["formats": .array(outputFormats.map { .string($0) })],
+            "seed": .number(Double(seed)),
+        ]
+    }
+}

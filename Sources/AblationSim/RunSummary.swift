@@ -1,0 +1,75 @@
+import AblationGrid
+import Foundation
+
+/// summary.json: the contract's keys (docs/preset-format.md) plus run diagnostics.
+public enum RunSummary {
+    public static func json(result r: SimulationResult, analysis a: ZoneAnalysis, presetSHA256: String,
+                            wallTimeS: Double, threads: Int, warnings: [String], outputs: [String]) -> JSONValue {
+        let g = r.scene.grid
+        func v(_ p: SIMD3<Double>) -> JSONValue { .array([.number(p.x), .number(p.y), .number(p.z)]) }
+        func num(_ x: Double, _ digits: Int = 6) -> JSONValue {
+            guard x.isFinite else { return .null }
+            return .number(Double(String(format: "%.\(digits)g", x)) ?? x)
+        }
+        let labels: [JSONValue] = r.scene.labelNames.enumerated().map { n, name in
+            ["value": .number(Double(n)), "name": .string(name), "material": .string(r.scene.labelMaterials[n])]
+        }
+        let applicators: [JSONValue] = r.preset.applicators.enumerated().map { n, app in
+            ["type": .string(app.typeName), "delivered_energy_j": num(r.deliveredEnergy[n], 9)]
+        }
+        let targets: [JSONValue] = a.targets.map { t in
+            ["name": .string(t.name), "volume_ml": num(t.volumeML), "coverage_percent": num(t.coveragePercent),
+             "min_margin_mm": num(t.minMarginMM), "complete": .bool(t.complete),
+             "complete_with_margin": .bool(t.completeWithMargin)]
+        }
+        return [
+            "ablsim_version": .string(AblsimVersion.string),
+            "preset_name": .string(r.preset.name),
+            "preset_sha256": .string(presetSHA256),
+            "seed": .number(Double(r.preset.seed)),
+            "grid": ["shape": .array(g.shape.map { .number(Double($0)) }), "spacing_mm": .number(g.spacingMM),
+                     "origin_mm": v(g.originMM), "frame": "RAS+ world millimetres (NIfTI scanner-anatomical)"],
+            "simulated_time_s": num(r.simulatedTime, 9),
+            "time_steps": .number(Double(r.steps)),
+            "time_step_s": num(r.maxTimeStep),
+            "wall_time_s": num(wallTimeS, 4),
+            "solver_time_s": num(r.solverSeconds, 4),
+            "threads": .number(Double(threads)),
+            "ablation": ["volume_ml": num(a.zone.volumeML), "long_axis_mm": num(a.zone.longAxisMM),
+                         "short_axis_mm": num(a.zone.shortAxisMM), "sphericity": num(a.zone.sphericity, 4),
+                         "axis": v(a.zone.axis)],
+            "targets": .array(targets),
+            "max_temperature_c": num(r.peakTemperatureC),
+            "applicators": .array(applicators),
+            "damage": ["model": .string(r.preset.damage.model.rawValue), "threshold": .number(r.preset.damage.threshold),
+                       "file_units": .string(damageUnits(r.preset.damage.model))],
+            "labels": .array(labels),
+            "outputs": .array(outputs.map { .string($0) }),
+            "warnings": .array(warnings.map { .string($0) }),
+            "resolved_preset": r.preset.resolvedJSON(),
+        ]
+    }
+
+    static func damageUnits(_ m: Preset.DamageSpec.Model) -> String {
+        switch m {
+        case .arrhenius: return "Omega (dimensionless)"
+        case .cem43: return "CEM43 minutes"
+        case .isotherm: return "peak temperature (°C)"
+        }
+    }
+
+    public static func timeSeriesCSV(_ r: SimulationResult) -> String {
+        var header = ["time_s"]
+        for n in r.preset.applicators.indices { header.append("power_w_\(n)") }
+        header += ["energy_j", "impedance_ohm", "max_temperature_c", "ablation_volume_ml"]
+        var lines = [header.joined(separator: ",")]
+        for s in r.timeSeries {
+            var row = [String(format: "%.6g", s.time)]
+            row += s.powers.map { String(format: "%.6g", $0) }
+            row += [String(format: "%.8g", s.energy), "", String(format: "%.6g", s.maxTemperatureC),
+                    String(format: "%.6g", s.ablationVolumeML)]
+            lines.append(row.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,165 @@
+import AblationGrid
+import AblationKernels
+import Foundation
+
+/// Drives one treatment: applicators deposit heat, the Pennes kernel steps, damage and peak
+/// temperature are sampled, tissue responds, and observers see progress. Owns the time loop.
+public final class Simulation {
+    public let preset: Preset
+    public let scene: Scene
+    public let model: ThermalModel
+    public let threads: Int
+
+    /// Called after every damage sample; return false to stop the run (for Ctrl-C).
+    public var observer: ((Progress) -> Bool)?
+
+    public struct Progress: Sendable {
+        public var simulatedTime: Double
+        public var totalTime: Double
+        public var maxTemperatureC: Double
+        public var ablationVolumeML: Double
+        public var step: Int
+    }
+
+    public init(preset: Preset, scene: Scene, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.preset = preset
+        self.scene = scene
+        self.threads = max(1, threads)
+        model = ThermalModel(preset: preset, scene: scene)
+    }
+
+    /// The explicit step the stability bound allows and the step the run will use.
+    public var stableTimeStep: Double { model.op.stableTimeStep() }
+
+    public func chosenTimeStep() throws(PresetError) -> Double {
+        let bound = stableTimeStep
+        if let dt = preset.time.dtS {
+            if dt > bound {
+                throw PresetError(path: "time.dt_s", "got \(JSONWriter.format(dt)) s; expected at most \(String(format: "%.4g", bound)) s, the stability bound of this grid and tissue (rho c / (sum of face conductances + perfusion)); omit dt_s to use it")
+            }
+            return dt
+        }
+        // 95 % of the bound keeps every update a convex combination despite Float rounding.
+        return 0.95 * bound
+    }
+
+    public func run() throws -> SimulationResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let L = model.op.layout
+        let g = scene.grid
+        let dtMax = try chosenTimeStep()
+        let timeline = PowerTimeline(preset: preset)
+        let law: DamageLaw
+        let lawMaterial = preset.materials[preset.background]!
+        switch preset.damage.model {
+        case .arrhenius:
+            law = .arrhenius(logFrequencyFactor: log(lawMaterial.arrheniusFrequencyFactorPerS),
+                             activationTemperature: lawMaterial.arrheniusActivationEnergyJMol / 8.314462618)
+        case .cem43: law = .cem43
+        case .isotherm: law = .peakTemperature
+        }
+        let damage = DamageIntegrator(layout: L, law: law)
+        var current = model.initialTemperature(preset, scene: scene)
+        var next = AlignedBuffer<Float>(count: L.count, repeating: 0)
+        next.copy(from: current)
+        let planes = L.nz
+        ParallelSlabs.run(planes: planes, threads: threads) { damage.start(temperature: current, planes: $0) }
+
+        let voxelML = g.voxelVolumeMM3 / 1000
+        var series: [SimulationResult.Sample] = []
+        var energy = [Double](repeating: 0, count: preset.applicators.count)
+        var time = 0.0, steps = 0, lastSample = 0.0
+        var peak = -Double.infinity
+        let threshold = preset.damage.threshold
+        let sampleEvery = max(1, Int((preset.time.damageIntervalS / dtMax).rounded(.down)))
+
+        func takeSample(powers: [Double]) throws {
+            let interval = time - lastSample
+            let parts = ParallelSlabs.map(planes: planes, threads: threads) {
+                damage.sample(temperature: current, interval: interval, threshold: threshold, planes: $0)
+            }
+            lastSample = time
+            let maxT = parts.map(\.maxTemperature).max() ?? -.infinity
+            let necrotic = parts.reduce(0) { $0 + $1.necroticVoxels }
+            if let bad = parts.compactMap(\.firstNonFinite).first {
+                throw SimulationFailure.nonFinite(position: worldPosition(ofPadded: bad), time: time)
+            }
+            peak = max(peak, Double(maxT))
+            series.append(.init(time: time, powers: powers, energy: energy.reduce(0, +),
+                                maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
+            if law != .peakTemperature {
+                model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
+            }
+            if let observer, !observer(Progress(simulatedTime: time, totalTime: timeline.segments.last?.end ?? 0,
+                                                maxTemperatureC: Double(maxT),
+                                                ablationVolumeML: Double(necrotic) * voxelML, step: steps)) {
+                throw SimulationFailure.cancelled
+            }
+        }
+
+        try takeSample(powers: timeline.segments.first?.powers ?? [])
+        for segment in timeline.segments {
+            depositSources(powers: segment.powers)
+            let n = max(1, Int((segment.duration / dtMax).rounded(.up)))
+            let dt = segment.duration / Double(n)
+            for s in 0..<n {
+                let src = current, dst = next
+                ParallelSlabs.run(planes: planes, threads: threads) {
+                    model.op.step(from: src, to: dst, dt: Float(dt), planes: $0)
+                }
+                if model.boundary.needsRefresh { model.boundary.fillGhosts(dst, layout: L, onlyDependent: true) }
+                swap(&current, &next)
+                steps += 1
+                time = segment.start + Double(s + 1) * dt
+                for (a, p) in segment.powers.enumerated() { energy[a] += p * dt }
+                if (s + 1) % sampleEvery == 0 || s + 1 == n { try takeSample(powers: segment.powers) }
+            }
+        }
+        let wall = clock.now - started
+        return SimulationResult(preset: preset, scene: scene, layout: L, damage: damage, finalTemperature: current,
+                                timeSeries: series, steps: steps, simulatedTime: time, maxTimeStep: dtMax,
+                                deliveredEnergy: energy, peakTemperatureC: peak,
+                                solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
+    }
+
+    /// Spreads each heat source's power over its footprint: W/m³ = P * fraction / (sum of fractions * voxel volume),
+    /// so the deposited total equals P exactly however the surface cuts the voxels.
+    func depositSources(powers: [Double]) {
+        let L = model.op.layout
+        let g = scene.grid
+        let q = model.op.externalSource
+        q.fill(0)
+        let voxelM3 = g.voxelVolumeMM3 * 1e-9
+        for (a, footprint) in scene.sourceFootprints.enumerated() {
+            guard let footprint, powers[a] > 0 else { continue }
+            let density = powers[a] / (footprint.voxelVolume * voxelM3)
+            for (idx, f) in zip(footprint.indices, footprint.fractions) {
+                let i = idx % g.nx, j = (idx / g.nx) % g.ny, k = idx / (g.nx * g.ny)
+                q[L.index(i, j, k)] += Float(density * f)
+            }
+        }
+        model.op.markSourceRows()
+    }
+
+    func worldPosition(ofPadded idx: Int) -> SIMD3<Double> {
+        let L = model.op.layout
+        let k = idx / L.strideZ - 1
+        let j = (idx % L.strideZ) / L.strideY - 1
+        let i = idx % L.strideY - 1
+        return scene.grid.worldPosition(i, j, k)
+    }
+}
+
+public enum SimulationFailure: Error, CustomStringConvertible {
+    case nonFinite(position: SIMD3<Double>, time: Double)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case let .nonFinite(p, t):
+            return String(format: "the simulation produced a non-finite temperature at (%.2f, %.2f, %.2f) mm, t = %.3f s", p.x, p.y, p.z, t)
+        case .cancelled: return "the run was cancelled"
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import AblationGrid
+import AblationKernels
+
+/// Everything a run produced, in grid order (x fastest), ready for analysis and writers.
+public struct SimulationResult: @unchecked Sendable {
+    // @unchecked: holds the solver's buffers, which nothing mutates after the run.
+    public struct Sample: Sendable {
+        public var time: Double
+        public var powers: [Double]
+        public var energy: Double
+        public var maxTemperatureC: Double
+        public var ablationVolumeML: Double
+    }
+
+    public let preset: Preset
+    public let scene: Scene
+    let layout: PaddedLayout
+    let damage: DamageIntegrator
+    let finalTemperature: AlignedBuffer<Float>
+    public let timeSeries: [Sample]
+    public let steps: Int
+    public let simulatedTime: Double
+    public let maxTimeStep: Double
+    public let deliveredEnergy: [Double]
+    public let peakTemperatureC: Double
+    public let solverSeconds: Double
+
+    init(preset: Preset, scene: Scene, layout: PaddedLayout, damage: DamageIntegrator, finalTemperature: AlignedBuffer<Float>,
+         timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, deliveredEnergy: [Double],
+         peakTemperatureC: Double, solverSeconds: Double) {
+        self.preset = preset
+        self.scene = scene
+        self.layout = layout
+        self.damage = damage
+        self.finalTemperature = finalTemperature
+        self.timeSeries = timeSeries
+        self.steps = steps
+        self.simulatedTime = simulatedTime
+        self.maxTimeStep = maxTimeStep
+        self.deliveredEnergy = deliveredEnergy
+        self.peakTemperatureC = peakTemperatureC
+        self.solverSeconds = solverSeconds
+    }
+
+    func unpad<T>(_ read: (Int) -> T) -> [T] {
+        let g = scene.grid
+        var out: [T] = []
+        out.reserveCapacity(g.voxelCount)
+        for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx { out.append(read(layout.index(i, j, k))) } } }
+        return out
+    }
+
+    public func temperature() -> [Float] { unpad { finalTemperature[$0] } }
+    public func peakTemperature() -> [Float] { unpad { damage.peakTemperature[$0] } }
+
+    /// Omega (Arrhenius), CEM43 minutes, or peak °C (isotherm), per the preset's damage model.
+    public func damageMeasure() -> [Float] {
+        switch damage.law {
+        case .peakTemperature: return peakTemperature()
+        default: return unpad { damage.value(at: $0) }
+        }
+    }
+
+    public func necrosis() -> [UInt8] {
+        let t = preset.damage.threshold
+        switch damage.law {
+        case .peakTemperature: return unpad { Double(damage.peakTemperature[$0]) >= t ? 1 : 0 }
+        default: return unpad { Double(damage.value(at: $0)) >= t ? 1 : 0 }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import AblationGrid
+import AblationKernels
+
+/// Fills the kernel's coefficient arrays from the scene and keeps them current as tissue changes.
+///
+/// This is the hook for temperature- and damage-dependent tissue: `respond(to:)` runs after every
+/// damage sample and may rewrite coefficients of non-linear voxels. Today it implements perfusion
+/// shutdown (perfusion stops where the damage measure has reached the necrosis threshold);
+/// k(T) and vaporisation plug in at the same place.
+public final class ThermalModel: @unchecked Sendable {
+    // @unchecked: mutated only by the simulation loop between kernel launches.
+    public let op: PennesOperator
+    public let boundary: GhostBoundary
+    let grid: Grid3D
+    let labelMaterial: [Material]
+    let labels: [UInt8]
+    let bloodHeatCapacity: Double
+    let arterialC: Double
+    /// Per voxel (grid order): perfusion may shut down here (non-linear, perfused, not a vessel).
+    private var canShutDown: [Bool] = []
+
+    public init(preset: Preset, scene: Scene) {
+        let g = scene.grid
+        grid = g
+        let L = PaddedLayout(nx: g.nx, ny: g.ny, nz: g.nz)
+        op = PennesOperator(layout: L)
+        let labels = scene.labels
+        let labelMaterial = scene.labelMaterials.map { preset.materials[$0]! }
+        self.labels = labels
+        self.labelMaterial = labelMaterial
+        bloodHeatCapacity = preset.blood.volumetricHeatCapacity
+        arterialC = preset.blood.temperatureC
+        switch preset.boundary.kind {
+        case .dirichlet: boundary = GhostBoundary(all: .dirichlet(Float(preset.boundary.temperatureC)))
+        case .adiabatic: boundary = GhostBoundary(all: .adiabatic)
+        }
+        let h2 = (g.spacingMM * 1e-3) * (g.spacingMM * 1e-3)
+        var isVessel = [Bool](repeating: false, count: g.voxelCount)
+        for v in scene.vesselVoxels { isVessel[v] = true }
+        var candidates = [Bool](repeating: false, count: g.voxelCount)
+        // Conductivity including ghosts (ghosts copy their interior neighbour).
+        func k(_ i: Int, _ j: Int, _ kk: Int) -> Double {
+            let c = (min(max(i, 0), g.nx - 1), min(max(j, 0), g.ny - 1), min(max(kk, 0), g.nz - 1))
+            return labelMaterial[Int(labels[g.linearIndex(c.0, c.1, c.2)])].conductivityWMK
+        }
+        func harmonic(_ a: Double, _ b: Double) -> Float { Float(2 * a * b / (a + b) / h2) }
+        for kk in -1..<g.nz {
+            for j in -1..<g.ny {
+                for i in -1..<g.nx {
+                    let idx = L.index(i, j, kk)
+                    if j >= 0, kk >= 0 { op.gx[idx] = harmonic(k(i, j, kk), k(i + 1, j, kk)) }
+                    if i >= 0, kk >= 0 { op.gy[idx] = harmonic(k(i, j, kk), k(i, j + 1, kk)) }
+                    if i >= 0, j >= 0 { op.gz[idx] = harmonic(k(i, j, kk), k(i, j, kk + 1)) }
+                }
+            }
+        }
+        for kk in 0..<g.nz {
+            for j in 0..<g.ny {
+                for i in 0..<g.nx {
+                    let lin = g.linearIndex(i, j, kk)
+                    let idx = L.index(i, j, kk)
+                    let m = labelMaterial[Int(labels[lin])]
+                    if isVessel[lin] {
+                        // Flowing blood at blood temperature: the voxel is a fixed-temperature sink.
+                        op.inverseHeatCapacity[idx] = 0
+                        continue
+                    }
+                    let w = m.perfusionPerS * bloodHeatCapacity
+                    op.inverseHeatCapacity[idx] = Float(1 / m.volumetricHeatCapacity)
+                    op.perfusion[idx] = Float(w)
+                    op.baseSource[idx] = Float(w * arterialC + m.metabolicHeatWM3)
+                    if !m.linear && w > 0 { candidates[lin] = true }
+                }
+            }
+        }
+        canShutDown = candidates
+        op.classifyRows()
+    }
+
+    /// Stops perfusion in voxels whose damage measure reached the threshold, looking only at
+    /// `rows` (those the damage sample found necrotic voxels in). Returns how many voxels changed;
+    /// only the rows touched are reclassified.
+    @discardableResult
+    public func shutDownPerfusion(rows: [Int32], where isDead: (Int) -> Bool) -> Int {
+        let L = op.layout
+        var changedRows = Set<Int>()
+        var changed = 0
+        for row32 in rows {
+            let row = Int(row32)
+            let j = row % L.ny, k = row / L.ny
+            let base = L.index(0, j, k)
+            let linearBase = grid.linearIndex(0, j, k)
+            for i in 0..<grid.nx where canShutDown[linearBase + i] && isDead(base + i) {
+                let m = labelMaterial[Int(labels[linearBase + i])]
+                op.perfusion[base + i] = 0
+                op.baseSource[base + i] = Float(m.metabolicHeatWM3)
+                canShutDown[linearBase + i] = false
+                changed += 1
+                changedRows.insert(row)
+            }
+        }
+        if changed > 0 { op.reclassify(rows: changedRows) }
+        return changed
+    }
+
+    /// Writes the initial temperature (vessels at blood temperature) and the ghosts.
+    public func initialTemperature(_ preset: Preset, scene: Scene) -> AlignedBuffer<Float> {
+        let L = op.layout
+        let T = AlignedBuffer<Float>(count: L.count, repeating: Float(preset.initialTemperatureC))
+        for v in scene.vesselVoxels {
+            let i = v % grid.nx, j = (v / grid.nx) % grid.ny, k = v / (grid.nx * grid.ny)
+            T[L.index(i, j, k)] = Float(preset.blood.temperatureC)
+        }
+        boundary.fillGhosts(T, layout: L)
+        return T
+    }
+}

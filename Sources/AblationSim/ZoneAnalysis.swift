@@ -1,0 +1,105 @@
+import Foundation
+import AblationGrid
+
+/// Size and shape of the necrosis zone, and how well it covers each target.
+public struct ZoneAnalysis: Sendable {
+    public struct Zone: Sendable {
+        public var volumeML: Double
+        public var longAxisMM: Double
+        public var shortAxisMM: Double
+        public var sphericity: Double
+        public var axis: SIMD3<Double>
+    }
+
+    public struct TargetCoverage: Sendable {
+        public var name: String
+        public var volumeML: Double
+        public var coveragePercent: Double
+        public var minMarginMM: Double
+        public var complete: Bool
+        public var completeWithMargin: Bool
+    }
+
+    public var zone: Zone
+    public var targets: [TargetCoverage]
+
+    /// `axis`: the direction long_axis_mm is measured along (the first needle's insertion
+    /// direction; world z for presets without needles).
+    public init(necrosis: [UInt8], scene: Scene, axis: SIMD3<Double>, marginMM: Double) {
+        let g = scene.grid
+        let h = g.spacingMM
+        let u = axis / ((axis * axis).sum()).squareRoot()
+        // Two unit vectors perpendicular to the axis.
+        let helper: SIMD3<Double> = abs(u.x) < 0.9 ? [1, 0, 0] : [0, 1, 0]
+        var e1 = helper - (helper * u).sum() * u
+        e1 /= ((e1 * e1).sum()).squareRoot()
+        let e2 = SIMD3<Double>(u.y * e1.z - u.z * e1.y, u.z * e1.x - u.x * e1.z, u.x * e1.y - u.y * e1.x)
+        let directions = 72
+        var lo = [Double](repeating: .infinity, count: directions + 1)
+        var hi = [Double](repeating: -.infinity, count: directions + 1)
+        var count = 0, exposedFaces = 0
+        let strides = [1, g.nx, g.nx * g.ny]
+        let dims = [g.nx, g.ny, g.nz]
+        for k in 0..<g.nz {
+            for j in 0..<g.ny {
+                for i in 0..<g.nx {
+                    let idx = g.linearIndex(i, j, k)
+                    guard necrosis[idx] != 0 else { continue }
+                    count += 1
+                    let c = [i, j, k]
+                    for a in 0..<3 {
+                        if c[a] == 0 || necrosis[idx - strides[a]] == 0 { exposedFaces += 1 }
+                        if c[a] == dims[a] - 1 || necrosis[idx + strides[a]] == 0 { exposedFaces += 1 }
+                    }
+                    let p = g.worldPosition(i, j, k)
+                    let along = (p * u).sum()
+                    lo[directions] = min(lo[directions], along)
+                    hi[directions] = max(hi[directions], along)
+                    for d in 0..<directions {
+                        let angle = Double.pi * Double(d) / Double(directions)
+                        let dir = cos(angle) * e1 + sin(angle) * e2
+                        let x = (p * dir).sum()
+                        lo[d] = min(lo[d], x)
+                        hi[d] = max(hi[d], x)
+                    }
+                }
+            }
+        }
+        let volumeMM3 = Double(count) * g.voxelVolumeMM3
+        var shortAxis = 0.0
+        for d in 0..<directions where count > 0 { shortAxis = max(shortAxis, hi[d] - lo[d] + h) }
+        // Surface area from exposed voxel faces: for a convex body, the faces seen along each axis
+        // total twice its projection, and the mean projection is a quarter of the area (Cauchy),
+        // so the face area overstates the true area by 3/2 on average over orientations.
+        let area = Double(exposedFaces) * h * h / 1.5
+        let sphericity = count > 0 ? pow(Double.pi, 1.0 / 3.0) * pow(6 * volumeMM3, 2.0 / 3.0) / area : 0
+        zone = Zone(volumeML: volumeMM3 / 1000, longAxisMM: count > 0 ? hi[directions] - lo[directions] + h : 0,
+                    shortAxisMM: shortAxis, sphericity: min(sphericity, 1), axis: u)
+
+        var coverage: [TargetCoverage] = []
+        if !scene.targets.isEmpty {
+            let toLive = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { necrosis[$0] == 0 }
+            let toDead = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { necrosis[$0] != 0 }
+            for t in scene.targets {
+                let covered = t.voxels.filter { necrosis[$0] != 0 }.count
+                let complete = covered == t.voxels.count && !t.voxels.isEmpty
+                var margin: Double
+                if complete {
+                    // Nearest living voxel centre from any target voxel centre, less one voxel
+                    // (half a voxel from each centre to the surface it represents).
+                    margin = (t.voxels.map { toLive[$0] }.min() ?? 0) - h
+                    if !margin.isFinite { margin = 1e9 }
+                } else {
+                    // Depth of the deepest untreated target voxel below the zone's surface.
+                    margin = -(t.voxels.filter { necrosis[$0] == 0 }.map { toDead[$0] }.max() ?? 0)
+                    if !margin.isFinite { margin = -1e9 }
+                }
+                coverage.append(TargetCoverage(
+                    name: t.name, volumeML: Double(t.voxels.count) * g.voxelVolumeMM3 / 1000,
+                    coveragePercent: t.voxels.isEmpty ? 0 : 100 * Double(covered) / Double(t.voxels.count),
+                    minMarginMM: margin, complete: complete, completeWithMargin: complete && margin >= marginMM - 1e-9))
+            }
+        }
+        targets = coverage
+    }
+}

@@ -1,0 +1,61 @@
+import AblationSim
+import ArgumentParser
+import Foundation
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a preset and print it with every default resolved.",
+        discussion: """
+            Exits 0 and prints the resolved preset when it is valid; otherwise prints the JSON path \
+            and what was expected, and exits 65 (66 when the file is missing).
+
+            Example:
+              ablsim check case.json --set grid.spacing_mm=1
+            """)
+
+    @Argument(help: "Preset JSON file.")
+    var preset: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a preset value by dotted path (repeatable).", valueName: "path=value"))
+    var overrides: [String] = []
+
+    func run() throws {
+        do {
+            let (p, _, _) = try Preset.load(contentsOf: preset, overrides: overrides)
+            try MemoryBudget.check(p)
+            let simulation = Simulation(preset: p, scene: try Scene(preset: p), threads: 1)
+            _ = try simulation.chosenTimeStep()
+            print(JSONWriter.string(p.resolvedJSON()), terminator: "")
+        } catch {
+            throw Failure.exit(for: error)
+        }
+    }
+}
+
+struct PresetsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "presets",
+        abstract: "List the presets bundled with ablsim.",
+        discussion: """
+            Example:
+              ablsim presets
+              ablsim presets --show heat-source-sphere > my-case.json
+            """)
+
+    @Option(name: .long, help: "Print one bundled preset's JSON.")
+    var show: String?
+
+    func run() throws {
+        if let show {
+            guard let json = BundledPresets.named(show) else {
+                throw Failure.exit(for: PresetError(.usage, path: "", "no bundled preset named \"\(show)\"; see `ablsim presets`"))
+            }
+            print(json)
+            return
+        }
+        for p in BundledPresets.all {
+            print("\(p.name)\(p.name == BundledPresets.defaultName ? " (default)" : "")\n    \(p.description)")
+        }
+    }
+}

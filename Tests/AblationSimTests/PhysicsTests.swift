@@ -1,0 +1,136 @@
+import AblationGrid
+import AblationKernels
+import AblationSpectral
+import Foundation
+import Testing
+@testable import AblationSim
+
+/// An adiabatic, unperfused box heated by a source: every joule stays, so the mean temperature
+/// rise is exactly E / (rho c V). Checks deposition (partial volumes), the kernel's conservation
+/// and the timeline together.
+@Test(arguments: [0.0, 0.37])
+func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
+    let p = try decode(minimalPreset, [
+        "boundary.type=adiabatic", "materials.liver.perfusion_per_s=0",
+        "applicators.0.shape.center_mm=[\(offset), \(-offset), 0.2]", "applicators.0.shape.radius_mm=2.3",
+        "applicators.0.schedule=[{\"duration_s\": 20, \"power_w\": 0.5}, {\"duration_s\": 5, \"power_w\": 0}, {\"duration_s\": 7.5, \"power_w\": 1}]",
+    ])
+    let scene = try Scene(preset: p)
+    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let g = scene.grid
+    let rise = r.temperature().reduce(0.0) { $0 + Double($1) - 37 } / Double(g.voxelCount)
+    let energy = 0.5 * 20 + 1 * 7.5
+    let expected = energy / (1079 * 3540 * 20e-3 * 20e-3 * 20e-3)
+    #expect(abs(r.deliveredEnergy[0] - energy) < 1e-9)
+    #expect(abs(rise - expected) / expected < 1e-3, "mean rise \(rise) K, expected \(expected) K")
+    #expect(abs(r.simulatedTime - 32.5) < 1e-9)
+}
+
+@Test func heatSourceDepositsExactlyItsPower() throws {
+    let p = try decode(minimalPreset, ["applicators.0.shape.center_mm=[0.3, 0.1, -0.2]", "applicators.0.shape.radius_mm=1.7"])
+    let scene = try Scene(preset: p)
+    let sim = Simulation(preset: p, scene: scene, threads: 1)
+    sim.depositSources(powers: [3.0])
+    let q = sim.model.op.externalSource
+    var total = 0.0
+    for i in 0..<q.count { total += Double(q[i]) }
+    #expect(abs(total * 1e-9 - 3.0) < 3.0 * 1e-6)
+}
+
+@Test func perfusionCoolsAndShutsDownWhereTissueDies() throws {
+    let hot = ["applicators.0.schedule.0.power_w=2", "applicators.0.schedule.0.duration_s=120"]
+    let linear = try decode(minimalPreset, hot + ["materials.liver.linear=true"])
+    let living = try decode(minimalPreset, hot)
+    let a = try Simulation(preset: linear, scene: try Scene(preset: linear), threads: 2).run()
+    let b = try Simulation(preset: living, scene: try Scene(preset: living), threads: 2).run()
+    // Shutting perfusion down in dead tissue removes a heat sink: hotter and larger zone.
+    #expect(b.peakTemperatureC > a.peakTemperatureC + 0.5)
+    #expect(b.necrosis().reduce(0) { $0 + Int($1) } > a.necrosis().reduce(0) { $0 + Int($1) })
+}
+
+@Test func vesselsStayAtBloodTemperature() throws {
+    let p = try decode(minimalPreset, [
+        "applicators.0.schedule.0.power_w=2",
+        "regions.0={\"name\":\"v\",\"material\":\"blood\",\"vessel\":true,\"shape\":{\"type\":\"cylinder\",\"start_mm\":[4,-10,0],\"end_mm\":[4,10,0],\"radius_mm\":1.5}}",
+    ])
+    let scene = try Scene(preset: p)
+    let r = try Simulation(preset: p, scene: scene, threads: 1).run()
+    let t = r.temperature()
+    #expect(!scene.vesselVoxels.isEmpty)
+    #expect(scene.vesselVoxels.allSatisfy { t[$0] == 37 })
+    // The mirror point on the other side of the source, with no vessel, is warmer.
+    let g = scene.grid
+    let near = g.voxel(containing: [2.5, 0.5, 0.5])!, mirror = g.voxel(containing: [-2.5, 0.5, 0.5])!
+    #expect(t[g.linearIndex(near.0, near.1, near.2)] < t[g.linearIndex(mirror.0, mirror.1, mirror.2)] - 0.5)
+}
+
+@Test func sameInputGivesTheSameNumbers() throws {
+    let p = try decode(minimalPreset, ["applicators.0.schedule.0.power_w=2"])
+    let a = try Simulation(preset: p, scene: try Scene(preset: p), threads: 2).run()
+    let b = try Simulation(preset: p, scene: try Scene(preset: p), threads: 1).run()
+    #expect(a.temperature() == b.temperature())
+    #expect(a.damageMeasure() == b.damageMeasure())
+}
+
+@Test func distanceTransformMatchesBruteForce() {
+    var rng = SplitMix64(seed: 3)
+    let nx = 9, ny = 7, nz = 5
+    let feature = (0..<(nx * ny * nz)).map { _ in rng.nextUnitDouble() < 0.06 }
+    let d = DistanceTransform.distances(nx: nx, ny: ny, nz: nz, spacingMM: 0.5) { feature[$0] }
+    for idx in 0..<feature.count {
+        let (i, j, k) = (idx % nx, (idx / nx) % ny, idx / (nx * ny))
+        var best = Double.infinity
+        for f in feature.indices where feature[f] {
+            let (a, b, c) = (f % nx, (f / nx) % ny, f / (nx * ny))
+            let squared: Int = (a - i) * (a - i) + (b - j) * (b - j) + (c - k) * (c - k)
+            best = min(best, Double(squared).squareRoot() * 0.5)
+        }
+        #expect(abs(d[idx] - best) < 1e-9 || (best.isInfinite && d[idx].isInfinite))
+    }
+}
+
+@Test func zoneOfAKnownSphereHasItsSizeAndMargin() throws {
+    let p = try decode(minimalPreset, ["regions.0={\"name\":\"tumor\",\"material\":\"tumor\",\"target\":true,\"shape\":{\"type\":\"sphere\",\"center_mm\":[0,0,0],\"radius_mm\":3}}"])
+    let scene = try Scene(preset: p)
+    let g = scene.grid
+    let radius = 7.0
+    var mask = [UInt8](repeating: 0, count: g.voxelCount)
+    for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
+        let x = g.worldPosition(i, j, k)
+        if (x * x).sum() <= radius * radius { mask[g.linearIndex(i, j, k)] = 1 }
+    } } }
+    let a = ZoneAnalysis(necrosis: mask, scene: scene, axis: [0, 0, 1], marginMM: 5)
+    #expect(abs(a.zone.volumeML - 4.0 / 3.0 * Double.pi * pow(radius, 3) / 1000) / (4.0 / 3.0 * Double.pi * pow(radius, 3) / 1000) < 0.03)
+    #expect(abs(a.zone.longAxisMM - 14) <= 1 && abs(a.zone.shortAxisMM - 14) <= 1)
+    #expect(a.zone.sphericity > 0.9)
+    let t = a.targets[0]
+    #expect(t.complete && t.coveragePercent == 100)
+    #expect(abs(t.minMarginMM - 4) <= 1, "margin \(t.minMarginMM)")
+    #expect(!t.completeWithMargin)
+    // Shift the zone: the target is no longer fully covered and the margin turns negative.
+    var shifted = [UInt8](repeating: 0, count: g.voxelCount)
+    for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
+        let x = g.worldPosition(i, j, k) - [9, 0, 0]
+        if (x * x).sum() <= radius * radius { shifted[g.linearIndex(i, j, k)] = 1 }
+    } } }
+    let b = ZoneAnalysis(necrosis: shifted, scene: scene, axis: [0, 0, 1], marginMM: 5)
+    #expect(!b.targets[0].complete && b.targets[0].minMarginMM < -1)
+}
+
+@Test func quickVerificationSuitePasses() {
+    let report = VerificationSuite(quick: true, threads: 2).run()
+    #expect(report.passed, "\(report.table)")
+    #expect(report.rows.count >= 10)
+}
+
+@Test func bundledPresetsMatchTheFilesInPresets() throws {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("presets")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") && $0 != "schema.json" }
+    #expect(Set(files.map { String($0.dropLast(5)) }) == Set(BundledPresets.all.map(\.name)), "run scripts/embed-presets.py")
+    for entry in BundledPresets.all {
+        let text = try String(contentsOf: folder.appendingPathComponent(entry.name + ".json"), encoding: .utf8)
+        #expect(text.trimmingCharacters(in: .newlines) == entry.json, "presets/\(entry.name).json changed: run scripts/embed-presets.py")
+        _ = try decode(entry.json)
+    }
+}
