@@ -6,6 +6,10 @@ import Foundation
 /// same axis-aligned transform: some tools only look at one of them, and when
 /// both agree every tool places the volume identically.
 public enum NIfTIWriter {
+    /// zlib level for .nii.gz: level 1 compresses simulation fields 3-4x faster than the default 6
+    /// for files about 10 % larger, and output time counts toward every run.
+    public static let gzipLevel: Int32 = 1
+
     /// NIFTI_UNITS_MM (2) + NIFTI_UNITS_SEC (8).
     static let unitsMillimetreSecond: UInt8 = 10
 
@@ -40,7 +44,7 @@ public enum NIfTIWriter {
                 offset += bytesPerVoxel
             }
         }
-        return gzip ? try Gzip.compress(file) : file
+        return gzip ? try Gzip.compress(file, level: gzipLevel) : file
     }
 
     public static func data(float32 values: [Float], geometry: VolumeGeometry, description: String = "", intent: String = "", gzip: Bool) throws -> Data {

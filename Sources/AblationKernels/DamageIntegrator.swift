@@ -44,24 +44,38 @@ public final class DamageIntegrator: @unchecked Sendable {
         public var necroticRows: [Int32] = []
     }
 
-    /// Rate of the damage integral per second at temperature `t` (°C), 16 lanes.
-    @inline(__always)
-    func rate(_ t: Vec) -> Vec {
-        switch law {
-        case let .arrhenius(lnA, eaR):
-            let kelvin = t + 273.15
-            return exp(Vec(repeating: Float(lnA)) - Vec(repeating: Float(eaR)) / kelvin)
-        case .cem43:
-            // R^(43 - T) / 60 s = exp((43 - T) ln R) / 60, with ln R chosen per lane.
+    /// Rate laws as concrete types, so that `sample` is specialised per law and the exponential
+    /// is inlined into the voxel loop instead of dispatched through the enum on every chunk.
+    protocol RateLaw { func rate(_ t: Vec) -> Vec }
+
+    struct ArrheniusRate: RateLaw {
+        let lnA: Vec, eaR: Vec
+        @inline(__always) func rate(_ t: Vec) -> Vec { exp(lnA - eaR / (t + 273.15)) }
+    }
+
+    struct CEM43Rate: RateLaw {
+        /// R^(43 - T) / 60 s = exp((43 - T) ln R) / 60, with ln R chosen per lane.
+        @inline(__always) func rate(_ t: Vec) -> Vec {
             let lnR = Vec(repeating: -1.3862943611).replacing(with: Vec(repeating: -0.6931471806), where: t .>= 43)
             return exp((43 - t) * lnR) * (1 / 60.0)
-        case .peakTemperature:
-            return Vec(repeating: 0)
         }
+    }
+
+    struct NoRate: RateLaw {
+        @inline(__always) func rate(_ t: Vec) -> Vec { Vec(repeating: 0) }
     }
 
     /// Sets the rate memory from the initial temperature; call once before the first sample.
     public func start(temperature: AlignedBuffer<Float>, planes: Range<Int>) {
+        switch law {
+        case let .arrhenius(lnA, eaR):
+            start(temperature: temperature, planes: planes, law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))))
+        case .cem43: start(temperature: temperature, planes: planes, law: CEM43Rate())
+        case .peakTemperature: start(temperature: temperature, planes: planes, law: NoRate())
+        }
+    }
+
+    func start<Law: RateLaw>(temperature: AlignedBuffer<Float>, planes: Range<Int>, law: Law) {
         let L = layout
         let lanes = PaddedLayout.lanes
         let chunks = (L.nx + lanes - 1) / lanes
@@ -71,7 +85,7 @@ public final class DamageIntegrator: @unchecked Sendable {
                 for n in 0..<chunks {
                     let b = base + n * lanes
                     let t = load(temperature.pointer + b)
-                    store(rate(t), previousRate.pointer + b)
+                    store(law.rate(t), previousRate.pointer + b)
                     store(t, peakTemperature.pointer + b)
                 }
             }
@@ -83,6 +97,20 @@ public final class DamageIntegrator: @unchecked Sendable {
     /// Padding lanes are computed too (they hold finite copies) and never read back as results.
     public func sample(temperature: AlignedBuffer<Float>, interval: Double, threshold: Double,
                        planes: Range<Int>) -> SampleStatistics {
+        // Dispatch once per call to a copy of the loop specialised for the law.
+        switch law {
+        case let .arrhenius(lnA, eaR):
+            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
+                          law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))))
+        case .cem43:
+            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: CEM43Rate())
+        case .peakTemperature:
+            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: NoRate())
+        }
+    }
+
+    func sample<Law: RateLaw>(temperature: AlignedBuffer<Float>, interval: Double, threshold: Double,
+                              planes: Range<Int>, law rateLaw: Law) -> SampleStatistics {
         let L = layout
         let lanes = PaddedLayout.lanes
         let fullChunks = L.nx / lanes
@@ -110,7 +138,7 @@ public final class DamageIntegrator: @unchecked Sendable {
                     maxT = maxT.replacing(with: t, where: mask .& (t .> maxT))
                     poison = poison.replacing(with: poison + (t - t), where: mask)
                     if usesIntegral {
-                        let r = rate(t)
+                        let r = rateLaw.rate(t)
                         let increment = (r + load(rp + b)) * half
                         store(r, rp + b)
                         // Kahan summation.

@@ -59,7 +59,7 @@ public struct Preset: Sendable {
     public struct TimeSpec: Sendable, Equatable {
         public var cooldownS: Double
         public var dtS: Double?
-        /// Interval between damage and peak-temperature samples (extension; default 0.5 s).
+        /// Interval between damage and peak-temperature samples (extension; default 1 s).
         public var damageIntervalS: Double
     }
 

@@ -99,11 +99,11 @@ extension Preset {
         }
         guard !applicators.isEmpty else { throw PresetError(path: "applicators", "is empty; expected at least one applicator") }
 
-        var time = TimeSpec(cooldownS: 0, dtS: nil, damageIntervalS: 0.5)
+        var time = TimeSpec(cooldownS: 0, dtS: nil, damageIntervalS: 1.0)
         if var t = try r.object("time") {
             time.cooldownS = try t.number("cooldown_s", default: 0, .range(0, 86_400, unit: "s"))
             time.dtS = try t.optionalNumber("dt_s", .positiveAtMost(60, unit: "s"))
-            time.damageIntervalS = try t.number("damage_interval_s", default: 0.5, .positiveAtMost(10, unit: "s"))
+            time.damageIntervalS = try t.number("damage_interval_s", default: 1.0, .positiveAtMost(10, unit: "s"))
             try t.finish()
         }
 

@@ -45,12 +45,23 @@ public struct RunPipeline {
         } catch {
             throw PresetError(.cannotCreateOutput, path: "", "cannot create the output folder \(target.path): \(error)")
         }
+        var timings: [(String, Double)] = []
+        var lap = clock.now
+        func mark(_ phase: String) {
+            let now = clock.now
+            let d = now - lap
+            timings.append((phase, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
+            lap = now
+        }
         let scene = try Scene(preset: preset)
         let simulation = Simulation(preset: preset, scene: scene, threads: threads)
         simulation.observer = observer
+        mark("setup_s")
         let result = try simulation.run()
+        mark("solver_s")
         let necrosis = result.necrosis()
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: [0, 0, 1], marginMM: preset.marginMM)
+        mark("analysis_s")
 
         var warnings: [String] = []
         let unsupported = preset.outputFormats.filter { ["vti", "stl", "png"].contains($0) }
@@ -65,21 +76,33 @@ public struct RunPipeline {
 
         let g = scene.grid
         let geometry = VolumeGeometry(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: SIMD3(repeating: g.spacingMM), originMM: g.originMM)
-        var files: [(String, Data)] = []
+        // Encoders are independent and gzip dominates: run them on all cores.
+        var encoders: [(String, @Sendable () throws -> Data)] = []
         if preset.outputFormats.contains("nifti") {
-            files.append(("necrosis.nii.gz", try NIfTIWriter.data(uint8: necrosis, geometry: geometry, description: "ablsim necrosis mask (1 = necrotic)", gzip: true)))
-            files.append(("temperature_max.nii.gz", try NIfTIWriter.data(float32: result.peakTemperature(), geometry: geometry, description: "ablsim peak temperature (C)", gzip: true)))
-            files.append(("damage.nii.gz", try NIfTIWriter.data(float32: result.damageMeasure(), geometry: geometry, description: "ablsim damage: \(RunSummary.damageUnits(preset.damage.model))", gzip: true)))
-            files.append(("labels.nii.gz", try NIfTIWriter.data(uint8: scene.labels, geometry: geometry, description: "ablsim tissue labels (see summary.json labels)", gzip: true)))
+            let units = RunSummary.damageUnits(preset.damage.model)
+            let labels = scene.labels
+            encoders.append(("necrosis.nii.gz", { try NIfTIWriter.data(uint8: necrosis, geometry: geometry, description: "ablsim necrosis mask (1 = necrotic)", gzip: true) }))
+            encoders.append(("temperature_max.nii.gz", { try NIfTIWriter.data(float32: result.peakTemperature(), geometry: geometry, description: "ablsim peak temperature (C)", gzip: true) }))
+            encoders.append(("damage.nii.gz", { try NIfTIWriter.data(float32: result.damageMeasure(), geometry: geometry, description: "ablsim damage: \(units)", gzip: true) }))
+            encoders.append(("labels.nii.gz", { try NIfTIWriter.data(uint8: labels, geometry: geometry, description: "ablsim tissue labels (see summary.json labels)", gzip: true) }))
         }
         if preset.outputFormats.contains("csv") {
-            files.append(("timeseries.csv", Data(RunSummary.timeSeriesCSV(result).utf8)))
+            encoders.append(("timeseries.csv", { Data(RunSummary.timeSeriesCSV(result).utf8) }))
         }
+        let encoded = UnsafeMutableBufferPointer<Result<Data, Error>?>.allocate(capacity: max(1, encoders.count))
+        encoded.initialize(repeating: nil)
+        defer { encoded.deallocate() }
+        nonisolated(unsafe) let slots = encoded
+        let jobs = encoders
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { n in slots[n] = Result { try jobs[n].1() } }
+        var files: [(String, Data)] = []
+        for (n, job) in jobs.enumerated() { files.append((job.0, try encoded[n]!.get())) }
+        mark("encode_s")
         let wall = clock.now - started
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
         let summary = RunSummary.json(result: result, analysis: analysis, presetSHA256: SHA256.hex(bytes),
                                       wallTimeS: wallSeconds, threads: threads, warnings: warnings,
-                                      outputs: files.map(\.0) + ["summary.json"])
+                                      outputs: files.map(\.0) + ["summary.json"], timings: timings)
         files.append(("summary.json", Data(JSONWriter.string(summary).utf8)))
         do {
             for (name, data) in files { try staging.write(data, named: name) }

@@ -4,7 +4,8 @@ import Foundation
 /// summary.json: the contract's keys (docs/preset-format.md) plus run diagnostics.
 public enum RunSummary {
     public static func json(result r: SimulationResult, analysis a: ZoneAnalysis, presetSHA256: String,
-                            wallTimeS: Double, threads: Int, warnings: [String], outputs: [String]) -> JSONValue {
+                            wallTimeS: Double, threads: Int, warnings: [String], outputs: [String],
+                            timings: [(String, Double)] = []) -> JSONValue {
         let g = r.scene.grid
         func v(_ p: SIMD3<Double>) -> JSONValue { .array([.number(p.x), .number(p.y), .number(p.z)]) }
         func num(_ x: Double, _ digits: Int = 6) -> JSONValue {
@@ -35,6 +36,7 @@ public enum RunSummary {
             "wall_time_s": num(wallTimeS, 4),
             "solver_time_s": num(r.solverSeconds, 4),
             "threads": .number(Double(threads)),
+            "timings": .object(timings.map { ($0.0, num($0.1, 4)) }),
             "ablation": ["volume_ml": num(a.zone.volumeML), "long_axis_mm": num(a.zone.longAxisMM),
                          "short_axis_mm": num(a.zone.shortAxisMM), "sphericity": num(a.zone.sphericity, 4),
                          "axis": v(a.zone.axis)],

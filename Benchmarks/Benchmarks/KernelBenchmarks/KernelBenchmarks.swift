@@ -25,11 +25,11 @@ enum Metrics {
 
 func configuration(seconds: Int = 3) -> Benchmark.Configuration {
     .init(metrics: [.wallClock, .throughput, Metrics.mvox, Metrics.megabytes],
-          timeUnits: .milliseconds,
+          timeUnits: .microseconds,
           warmupIterations: 3,
           scalingFactor: .one,
           maxDuration: .seconds(seconds),
-          maxIterations: 60)
+          maxIterations: 1_000)
 }
 
 /// Times `body` with the suite's own clock and records the per-iteration rates.
