@@ -18,9 +18,11 @@ let swiftCPU: [String] = []
 #endif
 
 // Same optimisation settings as the kernel target, for the Swift-side triad and data set-up.
+// kernel-report prints the CPU level the Swift side was built for (from these defines).
 let benchSwiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"] + swiftCPU, .when(configuration: .release)),
-]
+] + (cpuLevel == "native" ? [.define("ABLSIM_BENCH_CPU_NATIVE")] : [])
+  + (cpuLevel == "generic" ? [.define("ABLSIM_BENCH_CPU_GENERIC")] : [])
 
 let package = Package(
     name: "AblationBenchmarks",

@@ -23,6 +23,11 @@ public final class DamageIntegrator: @unchecked Sendable {
     public let compensation: AlignedBuffer<Float>
     public let previousRate: AlignedBuffer<Float>
     public let peakTemperature: AlignedBuffer<Float>
+    /// Per row, for rows skipped because their temperature has not changed since the last sample:
+    /// seconds of constant-rate damage not yet added, and the row's necrotic count and maximum.
+    let pendingSeconds: AlignedBuffer<Double>
+    let rowNecrotic: AlignedBuffer<Int32>
+    let rowMaximum: AlignedBuffer<Float>
 
     public init(layout: PaddedLayout, law: DamageLaw) {
         self.layout = layout
@@ -31,6 +36,9 @@ public final class DamageIntegrator: @unchecked Sendable {
         compensation = AlignedBuffer(count: layout.count, repeating: 0)
         previousRate = AlignedBuffer(count: layout.count, repeating: 0)
         peakTemperature = AlignedBuffer(count: layout.count, repeating: -.infinity)
+        pendingSeconds = AlignedBuffer(count: max(1, layout.rowCount), repeating: 0)
+        rowNecrotic = AlignedBuffer(count: max(1, layout.rowCount), repeating: 0)
+        rowMaximum = AlignedBuffer(count: max(1, layout.rowCount), repeating: -.infinity)
     }
 
     /// Per-slab results of one sample.
@@ -95,22 +103,26 @@ public final class DamageIntegrator: @unchecked Sendable {
     /// Advances the integral over `interval` seconds by the trapezoid rule between the previous
     /// sample and `temperature`, updates the peak, and counts voxels at or above `threshold`.
     /// Padding lanes are computed too (they hold finite copies) and never read back as results.
+    ///
+    /// With `activity`, rows whose temperature has not changed since their last sample are not
+    /// read: their constant-rate increment is deferred (`pendingSeconds`) and added in one go when
+    /// the row changes again or at `flush`. Their cached necrotic count and maximum stand in.
     public func sample(temperature: AlignedBuffer<Float>, interval: Double, threshold: Double,
-                       planes: Range<Int>) -> SampleStatistics {
+                       planes: Range<Int>, activity: RowActivity? = nil) -> SampleStatistics {
         // Dispatch once per call to a copy of the loop specialised for the law.
         switch law {
         case let .arrhenius(lnA, eaR):
             return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
-                          law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))))
+                          law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))), activity: activity)
         case .cem43:
-            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: CEM43Rate())
+            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: CEM43Rate(), activity: activity)
         case .peakTemperature:
-            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: NoRate())
+            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: NoRate(), activity: activity)
         }
     }
 
     func sample<Law: RateLaw>(temperature: AlignedBuffer<Float>, interval: Double, threshold: Double,
-                              planes: Range<Int>, law rateLaw: Law) -> SampleStatistics {
+                              planes: Range<Int>, law rateLaw: Law, activity: RowActivity?) -> SampleStatistics {
         let L = layout
         let lanes = PaddedLayout.lanes
         let fullChunks = L.nx / lanes
@@ -126,20 +138,37 @@ public final class DamageIntegrator: @unchecked Sendable {
         let op = integral.pointer, cp = compensation.pointer
         let usesIntegral = law != .peakTemperature
         let zero = Vec(repeating: 0), one = Vec(repeating: 1)
+        let dirty = activity?.changedSinceSample.pointer
         for k in planes {
             for j in 0..<L.ny {
                 let base = L.index(0, j, k)
+                let row = L.row(j, k)
+                if let dirty, dirty[row] == 0 {
+                    pendingSeconds[row] += interval
+                    if rowNecrotic[row] > 0 {
+                        stats.necroticVoxels += Int(rowNecrotic[row])
+                        stats.necroticRows.append(Int32(row))
+                    }
+                    maxT = pointwiseMaxFast(maxT, Vec(repeating: rowMaximum[row]))
+                    continue
+                }
+                dirty?[row] = 0
+                let pending = Float(pendingSeconds[row])
+                pendingSeconds[row] = 0
                 var count = zero
+                var rowMax = Vec(repeating: -.infinity)
                 @inline(__always) func chunk(_ b: Int, mask: SIMDMask<SIMD16<Int32>>) {
                     let t = load(tp + b)
                     let old = load(pp + b)
                     let peak = old.replacing(with: t, where: t .> old)
                     store(peak, pp + b)
-                    maxT = maxT.replacing(with: t, where: mask .& (t .> maxT))
+                    rowMax = rowMax.replacing(with: t, where: mask .& (t .> rowMax))
                     poison = poison.replacing(with: poison + (t - t), where: mask)
                     if usesIntegral {
                         let r = rateLaw.rate(t)
-                        let increment = (r + load(rp + b)) * half
+                        let previous = load(rp + b)
+                        // Deferred constant-rate time (the row did not change) plus this trapezoid.
+                        let increment = (r + previous) * half + previous * pending
                         store(r, rp + b)
                         // Kahan summation.
                         let sum = load(op + b)
@@ -155,6 +184,9 @@ public final class DamageIntegrator: @unchecked Sendable {
                 for n in 0..<fullChunks { chunk(base + n * lanes, mask: SIMDMask(repeating: true)) }
                 if tail > 0 { chunk(base + fullChunks * lanes, mask: laneMask(valid: tail)) }
                 let rowCount = Int(count.sum())
+                rowNecrotic[row] = Int32(rowCount)
+                rowMaximum[row] = rowMax.max()
+                maxT = pointwiseMaxFast(maxT, rowMax)
                 if rowCount > 0 {
                     stats.necroticVoxels += rowCount
                     stats.necroticRows.append(Int32(L.row(j, k)))
@@ -169,8 +201,32 @@ public final class DamageIntegrator: @unchecked Sendable {
         return stats
     }
 
+    /// Adds every row's deferred constant-rate damage; call before reading the integral.
+    public func flush(planes: Range<Int>) {
+        let L = layout
+        for k in planes {
+            for j in 0..<L.ny {
+                let row = L.row(j, k)
+                let pending = Float(pendingSeconds[row])
+                guard pending > 0 else { continue }
+                pendingSeconds[row] = 0
+                let base = L.index(0, j, k)
+                for i in 0..<L.nx {
+                    let idx = base + i
+                    let y = previousRate[idx] * pending - compensation[idx]
+                    let s = integral[idx] + y
+                    compensation[idx] = (s - integral[idx]) - y
+                    integral[idx] = s
+                }
+            }
+        }
+    }
+
     /// The accumulated damage measure at a padded index (integral plus its compensation).
     @inline(__always) public func value(at idx: Int) -> Float { integral[idx] - compensation[idx] }
+
+    @inline(__always)
+    private func pointwiseMaxFast(_ a: Vec, _ b: Vec) -> Vec { a.replacing(with: b, where: b .> a) }
 
     private func firstNonFinite(in field: AlignedBuffer<Float>, planes: Range<Int>) -> Int? {
         let L = layout

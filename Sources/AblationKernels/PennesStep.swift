@@ -1,8 +1,9 @@
 extension PennesOperator {
     /// One explicit step for interior planes `planes` (k indices), SIMD over x. Reads `source`,
-    /// writes `destination`; ghosts of `destination` are left as they were.
+    /// writes `destination`; ghosts of `destination` are left as they were. With `activity`, rows
+    /// marked inactive are skipped and every row reports whether it changed.
     public func step(from source: AlignedBuffer<Float>, to destination: AlignedBuffer<Float>,
-                     dt: Float, planes: Range<Int>) {
+                     dt: Float, planes: Range<Int>, activity: RowActivity? = nil) {
         let L = layout
         let sy = L.strideY, sz = L.strideZ
         let T = UnsafePointer(source.pointer)
@@ -15,12 +16,19 @@ extension PennesOperator {
         let fullChunks = L.nx / lanes
         let tail = L.nx - fullChunks * lanes
         let tailMask = laneMask(valid: tail)
+        let activeFlags = activity?.active.pointer
+        let changedFlags = activity?.changed.pointer
         uniformCoefficients.withUnsafeBufferPointer { table in
             for k in planes {
                 for j in 0..<L.ny {
                     let row = L.row(j, k)
+                    if let activeFlags, activeFlags[row] == 0 {
+                        changedFlags![row] = 0
+                        continue
+                    }
                     let base = L.index(0, j, k)
                     let cls = Int(rowClass[row])
+                    var difference = SIMDMask<SIMD16<Int32>>(repeating: false)
                     if cls >= 0 {
                         let u = table[cls]
                         let g = Vec(repeating: u.conductance)
@@ -36,10 +44,17 @@ extension PennesOperator {
                             rhs = rhs.addingProduct(g, neighbours.addingProduct(c, Vec(repeating: -6)))
                             return c.addingProduct(dtA, rhs)
                         }
-                        for n in 0..<fullChunks { store(chunk(base + n * lanes), out + base + n * lanes) }
+                        for n in 0..<fullChunks {
+                            let b = base + n * lanes
+                            let v = chunk(b)
+                            difference .|= v .!= load(T + b)
+                            store(v, out + b)
+                        }
                         if tail > 0 {
                             let b = base + fullChunks * lanes
-                            store(load(out + b).replacing(with: chunk(b), where: tailMask), out + b)
+                            let v = chunk(b)
+                            difference .|= (v .!= load(T + b)) .& tailMask
+                            store(load(out + b).replacing(with: v, where: tailMask), out + b)
                         }
                     } else {
                         @inline(__always) func chunk(_ b: Int) -> Vec {
@@ -53,12 +68,20 @@ extension PennesOperator {
                             let rhs = (flux + load(s0p + b) + load(qp + b)).addingProduct(-load(wp + b), c)
                             return c.addingProduct(dtv * load(ap + b), rhs)
                         }
-                        for n in 0..<fullChunks { store(chunk(base + n * lanes), out + base + n * lanes) }
+                        for n in 0..<fullChunks {
+                            let b = base + n * lanes
+                            let v = chunk(b)
+                            difference .|= v .!= load(T + b)
+                            store(v, out + b)
+                        }
                         if tail > 0 {
                             let b = base + fullChunks * lanes
-                            store(load(out + b).replacing(with: chunk(b), where: tailMask), out + b)
+                            let v = chunk(b)
+                            difference .|= (v .!= load(T + b)) .& tailMask
+                            store(load(out + b).replacing(with: v, where: tailMask), out + b)
                         }
                     }
+                    changedFlags?[row] = any(difference) ? 1 : 0
                 }
             }
         }

@@ -36,6 +36,7 @@ public enum RunSummary {
             "wall_time_s": num(wallTimeS, 4),
             "solver_time_s": num(r.solverSeconds, 4),
             "threads": .number(Double(threads)),
+            "active_row_fraction": num(r.meanActiveRowFraction, 3),
             "timings": .object(timings.map { ($0.0, num($0.1, 4)) }),
             "ablation": ["volume_ml": num(a.zone.volumeML), "long_axis_mm": num(a.zone.longAxisMM),
                          "short_axis_mm": num(a.zone.shortAxisMM), "sphericity": num(a.zone.sphericity, 4),

@@ -60,6 +60,8 @@ public final class Simulation {
         case .isotherm: law = .peakTemperature
         }
         let damage = DamageIntegrator(layout: L, law: law)
+        let activity = RowActivity(layout: L)
+        var activeSum = 0.0
         var current = model.initialTemperature(preset, scene: scene)
         var next = AlignedBuffer<Float>(count: L.count, repeating: 0)
         next.copy(from: current)
@@ -77,7 +79,7 @@ public final class Simulation {
         func takeSample(powers: [Double]) throws {
             let interval = time - lastSample
             let parts = ParallelSlabs.map(planes: planes, threads: threads) {
-                damage.sample(temperature: current, interval: interval, threshold: threshold, planes: $0)
+                damage.sample(temperature: current, interval: interval, threshold: threshold, planes: $0, activity: activity)
             }
             lastSample = time
             let maxT = parts.map(\.maxTemperature).max() ?? -.infinity
@@ -89,7 +91,8 @@ public final class Simulation {
             series.append(.init(time: time, powers: powers, energy: energy.reduce(0, +),
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
-                model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
+                let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
+                activity.mark(rows: changedRows)
             }
             if let observer, !observer(Progress(simulatedTime: time, totalTime: timeline.segments.last?.end ?? 0,
                                                 maxTemperatureC: Double(maxT),
@@ -101,13 +104,17 @@ public final class Simulation {
         try takeSample(powers: timeline.segments.first?.powers ?? [])
         for segment in timeline.segments {
             depositSources(powers: segment.powers)
+            // New sources and a new dt change every row's update.
+            activity.markAll()
             let n = max(1, Int((segment.duration / dtMax).rounded(.up)))
             let dt = segment.duration / Double(n)
             for s in 0..<n {
                 let src = current, dst = next
                 ParallelSlabs.run(planes: planes, threads: threads) {
-                    model.op.step(from: src, to: dst, dt: Float(dt), planes: $0)
+                    model.op.step(from: src, to: dst, dt: Float(dt), planes: $0, activity: activity)
                 }
+                activity.propagate()
+                activeSum += activity.activeFraction
                 if model.boundary.needsRefresh { model.boundary.fillGhosts(dst, layout: L, onlyDependent: true) }
                 swap(&current, &next)
                 steps += 1
@@ -116,10 +123,12 @@ public final class Simulation {
                 if (s + 1) % sampleEvery == 0 || s + 1 == n { try takeSample(powers: segment.powers) }
             }
         }
+        ParallelSlabs.run(planes: planes, threads: threads) { damage.flush(planes: $0) }
         let wall = clock.now - started
         return SimulationResult(preset: preset, scene: scene, layout: L, damage: damage, finalTemperature: current,
                                 timeSeries: series, steps: steps, simulatedTime: time, maxTimeStep: dtMax,
                                 deliveredEnergy: energy, peakTemperatureC: peak,
+                                meanActiveRowFraction: activeSum / Double(max(1, steps)),
                                 solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
     }
 

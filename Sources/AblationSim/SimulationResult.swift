@@ -23,11 +23,13 @@ public struct SimulationResult: @unchecked Sendable {
     public let maxTimeStep: Double
     public let deliveredEnergy: [Double]
     public let peakTemperatureC: Double
+    /// Mean share of grid rows the kernel computed per step (the rest were provably unchanged).
+    public let meanActiveRowFraction: Double
     public let solverSeconds: Double
 
     init(preset: Preset, scene: Scene, layout: PaddedLayout, damage: DamageIntegrator, finalTemperature: AlignedBuffer<Float>,
          timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, deliveredEnergy: [Double],
-         peakTemperatureC: Double, solverSeconds: Double) {
+         peakTemperatureC: Double, meanActiveRowFraction: Double, solverSeconds: Double) {
         self.preset = preset
         self.scene = scene
         self.layout = layout
@@ -39,6 +41,7 @@ public struct SimulationResult: @unchecked Sendable {
         self.maxTimeStep = maxTimeStep
         self.deliveredEnergy = deliveredEnergy
         self.peakTemperatureC = peakTemperatureC
+        self.meanActiveRowFraction = meanActiveRowFraction
         self.solverSeconds = solverSeconds
     }
 

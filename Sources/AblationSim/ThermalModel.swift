@@ -78,10 +78,10 @@ public final class ThermalModel: @unchecked Sendable {
     }
 
     /// Stops perfusion in voxels whose damage measure reached the threshold, looking only at
-    /// `rows` (those the damage sample found necrotic voxels in). Returns how many voxels changed;
-    /// only the rows touched are reclassified.
+    /// `rows` (those the damage sample found necrotic voxels in). Returns the rows whose
+    /// coefficients changed; only those are reclassified.
     @discardableResult
-    public func shutDownPerfusion(rows: [Int32], where isDead: (Int) -> Bool) -> Int {
+    public func shutDownPerfusion(rows: [Int32], where isDead: (Int) -> Bool) -> Set<Int> {
         let L = op.layout
         var changedRows = Set<Int>()
         var changed = 0
@@ -100,7 +100,7 @@ public final class ThermalModel: @unchecked Sendable {
             }
         }
         if changed > 0 { op.reclassify(rows: changedRows) }
-        return changed
+        return changedRows
     }
 
     /// Writes the initial temperature (vessels at blood temperature) and the ghosts.

@@ -80,3 +80,17 @@ void pennes_step_c(const PennesArgs *args, int k_begin, int k_end) {
 void triad_c(float *restrict a, const float *restrict b, const float *restrict c, float s, size_t n) {
     for (size_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
 }
+
+const char *c_reference_isa(void) {
+#if defined(__AVX512F__)
+    return "AVX-512F";
+#elif defined(__AVX2__) && defined(__FMA__)
+    return "AVX2+FMA";
+#elif defined(__AVX__)
+    return "AVX";
+#elif defined(__SSE2__)
+    return "SSE2";
+#else
+    return "scalar/other";
+#endif
+}

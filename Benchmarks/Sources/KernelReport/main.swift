@@ -4,7 +4,16 @@
 //   swift run -c release kernel-report [--reps N] [--grids 128,256] [--threads 1,2] [--no-general]
 import AblationKernels
 import Foundation
+import CPennesReference
 import KernelBenchShared
+
+#if ABLSIM_BENCH_CPU_NATIVE
+let swiftCPULevel = "native (ABLSIM_CPU=native)"
+#elseif ABLSIM_BENCH_CPU_GENERIC
+let swiftCPULevel = "generic x86-64 (ABLSIM_CPU=generic)"
+#else
+let swiftCPULevel = "haswell (default; AVX2+FMA)"
+#endif
 
 struct Options {
     var reps = 15
@@ -101,6 +110,8 @@ if let only = options.only {
 
 print("kernel-report: \(options.reps) timed repetitions (Swift and C alternating, batches of about 20 ms) "
       + "after \(options.warmup) warm-up runs; best (median) shown")
+print("build: Swift kernel -target-cpu \(swiftCPULevel); C twin compiled for \(String(cString: c_reference_isa())) "
+      + "(-O3 -ffp-contract=fast, -march following ABLSIM_CPU)")
 // Other processes share the cores and the memory bus: say so, since they skew 2-thread numbers most.
 if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
     let one = Double(load.split(separator: " ").first ?? "") ?? 0

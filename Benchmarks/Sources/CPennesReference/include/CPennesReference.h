@@ -42,6 +42,10 @@ void pennes_step_c(const PennesArgs *args, int k_begin, int k_end);
 /// STREAM triad a[i] = b[i] + s * c[i] for i in [0, n).
 void triad_c(float *a, const float *b, const float *c, float s, size_t n);
 
+/// The widest x86 vector extension this file was compiled for ("AVX-512F", "AVX2+FMA", ...),
+/// so that reports can show which ISA the C side used.
+const char *c_reference_isa(void);
+
 #ifdef __cplusplus
 }
 #endif
