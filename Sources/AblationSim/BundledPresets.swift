@@ -27,6 +27,32 @@ public enum BundledPresets {
   "output": { "formats": ["nifti", "csv"] }
 }
 """#),
+        ("heat-source-vessel", "Heat sink demo: the default 5 W / 10 min heat source beside a 6 mm hepatic vein 14 mm from the tumour centre", #"""
+{
+  "ablsim": 1,
+  "name": "heat-source-vessel",
+  "description": "Heat sink demo: the default 5 W / 10 min heat source beside a 6 mm hepatic vein 14 mm from the tumour centre",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.5 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 } },
+    { "name": "hepatic vein", "material": "blood", "vessel": true,
+      "shape": { "type": "cylinder", "start_mm": [14, -40, 0], "end_mm": [14, 40, 0], "radius_mm": 3 } }
+  ],
+  "applicators": [
+    { "type": "heat_source",
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 },
+      "schedule": [ { "duration_s": 600, "power_w": 5 } ] }
+  ],
+  "time": { "cooldown_s": 0 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5,
+  "output": { "formats": ["nifti", "csv"] }
+}
+"""#),
     ]
 
     public static func named(_ name: String) -> String? { all.first { $0.name == name }?.json }

@@ -60,7 +60,8 @@ public struct RunPipeline {
         let result = try simulation.run()
         mark("solver_s")
         let necrosis = result.necrosis()
-        let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: [0, 0, 1], marginMM: preset.marginMM)
+        let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: [0, 0, 1], marginMM: preset.marginMM,
+                                    zoneField: result.zoneField())
         mark("analysis_s")
 
         var warnings: [String] = []

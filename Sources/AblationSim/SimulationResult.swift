@@ -1,3 +1,4 @@
+import Foundation
 import AblationGrid
 import AblationKernels
 
@@ -61,6 +62,17 @@ public struct SimulationResult: @unchecked Sendable {
         switch damage.law {
         case .peakTemperature: return peakTemperature()
         default: return unpad { damage.value(at: $0) }
+        }
+    }
+
+    /// A continuous field that is >= 0 exactly where tissue is necrotic: ln(measure / threshold)
+    /// for the integral models (damage grows exponentially with temperature, so its logarithm
+    /// interpolates well between voxels), peak - threshold for the isotherm model.
+    public func zoneField() -> [Float] {
+        let t = Float(preset.damage.threshold)
+        switch damage.law {
+        case .peakTemperature: return unpad { damage.peakTemperature[$0] - t }
+        default: return unpad { Foundation.log(max(damage.value(at: $0), 1e-30) / t) }
         }
     }
 

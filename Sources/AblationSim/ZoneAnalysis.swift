@@ -23,9 +23,22 @@ public struct ZoneAnalysis: Sendable {
     public var zone: Zone
     public var targets: [TargetCoverage]
 
+    /// Signed distance (mm) to the mask's surface, taken halfway between inside and outside voxel
+    /// centres: a smooth stand-in for a damage field when only a mask is known.
+    static func signedDistance(_ mask: [UInt8], grid g: Grid3D) -> [Float] {
+        let h = g.spacingMM
+        let toOutside = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { mask[$0] == 0 }
+        let toInside = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { mask[$0] != 0 }
+        return mask.indices.map { i in
+            Float(mask[i] != 0 ? min(toOutside[i], 1e6) - h / 2 : -(min(toInside[i], 1e6) - h / 2))
+        }
+    }
+
     /// `axis`: the direction long_axis_mm is measured along (the first needle's insertion
     /// direction; world z for presets without needles).
-    public init(necrosis: [UInt8], scene: Scene, axis: SIMD3<Double>, marginMM: Double) {
+    /// `zoneField`: a continuous field that is >= 0 exactly where `necrosis` is 1 (e.g. ln(Omega/threshold)),
+    /// used for a sub-voxel surface (area, sphericity); nil falls back to the mask itself.
+    public init(necrosis: [UInt8], scene: Scene, axis: SIMD3<Double>, marginMM: Double, zoneField: [Float]? = nil) {
         let g = scene.grid
         let h = g.spacingMM
         let u = axis / ((axis * axis).sum()).squareRoot()
@@ -37,20 +50,13 @@ public struct ZoneAnalysis: Sendable {
         let directions = 72
         var lo = [Double](repeating: .infinity, count: directions + 1)
         var hi = [Double](repeating: -.infinity, count: directions + 1)
-        var count = 0, exposedFaces = 0
-        let strides = [1, g.nx, g.nx * g.ny]
-        let dims = [g.nx, g.ny, g.nz]
+        var count = 0
         for k in 0..<g.nz {
             for j in 0..<g.ny {
                 for i in 0..<g.nx {
                     let idx = g.linearIndex(i, j, k)
                     guard necrosis[idx] != 0 else { continue }
                     count += 1
-                    let c = [i, j, k]
-                    for a in 0..<3 {
-                        if c[a] == 0 || necrosis[idx - strides[a]] == 0 { exposedFaces += 1 }
-                        if c[a] == dims[a] - 1 || necrosis[idx + strides[a]] == 0 { exposedFaces += 1 }
-                    }
                     let p = g.worldPosition(i, j, k)
                     let along = (p * u).sum()
                     lo[directions] = min(lo[directions], along)
@@ -68,11 +74,11 @@ public struct ZoneAnalysis: Sendable {
         let volumeMM3 = Double(count) * g.voxelVolumeMM3
         var shortAxis = 0.0
         for d in 0..<directions where count > 0 { shortAxis = max(shortAxis, hi[d] - lo[d] + h) }
-        // Surface area from exposed voxel faces: for a convex body, the faces seen along each axis
-        // total twice its projection, and the mean projection is a quarter of the area (Cauchy),
-        // so the face area overstates the true area by 3/2 on average over orientations.
-        let area = Double(exposedFaces) * h * h / 1.5
-        let sphericity = count > 0 ? pow(Double.pi, 1.0 / 3.0) * pow(6 * volumeMM3, 2.0 / 3.0) / area : 0
+        // Sphericity = pi^(1/3) (6 V)^(2/3) / A, with A from a sub-voxel iso-surface of the damage
+        // field (voxel faces would overstate A by about 3/2 and make every zone look alike).
+        let field = zoneField ?? (count > 0 ? ZoneAnalysis.signedDistance(necrosis, grid: g) : [])
+        let area = count > 0 ? IsoSurface(field: field, grid: g).areaMM2 : 0
+        let sphericity = area > 0 ? pow(Double.pi, 1.0 / 3.0) * pow(6 * volumeMM3, 2.0 / 3.0) / area : 0
         zone = Zone(volumeML: volumeMM3 / 1000, longAxisMM: count > 0 ? hi[directions] - lo[directions] + h : 0,
                     shortAxisMM: shortAxis, sphericity: min(sphericity, 1), axis: u)
 

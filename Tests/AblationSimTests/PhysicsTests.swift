@@ -134,3 +134,20 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
         _ = try decode(entry.json)
     }
 }
+
+@Test func isoSurfaceOfASphereHasItsAreaAndVolume() {
+    let g = Grid3D(centerMM: [0.1, -0.2, 0.3], sizeMM: [24, 24, 24], spacingMM: 0.5)
+    let radius = 7.3
+    var field = [Float](repeating: 0, count: g.voxelCount)
+    for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
+        let x = g.worldPosition(i, j, k)
+        field[g.linearIndex(i, j, k)] = Float(radius - (x * x).sum().squareRoot())
+    } } }
+    let s = IsoSurface(field: field, grid: g)
+    let area = 4 * Double.pi * radius * radius, volume = 4.0 / 3.0 * Double.pi * pow(radius, 3)
+    #expect(abs(s.areaMM2 - area) / area < 0.01, "area \(s.areaMM2) vs \(area)")
+    #expect(abs(s.enclosedVolumeMM3 - volume) / volume < 0.01, "volume \(s.enclosedVolumeMM3) vs \(volume)")
+    // A zone cut by the grid edge is still closed: its enclosed volume stays positive and finite.
+    let edge = IsoSurface(field: field.map { $0 + 6 }, grid: g)
+    #expect(edge.enclosedVolumeMM3 > 0 && edge.enclosedVolumeMM3 <= 24 * 24 * 24)
+}
