@@ -18,6 +18,31 @@ extension PennesOperator {
         let tailMask = laneMask(valid: tail)
         let activeFlags = activity?.active.pointer
         let changedFlags = activity?.changed.pointer
+        let track = activity != nil
+        let minusSix = Vec(repeating: -6)
+
+        /// Stores one row's updates; with `tracking` also reports whether any voxel changed.
+        /// Inlined at call sites with a constant `tracking`, so the untracked loop has no compare.
+        @inline(__always)
+        func sweep(base: Int, tracking: Bool, _ update: (Int) -> Vec) -> Bool {
+            var difference = SIMDMask<SIMD16<Int32>>(repeating: false)
+            for n in 0..<fullChunks {
+                let b = base + n * lanes
+                let v = update(b)
+                if tracking { difference .|= v .!= load(T + b) }
+                store(v, out + b)
+            }
+            if tail > 0 {
+                let b = base + fullChunks * lanes
+                let v = update(b)
+                if tracking { difference .|= (v .!= load(T + b)) .& tailMask }
+                store(load(out + b).replacing(with: v, where: tailMask), out + b)
+            }
+            return tracking && any(difference)
+        }
+
+        // Plain z-y-x order: long contiguous streams suit the hardware prefetchers best. Banding
+        // rows so that three planes stay in L2 (2.5-D blocking) was measured 10-20 % slower here.
         uniformCoefficients.withUnsafeBufferPointer { table in
             for k in planes {
                 for j in 0..<L.ny {
@@ -28,36 +53,31 @@ extension PennesOperator {
                     }
                     let base = L.index(0, j, k)
                     let cls = Int(rowClass[row])
-                    var difference = SIMDMask<SIMD16<Int32>>(repeating: false)
+                    let changed: Bool
                     if cls >= 0 {
                         let u = table[cls]
                         let g = Vec(repeating: u.conductance)
                         let dtA = dtv * u.inverseHeatCapacity
-                        let w = Vec(repeating: u.perfusion)
+                        let minusW = Vec(repeating: -u.perfusion)
                         let s0 = Vec(repeating: u.baseSource)
-                        let heated = rowHasSource[row] != 0
-                        @inline(__always) func chunk(_ b: Int) -> Vec {
+                        @inline(__always) func uniform(_ b: Int, _ source: Vec) -> Vec {
                             let c = load(T + b)
                             let neighbours = (load(T + b - 1) + load(T + b + 1)) + (load(T + b - sy) + load(T + b + sy))
                                 + (load(T + b - sz) + load(T + b + sz))
-                            var rhs = (heated ? s0 + load(qp + b) : s0).addingProduct(-w, c)
-                            rhs = rhs.addingProduct(g, neighbours.addingProduct(c, Vec(repeating: -6)))
+                            let rhs = source.addingProduct(minusW, c).addingProduct(g, neighbours.addingProduct(c, minusSix))
                             return c.addingProduct(dtA, rhs)
                         }
-                        for n in 0..<fullChunks {
-                            let b = base + n * lanes
-                            let v = chunk(b)
-                            difference .|= v .!= load(T + b)
-                            store(v, out + b)
-                        }
-                        if tail > 0 {
-                            let b = base + fullChunks * lanes
-                            let v = chunk(b)
-                            difference .|= (v .!= load(T + b)) .& tailMask
-                            store(load(out + b).replacing(with: v, where: tailMask), out + b)
+                        // The source test is hoisted out of the chunk loop: rows without heat read
+                        // only T.
+                        if rowHasSource[row] != 0 {
+                            changed = track ? sweep(base: base, tracking: true) { uniform($0, s0 + load(qp + $0)) }
+                                            : sweep(base: base, tracking: false) { uniform($0, s0 + load(qp + $0)) }
+                        } else {
+                            changed = track ? sweep(base: base, tracking: true) { uniform($0, s0) }
+                                            : sweep(base: base, tracking: false) { uniform($0, s0) }
                         }
                     } else {
-                        @inline(__always) func chunk(_ b: Int) -> Vec {
+                        @inline(__always) func general(_ b: Int) -> Vec {
                             let c = load(T + b)
                             var flux = load(gxp + b) * (load(T + b + 1) - c)
                             flux = flux.addingProduct(load(gxp + b - 1), load(T + b - 1) - c)
@@ -68,20 +88,9 @@ extension PennesOperator {
                             let rhs = (flux + load(s0p + b) + load(qp + b)).addingProduct(-load(wp + b), c)
                             return c.addingProduct(dtv * load(ap + b), rhs)
                         }
-                        for n in 0..<fullChunks {
-                            let b = base + n * lanes
-                            let v = chunk(b)
-                            difference .|= v .!= load(T + b)
-                            store(v, out + b)
-                        }
-                        if tail > 0 {
-                            let b = base + fullChunks * lanes
-                            let v = chunk(b)
-                            difference .|= (v .!= load(T + b)) .& tailMask
-                            store(load(out + b).replacing(with: v, where: tailMask), out + b)
-                        }
+                        changed = track ? sweep(base: base, tracking: true, general) : sweep(base: base, tracking: false, general)
                     }
-                    changedFlags?[row] = any(difference) ? 1 : 0
+                    changedFlags?[row] = changed ? 1 : 0
                 }
             }
         }

@@ -130,6 +130,14 @@ public final class PennesFixture: @unchecked Sendable {
             + generalRows * ByteModel.generalRow)
     }
 
+    /// Bytes of the arrays one step streams through (both fields, plus q in heated rows, plus the
+    /// seven coefficient arrays when rows are general), padding included: compare with the
+    /// cache sizes to see whether a grid runs from L3 or from DRAM.
+    public var workingSetBytes: Int {
+        let field = layout.count * 4
+        return 2 * field + (generalRows > 0 ? 7 * field : heatedUniformRows * layout.strideY * 4)
+    }
+
     /// Restores the starting field in both buffers.
     public func reset() {
         source.copy(from: initial)
