@@ -1,0 +1,1 @@
+#include "CKernelHints.h"
