@@ -26,6 +26,8 @@ public final class PennesOperator: @unchecked Sendable {
     public let rowHasSource: AlignedBuffer<UInt8>
     public private(set) var uniformCoefficients: [UniformCoefficients] = []
     private var uniformIndex: [UniformCoefficients: Int32] = [:]
+    /// Fixed rows per band instead of the L2-derived size (tests use it to force several bands).
+    public var rowBandLimit: Int?
 
     public struct UniformCoefficients: Sendable, Equatable, Hashable {
         public var conductance: Float

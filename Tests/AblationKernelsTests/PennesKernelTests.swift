@@ -143,3 +143,17 @@ func simdStepMatchesScalarTwin(dims: (Int, Int, Int)) {
     for i in 0..<L.count where full[i] != skipped[i] { identical = false; break }
     #expect(identical)
 }
+
+@Test func bandedSweepEqualsUnbandedSweep() {
+    let (op, T) = makeOperator(nx: 21, ny: 17, nz: 9, seed: 11)
+    let L = op.layout
+    let a = AlignedBuffer<Float>(count: L.count, repeating: 0)
+    let b = AlignedBuffer<Float>(count: L.count, repeating: 0)
+    op.step(from: T, to: a, dt: 0.2, planes: 0..<L.nz)
+    op.rowBandLimit = 4
+    #expect(op.rowBand == 4)
+    op.step(from: T, to: b, dt: 0.2, planes: 0..<L.nz)
+    var same = true
+    for i in 0..<L.count where a[i] != b[i] { same = false; break }
+    #expect(same)
+}
