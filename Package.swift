@@ -27,6 +27,7 @@ let package = Package(
         .executable(name: "ablsim", targets: ["ablsim"]),
         .library(name: "AblationSim", targets: ["AblationSim"]),
         .library(name: "AblationKernels", targets: ["AblationKernels"]),
+        .library(name: "AblationSpectral", targets: ["AblationSpectral"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
