@@ -23,8 +23,8 @@ extension PennesOperator {
         let changedFlags = activity?.changed.pointer
         let track = activity != nil
         let minusSix = Vec(repeating: -6)
-        // 2048 floats (8 KiB) ahead: measured best among 64-4096 on 256^3 (Benchmarks/README.md).
-        let prefetchDistance = 2048
+        // 1024 floats (4 KiB) ahead: measured best among 64-4096 on 256^3 with banding (Benchmarks/README.md).
+        let prefetchDistance = 1024
 
         /// Stores one row's updates; with `tracking` also reports whether any voxel changed.
         /// Inlined at call sites with a constant `tracking`, so the untracked loop has no compare.

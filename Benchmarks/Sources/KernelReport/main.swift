@@ -75,6 +75,28 @@ func measurePair(reps: Int, warmup: Int, _ a: () -> Void, _ b: () -> Void) -> (T
     return (Timing(best: sa[0], median: sa[sa.count / 2]), Timing(best: sb[0], median: sb[sb.count / 2]))
 }
 
+/// Like `measurePair`, with a third workload (the triad) timed in the same repetitions, so that
+/// the kernel-to-triad ratio of each repetition compares runs a few tens of milliseconds apart.
+/// This VM's memory bandwidth switches between two levels over seconds; ratios of separately
+/// measured bests would mix the levels. Returns the median of the per-repetition ratios
+/// (kernel bytes/s over triad bytes/s) for A and for B.
+func interleavedTriadRatios(reps: Int, _ a: () -> Void, _ b: () -> Void, triad: () -> Void,
+                            bytesA: Double, bytesB: Double, triadBytes: Double) -> (Double, Double) {
+    let once = max(1e-6, min(elapsedSeconds(a), elapsedSeconds(b), elapsedSeconds(triad)))
+    let batch = max(1, Int(0.02 / once))
+    var ra: [Double] = [], rb: [Double] = []
+    for _ in 0..<max(1, reps) {
+        let tt = elapsedSeconds { for _ in 0..<batch { triad() } } / Double(batch)
+        let ta = elapsedSeconds { for _ in 0..<batch { a() } } / Double(batch)
+        let tb = elapsedSeconds { for _ in 0..<batch { b() } } / Double(batch)
+        ra.append((bytesA / ta) / (triadBytes / tt))
+        rb.append((bytesB / tb) / (triadBytes / tt))
+    }
+    ra.sort()
+    rb.sort()
+    return (ra[ra.count / 2], rb[rb.count / 2])
+}
+
 func fmt(_ x: Double, _ digits: Int = 1) -> String {
     var s = String(format: "%.\(digits)f", x)
     if s == "-0.0" { s = "0.0" }
@@ -136,12 +158,15 @@ struct Row {
 }
 
 var rows: [Row] = []
+/// Per row: median over repetitions of (kernel GB/s) / (triad GB/s), triad timed between kernel runs.
+var interleaved: [(Double, Double)] = []
 var triads: [(grid: String, threads: Int, swift: Double, c: Double)] = []
 var failures = 0
 
 // Triads first: the bandwidth ceiling for every row is the triad on the largest grid (the one
 // that does not fit in cache, i.e. DRAM bandwidth) at the same thread count.
 var triadCeiling: [Int: Double] = [:]
+let ceilingTriad = TriadFixture(count: (options.grids.max() ?? 1) * (options.grids.max() ?? 1) * (options.grids.max() ?? 1))
 for n in options.grids.sorted() {
     let triad = TriadFixture(count: n * n * n)
     for t in options.threads {
@@ -164,6 +189,11 @@ for n in options.grids {
             if !(check.maxDifference <= 1e-4) { failures += 1 }
             let (ts, tc) = measurePair(reps: options.reps, warmup: options.warmup,
                                        { fixture.stepSwift(threads: t) }, { fixture.stepC(threads: t) })
+            let (fs, fc) = interleavedTriadRatios(reps: options.reps, { fixture.stepSwift(threads: t) }, { fixture.stepC(threads: t) },
+                                                  triad: { ceilingTriad.runSwift(threads: t) },
+                                                  bytesA: Double(fixture.bytesPerStep), bytesB: Double(fixture.bytesPerStep),
+                                                  triadBytes: Double(ceilingTriad.bytesPerRun))
+            interleaved.append((fs, fc))
             rows.append(Row(grid: "\(n)^3", kind: general ? "general" : "uniform", threads: t,
                             swift: ts, c: tc, voxels: fixture.voxels, bytes: fixture.bytesPerStep,
                             bytesPerVoxel: Double(fixture.bytesPerStep) / Double(fixture.voxels),
@@ -181,9 +211,9 @@ for n in options.grids {
 }
 
 print("")
-print("| grid | rows | threads | working set MB | Swift Mvox/s | C Mvox/s | Swift/C | B/voxel | Swift GB/s | C GB/s | triad GB/s (\(ceilingGrid)^3) | Swift / triad | C / triad | max abs(Swift - C) K |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-for r in rows {
+print("| grid | rows | threads | working set MB | Swift Mvox/s | C Mvox/s | Swift/C | B/voxel | Swift GB/s | C GB/s | triad GB/s (\(ceilingGrid)^3) | Swift / triad | C / triad | Swift / triad, interleaved | C / triad, interleaved | max abs(Swift - C) K |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for (r, f) in zip(rows, interleaved) {
     let sm = Double(r.voxels) / r.swift.best / 1e6
     let cm = Double(r.voxels) / r.c.best / 1e6
     let sg = Double(r.bytes) / r.swift.best / 1e9
@@ -192,7 +222,8 @@ for r in rows {
     let cmMed = Double(r.voxels) / r.c.median / 1e6
     print("| \(r.grid) | \(r.kind) | \(r.threads) | \(fmt(r.workingSetMB, 0)) | \(fmt(sm)) (\(fmt(smMed))) | \(fmt(cm)) (\(fmt(cmMed))) | "
           + "\(fmt(sm / cm, 2)) | \(fmt(r.bytesPerVoxel, 2)) | \(fmt(sg, 1)) | \(fmt(cg, 1)) | \(fmt(r.triadGBs, 1)) | "
-          + "\(fmt(sg / r.triadGBs * 100, 0))% | \(fmt(cg / r.triadGBs * 100, 0))% | \(sci(r.maxDiff)) |")
+          + "\(fmt(sg / r.triadGBs * 100, 0))% | \(fmt(cg / r.triadGBs * 100, 0))% | "
+          + "\(fmt(f.0 * 100, 0))% | \(fmt(f.1 * 100, 0))% | \(sci(r.maxDiff)) |")
 }
 print("")
 print("| triad | threads | Swift GB/s | C GB/s |")
@@ -211,7 +242,9 @@ a = b + s*c counts 3 x 4 B + 4 B write-allocate = 16 B per element, over n^3 ele
 'triad GB/s' is the better of the Swift and C triads on the largest grid (three arrays of n^3 \
 floats, far larger than L3: DRAM bandwidth) at the same thread count, and '/ triad' is the \
 kernel's effective GB/s as a fraction of it. A working set that fits in L3 (32 MiB here) can \
-exceed 100%; the smaller triads in the second table show that cache-level bandwidth. Times are the best of the timed \
+exceed 100%. The 'interleaved' columns time a triad batch (largest grid, Swift) right before each \
+kernel batch and report the median of the per-repetition ratios: this VM's bandwidth switches \
+between two levels over seconds, and only ratios of neighbouring measurements are stable; the smaller triads in the second table show that cache-level bandwidth. Times are the best of the timed \
 repetitions (median in parentheses for Mvox/s).
 """)
 print("")
