@@ -11,10 +11,14 @@ extension Preset {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PresetError(.io, path: "", "cannot read preset file \(path)")
         }
-        return try parse(bytes: Array(data), source: path, overrides: overrides)
+        return try parse(bytes: Array(data), source: path, overrides: overrides,
+                         baseDirectory: (path as NSString).deletingLastPathComponent)
     }
 
-    public static func parse(bytes: [UInt8], source: String, overrides: [String] = []) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+    /// `baseDirectory`: where relative label-map paths resolve (the preset file's folder; the
+    /// working directory for bundled presets).
+    public static func parse(bytes: [UInt8], source: String, overrides: [String] = [],
+                             baseDirectory: String? = nil) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
         guard bytes.count <= 16 << 20 else {
             throw PresetError(path: "", "\(source) is \(bytes.count) bytes; a preset is expected to be under 16 MiB")
         }
@@ -25,10 +29,10 @@ extension Preset {
             throw PresetError(path: "", "\(source) is not valid JSON: \(error)")
         }
         for assignment in overrides { document = try PresetOverride.apply(assignment, to: document) }
-        return (try decode(document), document, bytes)
+        return (try decode(document, baseDirectory: baseDirectory), document, bytes)
     }
 
-    public static func decode(_ document: JSONValue) throws(PresetError) -> Preset {
+    public static func decode(_ document: JSONValue, baseDirectory: String? = nil) throws(PresetError) -> Preset {
         var r = try JSONObjectReader(document, path: "")
         let version = try r.integer("ablsim", NumberCheck(accepts: { $0 == 1 }, expectation: "1 (the preset format version)"))
         _ = version
@@ -87,7 +91,7 @@ extension Preset {
             guard materials[material] != nil else { throw PresetError(path: q.child("material"), unknownMaterial(material, materials)) }
             guard let shapeValue = q.value("shape") else { throw q.missing("shape", expected: "a shape object") }
             let region = Region(name: try q.string("name", default: "region \(n)"), material: material,
-                                shape: try ShapeSpec.decode(shapeValue, path: q.child("shape")),
+                                shape: try ShapeSpec.decode(shapeValue, path: q.child("shape"), baseDirectory: baseDirectory),
                                 target: try q.bool("target", default: false), vessel: try q.bool("vessel", default: false))
             try q.finish()
             regions.append(region)
@@ -95,7 +99,7 @@ extension Preset {
 
         var applicators: [Applicator] = []
         for (n, item) in (try r.array("applicators", required: true) ?? []).enumerated() {
-            applicators.append(try decodeApplicator(item, path: "applicators.\(n)"))
+            applicators.append(try decodeApplicator(item, path: "applicators.\(n)", baseDirectory: baseDirectory))
         }
         guard !applicators.isEmpty else { throw PresetError(path: "applicators", "is empty; expected at least one applicator") }
 
@@ -183,13 +187,13 @@ extension Preset {
         return phases
     }
 
-    static func decodeApplicator(_ value: JSONValue, path: String) throws(PresetError) -> Applicator {
+    static func decodeApplicator(_ value: JSONValue, path: String, baseDirectory: String?) throws(PresetError) -> Applicator {
         var r = try JSONObjectReader(value, path: path)
         let type = try r.string("type", oneOf: ["heat_source", "mwa", "rfa"])
         switch type {
         case "heat_source":
             guard let shape = r.value("shape") else { throw r.missing("shape", expected: "a shape object") }
-            let spec = try ShapeSpec.decode(shape, path: r.child("shape"))
+            let spec = try ShapeSpec.decode(shape, path: r.child("shape"), baseDirectory: baseDirectory)
             let schedule = try decodeSchedule(&r)
             try r.finish()
             return .heatSource(shape: spec, schedule: schedule)

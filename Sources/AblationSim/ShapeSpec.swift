@@ -6,6 +6,19 @@ public enum ShapeSpec: Sendable, Equatable {
     case ellipsoid(center: SIMD3<Double>, semiAxes: SIMD3<Double>, axes: [SIMD3<Double>])
     case cylinder(start: SIMD3<Double>, end: SIMD3<Double>, radius: Double)
     case box(min: SIMD3<Double>, max: SIMD3<Double>)
+    /// A segmentation: the voxels of a NIfTI label map with one label value.
+    case labelMap(LabelMapShape)
+
+    public static func == (a: ShapeSpec, b: ShapeSpec) -> Bool {
+        switch (a, b) {
+        case let (.sphere(c1, r1), .sphere(c2, r2)): return c1 == c2 && r1 == r2
+        case let (.ellipsoid(c1, s1, a1), .ellipsoid(c2, s2, a2)): return c1 == c2 && s1 == s2 && a1 == a2
+        case let (.cylinder(s1, e1, r1), .cylinder(s2, e2, r2)): return s1 == s2 && e1 == e2 && r1 == r2
+        case let (.box(l1, h1), .box(l2, h2)): return l1 == l2 && h1 == h2
+        case let (.labelMap(m1), .labelMap(m2)): return m1.path == m2.path && m1.label == m2.label
+        default: return false
+        }
+    }
 
     public func makeShape() -> any Shape {
         switch self {
@@ -13,6 +26,7 @@ public enum ShapeSpec: Sendable, Equatable {
         case let .ellipsoid(c, s, a): return Ellipsoid(centerMM: c, semiAxesMM: s, axes: (a[0], a[1], a[2]))
         case let .cylinder(s, e, r): return Cylinder(startMM: s, endMM: e, radiusMM: r)
         case let .box(lo, hi): return Box(minMM: lo, maxMM: hi)
+        case let .labelMap(m): return m
         }
     }
 
@@ -21,12 +35,13 @@ public enum ShapeSpec: Sendable, Equatable {
         case let .sphere(c, _), let .ellipsoid(c, _, _): return c
         case let .cylinder(s, e, _): return (s + e) / 2
         case let .box(lo, hi): return (lo + hi) / 2
+        case let .labelMap(m): return (m.boundingBoxMM.0 + m.boundingBoxMM.1) / 2
         }
     }
 
     static let types = ["sphere", "ellipsoid", "cylinder", "box"]
 
-    static func decode(_ value: JSONValue, path: String) throws(PresetError) -> ShapeSpec {
+    static func decode(_ value: JSONValue, path: String, baseDirectory: String? = nil) throws(PresetError) -> ShapeSpec {
         var r = try JSONObjectReader(value, path: path)
         let type = try r.string("type", oneOf: types + ["label_map"])
         let spec: ShapeSpec
@@ -68,7 +83,10 @@ public enum ShapeSpec: Sendable, Equatable {
             }
             spec = .box(min: lo, max: hi)
         default:
-            throw PresetError(path: r.child("type"), "\"label_map\" shapes (NIfTI segmentations) are not supported by this version yet; expected one of \"sphere\", \"ellipsoid\", \"cylinder\", \"box\"")
+            let file = try r.string("path")
+            guard !file.isEmpty else { throw PresetError(path: r.child("path"), "is empty; expected the path of a NIfTI label map (.nii or .nii.gz)") }
+            let label = try r.integer("label", .range(-2_147_483_648, 2_147_483_647))
+            spec = .labelMap(try LabelMapShape.load(path: file, label: label, baseDirectory: baseDirectory, jsonPath: path))
         }
         try r.finish()
         return spec
@@ -82,6 +100,7 @@ public enum ShapeSpec: Sendable, Equatable {
             return ["type": "ellipsoid", "center_mm": v(c), "semi_axes_mm": v(s), "axes": .array(a.map(v))]
         case let .cylinder(s, e, r): return ["type": "cylinder", "start_mm": v(s), "end_mm": v(e), "radius_mm": .number(r)]
         case let .box(lo, hi): return ["type": "box", "min_mm": v(lo), "max_mm": v(hi)]
+        case let .labelMap(m): return ["type": "label_map", "path": .string(m.resolvedPath), "label": .number(Double(m.label))]
         }
     }
 }
