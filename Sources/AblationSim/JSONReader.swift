@@ -8,6 +8,9 @@ struct JSONObjectReader {
 
     init(_ value: JSONValue, path: String) throws(PresetError) {
         guard case let .object(m) = value else {
+            if path.isEmpty {
+                throw PresetError(path: "", "the preset is \(value.kindDescription); expected a JSON object such as {\"ablsim\": 1, \"grid\": {...}, \"applicators\": [...]}")
+            }
             throw PresetError(path: path, "got \(value.kindDescription); expected an object")
         }
         self.path = path

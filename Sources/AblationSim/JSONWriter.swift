@@ -46,7 +46,8 @@ public enum JSONWriter {
 
     public static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        // Whole numbers print without a fraction up to 2^53, where Double stops holding every integer.
+        if d == d.rounded(), abs(d) <= 9_007_199_254_740_992 { return String(Int64(d)) }
         return "\(d)"
     }
 

@@ -12,7 +12,11 @@ public enum PresetOverride {
         guard !parts.contains(where: \.isEmpty) else {
             throw PresetError(.usage, path: path, "--set path has an empty component; expected keys and indices separated by '.'")
         }
-        return try set(parts[...], in: document, value: value, walked: "")
+        do {
+            return try set(parts[...], in: document, value: value, walked: "")
+        } catch {
+            throw PresetError(.usage, path: "", "--set \(assignment): \(error.message)")
+        }
     }
 
     /// A missing container is an array when the next path component is an index.
@@ -36,7 +40,7 @@ public enum PresetOverride {
             return .object(members)
         case .array(var items):
             guard let index = Int(head), index >= 0, index <= items.count else {
-                throw PresetError(.usage, path: here, "--set: expected an array index from 0 to \(items.count)")
+                throw PresetError(.usage, path: here, "\(walked.isEmpty ? "the preset" : walked) has \(items.count) element\(items.count == 1 ? "" : "s"); expected an index from 0 to \(items.count) (\(items.count) appends)")
             }
             if index == items.count {
                 items.append(try set(parts.dropFirst(), in: emptyContainer(for: parts.dropFirst().first), value: value, walked: here))
@@ -45,7 +49,7 @@ public enum PresetOverride {
             }
             return .array(items)
         default:
-            throw PresetError(.usage, path: walked, "--set: \(walked) is \(node.kindDescription), so it has no member \"\(head)\"")
+            throw PresetError(.usage, path: walked, "\(walked) is \(node.kindDescription), so it has no member \"\(head)\"")
         }
     }
 }

@@ -42,8 +42,11 @@ public struct RunPipeline {
         let staging: AtomicOutputDirectory
         do {
             staging = try AtomicOutputDirectory(final: target)
+        } catch let AtomicOutputError.cannotCreateDirectory(path, reason) where path.contains(".partial-") {
+            // The hidden staging folder is an implementation detail: name the folder the user asked for.
+            throw PresetError(.cannotCreateOutput, path: "", "cannot create output folder \(target.path): \(reason)")
         } catch {
-            throw PresetError(.cannotCreateOutput, path: "", "cannot create the output folder \(target.path): \(error)")
+            throw PresetError(.cannotCreateOutput, path: "", "\(error)")
         }
         var timings: [(String, Double)] = []
         var lap = clock.now

@@ -75,7 +75,7 @@ func expectError(_ text: String, _ overrides: [String] = [], code: Int32 = 65, p
     expectError(minimalPreset, ["applicators.0.schedule=[]"], path: "applicators.0.schedule", contains: "is empty")
     expectError(minimalPreset, ["regions.0={\"material\":\"liver\",\"shape\":{\"type\":\"sphere\",\"center_mm\":[500,0,0],\"radius_mm\":1}}"],
                 path: "regions.0.shape", contains: "lies entirely outside the grid")
-    expectError("[1, 2]", path: "", contains: "got an array; expected an object")
+    expectError("[1, 2]", path: "", contains: "the preset is an array; expected a JSON object")
     expectError("{\"ablsim\": 1", path: "", contains: "not valid JSON: line 1, column 13: unexpected end of file")
 }
 

@@ -104,7 +104,7 @@ func badInputFailsCleanly(preset: String, extra: [String], code: Int32, message:
     try "x".write(to: dir.appendingPathComponent("file"), atomically: true, encoding: .utf8)
     let blocked = try CLI.run(["run", "p.json", "--out", "file/out", "--quiet"], in: dir)
     #expect(blocked.status == 73, "\(blocked.stderr)")
-    #expect(blocked.stderr.contains("cannot create the output folder"))
+    #expect(blocked.stderr.contains("cannot create output folder"))
 }
 
 @Test func checkPrintsTheResolvedPreset() throws {
