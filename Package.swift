@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "AblationSim", targets: ["AblationSim"]),
         .library(name: "AblationKernels", targets: ["AblationKernels"]),
         .library(name: "AblationSpectral", targets: ["AblationSpectral"]),
+        .library(name: "AblationIO", targets: ["AblationIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -96,6 +96,15 @@ public final class LabelMapShape: Shape, @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: resolved) else {
             throw PresetError(.missingInput, path: "\(jsonPath).path", "label map \(resolved) does not exist")
         }
+        // Devices, FIFOs and folders are refused before reading: /dev/urandom would never end.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: resolved)
+        guard (attributes?[.type] as? FileAttributeType) == .typeRegular else {
+            throw PresetError(path: "\(jsonPath).path", "\(resolved) is not a regular file; expected a NIfTI label map (.nii or .nii.gz)")
+        }
+        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        guard size <= 4 << 30 else {
+            throw PresetError(path: "\(jsonPath).path", "\(resolved) is \(size >> 20) MiB; label maps over 4 GiB are not supported")
+        }
         let volume: NIfTIVolume
         do {
             volume = try NIfTIReader.read(contentsOf: URL(fileURLWithPath: resolved), maxVoxels: 512 * 512 * 1024)

@@ -170,6 +170,8 @@ func hostilePresetIsRefusedExactly(_ c: HostileCase) throws {
         ("cut.nii.gz", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/cut.nii.gz: "),
         ("absurd.nii", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/absurd.nii: "),
         ("text.nii", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/text.nii: "),
+        ("/dev/urandom", [], 65, "ablsim: error: regions.0.shape.path: /dev/urandom is not a regular file; expected a NIfTI label map (.nii or .nii.gz)"),
+        (".", [], 65, "ablsim: error: regions.0.shape.path: \(dir.path) is not a regular file; expected a NIfTI label map (.nii or .nii.gz)"),
         ("good.nii.gz", ["--set", "regions.0.shape.label=4"], 65, "ablsim: error: regions.0.shape.label: label 4 does not occur in \(dir.path)/good.nii.gz; it holds labels 1"),
         ("good.nii.gz", ["--out", "plainfile/out"], 73, "ablsim: error: cannot create output folder \(dir.path)/plainfile: a file with that name exists and is not a folder"),
         ("good.nii.gz", ["--out", "/proc/ablsim-out"], 73, "ablsim: error: cannot create output folder /proc/ablsim-out: No such file or directory"),
