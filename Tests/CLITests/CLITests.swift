@@ -127,3 +127,25 @@ func badInputFailsCleanly(preset: String, extra: [String], code: Int32, message:
     #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
     #expect(r.stdout.contains("spectral-dirichlet") && r.stdout.contains("0 failed"))
 }
+
+/// Ctrl-C (SIGINT) mid-run: the run stops at the next damage sample, exits 130 and leaves no
+/// output folder and no staging folder.
+@Test func interruptLeavesNothingBehind() throws {
+    let dir = try CLI.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try smallPreset.write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
+    let p = Process()
+    p.executableURL = CLI.executable
+    // Long enough to be caught running: 1 h of simulated time on a small grid.
+    p.arguments = ["run", "p.json", "--out", "out", "--quiet", "--set", "applicators.0.schedule.0.duration_s=3600",
+                   "--set", "grid.spacing_mm=0.5"]
+    p.currentDirectoryURL = dir
+    p.standardError = Pipe()
+    try p.run()
+    Thread.sleep(forTimeInterval: 1.0)
+    #expect(p.isRunning, "the run finished before it could be interrupted")
+    kill(p.processIdentifier, SIGINT)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 130)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["p.json"])
+}
