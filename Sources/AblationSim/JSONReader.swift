@@ -78,7 +78,7 @@ struct JSONObjectReader {
             throw missing(key, expected: "an integer \(check.expectation)")
         }
         let d = try JSONObjectReader.number(v, path: child(key), check)
-        guard d == d.rounded(), abs(d) < 1e15 else {
+        guard d == d.rounded(), abs(d) <= 9_007_199_254_740_991 else {
             throw PresetError(path: child(key), "got \(JSONWriter.format(d)); expected an integer")
         }
         return Int(d)

@@ -20,6 +20,8 @@ public struct Preset: Sendable {
     public var outputFormats: [String]
     /// Seed for anything random (recorded in every output; the heat-only solver is deterministic).
     public var seed: UInt64
+    /// The contract's `planning` block, kept verbatim for `ablsim plan` (not in this version).
+    public var planning: JSONValue?
 
     public struct GridSpec: Sendable, Equatable {
         public var centerMM: SIMD3<Double>

@@ -134,12 +134,19 @@ extension Preset {
             try o.finish()
         }
         let seed = try r.integer("seed", default: 0, .range(0, 9_007_199_254_740_991))
+        // `planning` belongs to `ablsim plan` (not in this version); a run carries it through unread.
+        var planning: JSONValue? = nil
+        if let value = r.value("planning") {
+            guard case .object = value else { throw PresetError(path: "planning", "got \(value.kindDescription); expected an object") }
+            planning = value
+        }
         try r.finish()
 
         let preset = Preset(name: name, description: description, grid: grid, boundary: boundary,
                             initialTemperatureC: initial, background: background, materials: materials,
                             materialOrder: materialOrder, blood: blood, regions: regions, applicators: applicators,
-                            time: time, damage: damage, marginMM: margin, outputFormats: formats, seed: UInt64(seed))
+                            time: time, damage: damage, marginMM: margin, outputFormats: formats, seed: UInt64(seed),
+                            planning: planning)
         try MemoryBudget.check(preset)
         try preset.checkGeometry()
         return preset

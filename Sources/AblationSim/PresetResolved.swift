@@ -33,7 +33,7 @@ extension Preset {
         var timeJSON: [(String, JSONValue)] = [("cooldown_s", .number(time.cooldownS))]
         if let dt = time.dtS { timeJSON.append(("dt_s", .number(dt))) }
         timeJSON.append(("damage_interval_s", .number(time.damageIntervalS)))
-        return [
+        var document: JSONValue = [
             "ablsim": 1,
             "name": .string(name),
             "description": .string(description),
@@ -52,5 +52,10 @@ extension Preset {
             "output": ["formats": .array(outputFormats.map { .string($0) })],
             "seed": .number(Double(seed)),
         ]
+        if let planning, case var .object(members) = document {
+            members.append(("planning", planning))
+            document = .object(members)
+        }
+        return document
     }
 }
