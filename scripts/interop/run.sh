@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Independent-reader checks (see README.md beside this file): the schema against the decoder, and
+# every output of the bundled presets re-read with nibabel, SimpleITK, vtk, meshio and Pillow.
+# Usage: scripts/interop/run.sh [ablsim binary]   (default .build/debug/ablsim)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin="${1:-.build/debug/ablsim}"
+python3 -c "import nibabel, SimpleITK, vtk, meshio, PIL, jsonschema" 2>/dev/null \
+  || python3 -m pip install -q --disable-pip-version-check -r scripts/interop/requirements.txt >&2
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+status=0
+python3 scripts/interop/validate_presets.py --ablsim "$bin" > "$work/schema.log" || status=1
+tail -n 1 "$work/schema.log"
+for preset in presets/*.json; do
+  [ "$(basename "$preset")" = schema.json ] && continue
+  name="$(basename "$preset" .json)"
+  # 1 mm voxels keep the runs to seconds; every output format is requested.
+  "$bin" run "$preset" --out "$work/$name" --quiet --set grid.spacing_mm=1 \
+    --set 'output.formats=["nifti","vti","stl","png","csv"]'
+  if python3 scripts/interop/check_outputs.py "$work/$name" "$preset" > "$work/$name.log"; then
+    echo "$name: $(tail -n 1 "$work/$name.log")"
+  else
+    status=1
+    grep -E "^FAIL" "$work/$name.log" || true
+    echo "$name: $(tail -n 1 "$work/$name.log")"
+  fi
+done
+[ $status -eq 0 ] || grep -E "^FAIL" "$work/schema.log" || true
+exit $status

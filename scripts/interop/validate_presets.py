@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Validates presets/*.json against presets/schema.json (JSON Schema draft 2020-12).
+
+Checks, each printed as one line:
+  - the schema itself is a valid draft 2020-12 schema (Draft202012Validator.check_schema);
+  - every presets/*.json except schema.json validates (with format checking);
+  - deliberately broken documents FAIL validation (unknown key, negative spacing, 2-element
+    centre, unknown damage model, ...), so this script can fail when the schema is too loose;
+  - a few edge-case documents that the decoder accepts also validate (schema not too strict);
+  - documents that use contract-only features (mwa, rfa) validate.
+With --ablsim PATH, every case document is also given to `PATH check FILE`, and the exit status
+must agree: 0 where the schema and decoder should both accept, 65 where both should reject, and
+65 for contract-only features (valid per schema, rejected by this ablsim version). The label_map
+case then points at a small NIfTI label map written with nibabel into a temporary folder.
+
+Usage: python3 scripts/interop/validate_presets.py [--presets DIR] [--ablsim PATH]
+Exit status 0 when every check passes, 1 otherwise. Last line: "N passed, M failed".
+"""
+import argparse
+import copy
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, best_match
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok, label, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"PASS {label}")
+        else:
+            self.failed += 1
+            print(f"FAIL {label}" + (f": {detail}" if detail else ""))
+        return ok
+
+
+def minimal():
+    """The smallest preset the decoder accepts: a coarse grid and one heat source."""
+    return {
+        "ablsim": 1,
+        "grid": {"size_mm": [40, 40, 40], "spacing_mm": 2},
+        "applicators": [{
+            "type": "heat_source",
+            "shape": {"type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 6},
+            "schedule": [{"duration_s": 60, "power_w": 2}],
+        }],
+    }
+
+
+def with_target(doc):
+    doc["regions"] = [{"name": "tumor", "material": "tumor", "target": True,
+                       "shape": {"type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 5}}]
+    return doc
+
+
+def mutate(fn):
+    doc = with_target(minimal())
+    fn(doc)
+    return doc
+
+
+# (label, document, expected schema verdict, expected `ablsim check` exit status)
+def cases(label_map_path):
+    invalid = [
+        ("unknown key grid.spcing_mm", lambda d: d["grid"].update(spcing_mm=1)),
+        ("unknown top-level key", lambda d: d.update(colour="red")),
+        ("negative grid.spacing_mm", lambda d: d["grid"].update(spacing_mm=-0.5)),
+        ("grid.spacing_mm above 20", lambda d: d["grid"].update(spacing_mm=20.5)),
+        ("grid.spacing_mm below 0.05", lambda d: d["grid"].update(spacing_mm=0.04)),
+        ("grid.size_mm above 2000", lambda d: d["grid"].update(size_mm=[40, 40, 2001])),
+        ("grid.size_mm zero", lambda d: d["grid"].update(size_mm=[40, 0, 40])),
+        ("2-element regions.0.shape.center_mm", lambda d: d["regions"][0]["shape"].update(center_mm=[0, 0])),
+        ("4-element grid.center_mm", lambda d: d["grid"].update(center_mm=[0, 0, 0, 0])),
+        ("unknown damage.model", lambda d: d.update(damage={"model": "weibull"})),
+        ("damage.threshold 0", lambda d: d.update(damage={"model": "arrhenius", "threshold": 0})),
+        ("ablsim version 2", lambda d: d.update(ablsim=2)),
+        ("unknown output format", lambda d: d.update(output={"formats": ["nifti", "mp4"]})),
+        ("power_w above 10000", lambda d: d["applicators"][0]["schedule"][0].update(power_w=10001)),
+        ("negative power_w", lambda d: d["applicators"][0]["schedule"][0].update(power_w=-1)),
+        ("duration_s 0", lambda d: d["applicators"][0]["schedule"][0].update(duration_s=0)),
+        ("duration_s above 86400", lambda d: d["applicators"][0]["schedule"][0].update(duration_s=86401)),
+        ("empty schedule", lambda d: d["applicators"][0].update(schedule=[])),
+        ("empty applicators", lambda d: d.update(applicators=[])),
+        ("missing grid", lambda d: d.pop("grid")),
+        ("name starting with '.'", lambda d: d.update(name=".hidden")),
+        ("name with '/'", lambda d: d.update(name="a/b")),
+        ("sphere with an ellipsoid key", lambda d: d["regions"][0]["shape"].update(semi_axes_mm=[1, 2, 3])),
+        ("unknown shape type", lambda d: d["regions"][0]["shape"].update(type="torus")),
+        ("region without material", lambda d: d["regions"][0].pop("material")),
+        ("perfusion_per_s above 1", lambda d: d.update(materials={"tumor": {"perfusion_per_s": 1.5}})),
+        ("unknown material key", lambda d: d.update(materials={"tumor": {"perfusion": 0.001}})),
+        ("blood.temperature_c above 45", lambda d: d.update(blood={"temperature_c": 46})),
+        ("boundary.type periodic", lambda d: d.update(boundary={"type": "periodic"})),
+        ("time.dt_s above 60", lambda d: d.update(time={"dt_s": 61})),
+        ("time.damage_interval_s 0", lambda d: d.update(time={"damage_interval_s": 0})),
+        ("margin_mm above 50", lambda d: d.update(margin_mm=51)),
+        ("negative seed", lambda d: d.update(seed=-1)),
+        ("fractional seed", lambda d: d.update(seed=1.5)),
+        ("seed 2^53", lambda d: d.update(seed=9007199254740992)),
+        ("label_map without label", lambda d: d["regions"][0].update(shape={"type": "label_map", "path": label_map_path})),
+        ("label_map with empty path", lambda d: d["regions"][0].update(shape={"type": "label_map", "path": "", "label": 3})),
+        ("label_map label above 2^31-1", lambda d: d["regions"][0].update(
+            shape={"type": "label_map", "path": label_map_path, "label": 2147483648})),
+        ("target as string", lambda d: d["regions"][0].update(target="yes")),
+    ]
+    for label, fn in invalid:
+        yield label, mutate(fn), False, 65
+
+    valid = [
+        ("minimal preset", lambda d: d.pop("regions")),
+        ("every implemented key", lambda d: d.update(
+            name="all-keys", description="x", boundary={"type": "adiabatic", "temperature_c": 37},
+            initial_temperature_c=36.5, background="liver",
+            materials={"phantom": {"density_kg_m3": 1000, "specific_heat_j_kgk": 4180, "conductivity_w_mk": 0.6,
+                                   "perfusion_per_s": 0, "metabolic_heat_w_m3": 0, "electrical_conductivity_s_m": 0.5,
+                                   "water_content": 0.9, "linear": True,
+                                   "arrhenius": {"frequency_factor_per_s": 1e40, "activation_energy_j_mol": 2.6e5}}},
+            blood={"temperature_c": 37, "density_kg_m3": 1050, "specific_heat_j_kgk": 3617},
+            time={"cooldown_s": 30, "dt_s": 0.5, "damage_interval_s": 2},
+            damage={"model": "isotherm", "threshold": 55}, margin_mm=0, output={"formats": ["nifti", "nifti"]},
+            seed=9007199254740991)),
+        ("cem43 without threshold", lambda d: d.update(damage={"model": "cem43"})),
+        ("ellipsoid with axes, cylinder, box regions", lambda d: d["regions"].extend([
+            {"material": "blood", "vessel": True,
+             "shape": {"type": "cylinder", "start_mm": [10, -20, 0], "end_mm": [10, 20, 0], "radius_mm": 2}},
+            {"material": "liver",
+             "shape": {"type": "ellipsoid", "center_mm": [0, 5, 0], "semi_axes_mm": [4, 3, 2],
+                       "axes": [[0, 1, 0], [-1, 0, 0], [0, 0, 1]]}},
+            {"material": "tumor", "shape": {"type": "box", "min_mm": [-3, -3, -3], "max_mm": [3, 3, 3]}}])),
+        ("boundary values", lambda d: (d["grid"].update(spacing_mm=20), d["grid"].update(size_mm=[40, 40, 40]),
+                                       d["applicators"][0].update(shape={"type": "box", "min_mm": [-20, -20, -20], "max_mm": [20, 20, 20]}),
+                                       d["applicators"][0]["schedule"][0].update(power_w=10000, duration_s=86400),
+                                       d.update(margin_mm=50, time={"cooldown_s": 86400, "damage_interval_s": 10}))),
+        ("empty output.formats", lambda d: d.update(output={"formats": []})),
+        ("label_map region", lambda d: d["regions"][0].update(
+            shape={"type": "label_map", "path": label_map_path, "label": 3})),
+    ]
+    for label, fn in valid:
+        yield label, mutate(fn), True, 0
+
+    mwa = {"type": "mwa", "frequency_mhz": 2450, "tip_mm": [0, 0, -10], "entry_mm": [0, 0, 60],
+           "schedule": [{"duration_s": 300, "power_w": 100}]}
+    rfa = {"type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,
+           "coolant_temperature_c": 10, "tip_mm": [0, 0, -15], "entry_mm": [0, 0, 60],
+           "control": {"mode": "impedance", "max_power_w": 200}, "duration_s": 720}
+    contract_only = [
+        ("contract-only mwa applicator", lambda d: d.update(applicators=[mwa])),
+        ("contract-only rfa applicator", lambda d: d.update(applicators=[rfa])),
+    ]
+    for label, fn in contract_only:
+        yield label, mutate(fn), True, 65
+
+    contract_invalid = [
+        ("mwa frequency 1000 MHz", lambda d: d.update(applicators=[dict(mwa, frequency_mhz=1000)])),
+        ("rfa unknown control mode", lambda d: d.update(applicators=[dict(rfa, control={"mode": "pulsed", "power_w": 50})])),
+    ]
+    for label, fn in contract_invalid:
+        yield label, mutate(fn), False, 65
+
+
+def write_label_map(folder):
+    """A 20^3 uint8 label map of 2 mm voxels centred on the origin, label 3 in a central cube."""
+    import nibabel as nib
+    import numpy as np
+    data = np.zeros((20, 20, 20), dtype=np.uint8)
+    data[7:13, 7:13, 7:13] = 3
+    affine = np.diag([2.0, 2.0, 2.0, 1.0])
+    affine[:3, 3] = -19.0
+    img = nib.Nifti1Image(data, affine)
+    img.set_qform(affine, code=1)
+    img.set_sform(affine, code=1)
+    path = pathlib.Path(folder) / "labels.nii.gz"
+    nib.save(img, str(path))
+    return str(path)
+
+
+def explain(error):
+    """The most telling error: inside a oneOf over shapes, applicators or control modes, the errors of
+    the branch whose discriminator (type / mode) matched."""
+    if error.validator == "oneOf" and error.context:
+        branches = {}
+        for c in error.context:
+            branches.setdefault(c.relative_schema_path[0], []).append(c)
+        matching = [errs for errs in branches.values()
+                    if not any(c.validator == "const" and list(c.relative_path) in (["type"], ["mode"]) for c in errs)]
+        if len(matching) == 1:
+            return explain(best_match(matching[0]))
+    return error
+
+
+def ablsim_check(binary, doc):
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(doc, f)
+        path = f.name
+    try:
+        p = subprocess.run([binary, "check", path], capture_output=True, text=True, timeout=120)
+        return p.returncode, (p.stderr.strip().splitlines() or [""])[-1]
+    finally:
+        pathlib.Path(path).unlink()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--presets", default=str(ROOT / "presets"), help="folder holding schema.json and the presets")
+    ap.add_argument("--ablsim", help="ablsim binary: also require `ablsim check` to agree on every case")
+    args = ap.parse_args()
+    folder = pathlib.Path(args.presets)
+    t = Tally()
+
+    schema = json.loads((folder / "schema.json").read_text())
+    try:
+        Draft202012Validator.check_schema(schema)
+        t.check(True, "schema.json is a valid draft 2020-12 schema")
+    except SchemaError as e:
+        t.check(False, "schema.json is a valid draft 2020-12 schema", e.message)
+        print(f"{t.passed} passed, {t.failed} failed")
+        return 1
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    def errors(doc):
+        return sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+
+    def where(e):
+        return ".".join(str(p) for p in e.absolute_path) or "(root)"
+
+    presets = sorted(p for p in folder.glob("*.json") if p.name != "schema.json")
+    t.check(len(presets) > 0, f"found {len(presets)} preset(s) in {folder}")
+    for p in presets:
+        try:
+            doc = json.loads(p.read_text())
+        except json.JSONDecodeError as e:
+            t.check(False, f"{p.name} is valid JSON", str(e))
+            continue
+        errs = errors(doc)
+        t.check(not errs, f"{p.name} validates", "; ".join(f"{where(e)}: {e.message}" for e in errs[:5]))
+        if args.ablsim:
+            rc, msg = ablsim_check(args.ablsim, doc)
+            t.check(rc == 0, f"{p.name}: ablsim check exits 0", f"exit {rc}: {msg}")
+
+    tmp = tempfile.TemporaryDirectory()
+    label_map_path = write_label_map(tmp.name) if args.ablsim else "segmentation.nii.gz"
+    for label, doc, schema_ok, decoder_rc in cases(label_map_path):
+        errs = errors(doc)
+        if schema_ok:
+            t.check(not errs, f"case '{label}' validates",
+                    "; ".join(f"{where(e)}: {e.message}" for e in errs[:3]))
+        else:
+            best = explain(best_match(errs)) if errs else None
+            first = f" ({where(best)}: {best.message[:90]})" if best else ""
+            t.check(bool(errs), f"case '{label}' is rejected{first}", "the schema accepted it")
+        if args.ablsim:
+            rc, msg = ablsim_check(args.ablsim, doc)
+            t.check(rc == decoder_rc, f"case '{label}': ablsim check exits {decoder_rc}", f"exit {rc}: {msg}")
+
+    print(f"{t.passed} passed, {t.failed} failed")
+    return 0 if t.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
