@@ -220,7 +220,9 @@ public enum VTIWriter {
                 if x > hi { hi = x }
             }
             guard lo <= hi else { return nil }
-            return (number(Double(lo)), number(Double(hi)))
+            // Float's own shortest text ("34.98", not the widened "34.97999954223633").
+            return (lo == lo.rounded() && abs(lo) < 1e7 ? number(Double(lo)) : "\(lo)",
+                    hi == hi.rounded() && abs(hi) < 1e7 ? number(Double(hi)) : "\(hi)")
         }
     }
 

@@ -23,8 +23,7 @@ public enum BundledPresets {
   ],
   "time": { "cooldown_s": 0 },
   "damage": { "model": "arrhenius", "threshold": 1.0 },
-  "margin_mm": 5,
-  "output": { "formats": ["nifti", "csv"] }
+  "margin_mm": 5
 }
 """#),
         ("heat-source-vessel", "Heat sink demo: the default 5 W / 10 min heat source beside a 6 mm hepatic vein 14 mm from the tumour centre", #"""
@@ -49,8 +48,7 @@ public enum BundledPresets {
   ],
   "time": { "cooldown_s": 0 },
   "damage": { "model": "arrhenius", "threshold": 1.0 },
-  "margin_mm": 5,
-  "output": { "formats": ["nifti", "csv"] }
+  "margin_mm": 5
 }
 """#),
     ]

@@ -55,8 +55,12 @@ public struct IsoSurface: Sendable {
     mutating func addTetrahedron(_ v: [(SIMD3<Double>, Float)]) {
         let ins = v.filter { $0.1 >= 0 }, outs = v.filter { $0.1 < 0 }
         guard !ins.isEmpty, !outs.isEmpty else { return }
-        func crossing(_ a: (SIMD3<Double>, Float), _ b: (SIMD3<Double>, Float)) -> SIMD3<Double> {
-            let t = Double(a.1) / Double(a.1 - b.1)
+        // Every tetrahedron sharing an edge must compute the same crossing to the last bit, or
+        // the mesh cracks: interpolate from the lexicographically smaller end, whichever tetrahedron asks.
+        func crossing(_ u: (SIMD3<Double>, Float), _ w: (SIMD3<Double>, Float)) -> SIMD3<Double> {
+            let swapped = (w.0.x, w.0.y, w.0.z) < (u.0.x, u.0.y, u.0.z)
+            let a = swapped ? w : u, b = swapped ? u : w
+            let t = Double(a.1) / (Double(a.1) - Double(b.1))
             return a.0 + (b.0 - a.0) * t
         }
         let inCentre = ins.reduce(SIMD3<Double>.zero) { $0 + $1.0 } / Double(ins.count)

@@ -63,15 +63,12 @@ public struct RunPipeline {
         let result = try simulation.run()
         mark("solver_s")
         let necrosis = result.necrosis()
+        let zoneField = result.zoneField()
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: [0, 0, 1], marginMM: preset.marginMM,
-                                    zoneField: result.zoneField())
+                                    zoneField: zoneField)
         mark("analysis_s")
 
         var warnings: [String] = []
-        let unsupported = preset.outputFormats.filter { ["vti", "stl", "png"].contains($0) }
-        if !unsupported.isEmpty {
-            warnings.append("output formats \(unsupported.joined(separator: ", ")) are not produced by ablsim \(AblsimVersion.string) yet; NIfTI, CSV and JSON were written")
-        }
         for (n, footprint) in scene.sourceFootprints.enumerated() {
             if let f = footprint, f.voxelVolume < 8 {
                 warnings.append(String(format: "applicators.%d: the heat source covers only %.1f voxels; refine grid.spacing_mm to resolve it", n, f.voxelVolume))
@@ -80,27 +77,8 @@ public struct RunPipeline {
 
         let g = scene.grid
         let geometry = VolumeGeometry(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: SIMD3(repeating: g.spacingMM), originMM: g.originMM)
-        // Encoders are independent and gzip dominates: run them on all cores.
-        var encoders: [(String, @Sendable () throws -> Data)] = []
-        if preset.outputFormats.contains("nifti") {
-            let units = RunSummary.damageUnits(preset.damage.model)
-            let labels = scene.labels
-            encoders.append(("necrosis.nii.gz", { try NIfTIWriter.data(uint8: necrosis, geometry: geometry, description: "ablsim necrosis mask (1 = necrotic)", gzip: true) }))
-            encoders.append(("temperature_max.nii.gz", { try NIfTIWriter.data(float32: result.peakTemperature(), geometry: geometry, description: "ablsim peak temperature (C)", gzip: true) }))
-            encoders.append(("damage.nii.gz", { try NIfTIWriter.data(float32: result.damageMeasure(), geometry: geometry, description: "ablsim damage: \(units)", gzip: true) }))
-            encoders.append(("labels.nii.gz", { try NIfTIWriter.data(uint8: labels, geometry: geometry, description: "ablsim tissue labels (see summary.json labels)", gzip: true) }))
-        }
-        if preset.outputFormats.contains("csv") {
-            encoders.append(("timeseries.csv", { Data(RunSummary.timeSeriesCSV(result).utf8) }))
-        }
-        let encoded = UnsafeMutableBufferPointer<Result<Data, Error>?>.allocate(capacity: max(1, encoders.count))
-        encoded.initialize(repeating: nil)
-        defer { encoded.deallocate() }
-        nonisolated(unsafe) let slots = encoded
-        let jobs = encoders
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { n in slots[n] = Result { try jobs[n].1() } }
-        var files: [(String, Data)] = []
-        for (n, job) in jobs.enumerated() { files.append((job.0, try encoded[n]!.get())) }
+        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: necrosis, zoneField: zoneField,
+                                                geometry: geometry), formats: preset.outputFormats)
         mark("encode_s")
         let wall = clock.now - started
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18

@@ -151,3 +151,29 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
     let edge = IsoSurface(field: field.map { $0 + 6 }, grid: g)
     #expect(edge.enclosedVolumeMM3 > 0 && edge.enclosedVolumeMM3 <= 24 * 24 * 24)
 }
+
+/// Every edge of the zone surface is shared by exactly two triangles (a closed, crack-free mesh),
+/// including where the zone is cut by the grid boundary and for a lumpy field.
+@Test func isoSurfaceIsWatertight() {
+    let g = Grid3D(centerMM: [0, 0, 0], sizeMM: [12, 10, 9], spacingMM: 0.5)
+    var rng = SplitMix64(seed: 5)
+    var field = [Float](repeating: 0, count: g.voxelCount)
+    for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
+        let x = g.worldPosition(i, j, k)
+        field[g.linearIndex(i, j, k)] = Float(4.5 - (x * x).sum().squareRoot() + 0.6 * rng.nextUnitDouble()) + (x.z > 3 ? 5 : 0)
+    } } }
+    let s = IsoSurface(field: field, grid: g)
+    struct Key: Hashable { let a: SIMD3<Double>, b: SIMD3<Double> }
+    var edges: [Key: Int] = [:]
+    func key(_ p: SIMD3<Double>, _ q: SIMD3<Double>) -> Key {
+        (p.x, p.y, p.z) < (q.x, q.y, q.z) ? Key(a: p, b: q) : Key(a: q, b: p)
+    }
+    for t in s.triangles {
+        edges[key(t.0, t.1), default: 0] += 1
+        edges[key(t.1, t.2), default: 0] += 1
+        edges[key(t.2, t.0), default: 0] += 1
+    }
+    #expect(!s.triangles.isEmpty)
+    #expect(edges.values.allSatisfy { $0 == 2 }, "\(edges.values.filter { $0 != 2 }.count) open or non-manifold edges")
+    #expect(s.enclosedVolumeMM3 > 0)
+}

@@ -45,7 +45,8 @@ let smallPreset = """
     let r = try CLI.run(["run", "p.json", "--out", "out", "--quiet"], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path)
-    #expect(Set(files) == ["summary.json", "necrosis.nii.gz", "temperature_max.nii.gz", "damage.nii.gz", "labels.nii.gz", "timeseries.csv"])
+    #expect(Set(files) == ["summary.json", "necrosis.nii.gz", "temperature_max.nii.gz", "damage.nii.gz", "labels.nii.gz",
+                           "timeseries.csv", "zone.vti", "ablation.stl", "preview.png"])
     let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("out/summary.json"))) as! [String: Any]
     for key in ["ablsim_version", "preset_name", "preset_sha256", "resolved_preset", "grid", "simulated_time_s", "time_steps",
                 "wall_time_s", "ablation", "targets", "max_temperature_c", "applicators", "warnings", "seed"] {
@@ -56,8 +57,8 @@ let smallPreset = """
     #expect((ablation["volume_ml"] as! Double) > 0)
     let targets = summary["targets"] as! [[String: Any]]
     #expect(targets.count == 1 && (targets[0]["complete"] as! Bool))
-    // The warning about formats this version does not write yet is explicit.
-    #expect((summary["warnings"] as! [String]).contains { $0.contains("vti") })
+    #expect(summary["outputs"] as! [String] == files.sorted().filter { $0 != "summary.json" }.sorted() + ["summary.json"]
+            || Set(summary["outputs"] as! [String]) == Set(files))
     // No staging folders are left next to the output.
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["out", "p.json"])
 }
