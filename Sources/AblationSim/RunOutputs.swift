@@ -82,7 +82,7 @@ enum RunOutputs {
             if n == 0 { return [150, 110, 100] }                       // background tissue
             switch material {
             case "tumor": return [205, 180, 120]
-            case "blood": return [170, 40, 50]
+            case "blood": return [70, 70, 160]     // blue, so vessels never read as the red necrosis outline
             case "liver": return [150, 110, 100]
             default: return [120 + UInt8(truncatingIfNeeded: n * 37) % 100, 120, 140]
             }
