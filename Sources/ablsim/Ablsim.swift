@@ -1,3 +1,4 @@
+import AblationSim
 import ArgumentParser
 
 @main
@@ -21,7 +22,6 @@ struct Ablsim: ParsableCommand {
     )
 }
 
-import AblationSim
 enum AblsimVersionText {
     static let text = "ablsim \(AblsimVersion.string)"
 }

@@ -7,8 +7,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Simulate one treatment and write the necrosis zone and summary.",
         discussion: """
-            Writes DIR/summary.json, necrosis.nii.gz, temperature_max.nii.gz, damage.nii.gz, \
-            labels.nii.gz and timeseries.csv, all at once: an interrupted or failed run leaves no DIR.
+            Writes DIR/summary.json and, per the preset's output.formats (default all): \
+            necrosis.nii.gz, temperature_max.nii.gz, damage.nii.gz, labels.nii.gz (nifti), zone.vti \
+            (vti), ablation.stl (stl), preview.png (png), timeseries.csv (csv). Everything appears at \
+            once: a failed or interrupted (Ctrl-C, exit 130) run leaves no DIR.
 
             Examples:
               ablsim run                                        # bundled default preset
