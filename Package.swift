@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "AblationKernels", targets: ["AblationKernels"]),
         .library(name: "AblationSpectral", targets: ["AblationSpectral"]),
         .library(name: "AblationIO", targets: ["AblationIO"]),
+        .library(name: "AblationMicrowave", targets: ["AblationMicrowave"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,6 +44,7 @@ let package = Package(
         .target(name: "AblationKernels", dependencies: ["CKernelHints"], swiftSettings: kernelSwiftSettings),
         .target(name: "AblationSpectral", dependencies: ["CFFTW"], swiftSettings: optimizedInDebug),
         .target(name: "AblationIO", dependencies: ["CZlib"]),
+        .target(name: "AblationMicrowave", dependencies: ["AblationGrid"], swiftSettings: optimizedInDebug),
         .target(name: "AblationSim",
                 dependencies: ["AblationGrid", "AblationKernels", "AblationSpectral", "AblationIO"],
                 swiftSettings: optimizedInDebug),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "AblationKernelsTests", dependencies: ["AblationKernels"]),
         .testTarget(name: "AblationSpectralTests", dependencies: ["AblationSpectral"]),
         .testTarget(name: "AblationIOTests", dependencies: ["AblationIO"]),
+        .testTarget(name: "AblationMicrowaveTests", dependencies: ["AblationMicrowave"]),
         .testTarget(name: "AblationSimTests", dependencies: ["AblationSim", "AblationSpectral"]),
         .testTarget(name: "CLITests", dependencies: ["ablsim"]),
     ]

@@ -1,0 +1,171 @@
+import Foundation
+
+/// Named microwave antennas a preset can ask for (`"device"` of an `mwa` applicator).
+public enum MicrowaveDevice: String, CaseIterable, Sendable {
+    case generic, emprint, amica
+}
+
+/// Everything the semi-empirical SAR model needs to know about one antenna at one frequency.
+///
+/// Axial coordinate z: millimetres along the needle from the tip, positive toward the feed / entry
+/// point. The axial profile A(z) (1/mm, integral 1) is the fraction of absorbed power radiated per
+/// unit length of the antenna:
+///
+///     A(z) = (1 - b) * M(z) / ((Lf + Lb) / 2)  +  b * S(z) / (Ls / 2)
+///
+/// - M: the main lobe, a teardrop made of two raised-cosine halves joined at its peak z = zc
+///   (`feedOffsetMM` behind the tip): 0.5 (1 + cos(pi (z - zc) / L)) with L = Lf on the tip side
+///   (z < zc) and L = Lb on the feed side. Lb > Lf gives the rounded front and tapered tail of the
+///   published SAR patterns. The curve is C1 and has compact support [zc - Lf, zc + Lb].
+/// - S: backward heating along the shaft (reflected / surface currents on the outer conductor, which
+///   chokes and cooled shafts suppress): a raised-cosine bump 0.5 (1 - cos(2 pi (z - zc) / Ls)) on
+///   [zc, zc + Ls], zero (and continuous) at both ends, peaking Ls/2 behind the feed. With the feed
+///   side of M it forms the long tapered "comet tail" of unchoked antennas.
+/// - Lf, Lb grow slightly with forward power: L(P) = L_ref (P / P_ref)^gamma, standing in for the
+///   longer effective radiating section of a hot, dried track (the zone's long axis grows faster
+///   than the short one in the charts). Ls does not.
+///
+/// Every number in the three profiles is a documented starting value. Those marked PLACEHOLDER are
+/// not yet calibrated: they are to be fitted, one parameter set per device and tissue condition,
+/// against `device-zones-training.csv` once the thermal coupling exists. They were NOT tuned to any row.
+public struct DeviceProfile: Sendable, Equatable {
+    public var device: MicrowaveDevice
+    public var frequencyMHz: Int
+    /// Fraction of forward (generator) power absorbed by tissue: the rest is lost in the cable,
+    /// reflected, or carried off by the coolant.
+    public var efficiency: Double
+    /// Peak of the axial profile, mm behind the tip.
+    public var feedOffsetMM: Double
+    /// Raised-cosine half-lengths of the main lobe at `referencePowerW`: tip side, feed side (mm).
+    public var forwardHalfLengthMM: Double
+    public var backwardHalfLengthMM: Double
+    /// Forward power at which the half-lengths above apply, and the exponent of their growth.
+    public var referencePowerW: Double
+    public var lengthPowerExponent: Double
+    /// Fraction of the absorbed power deposited by the backward (shaft) lobe, and its length (mm).
+    public var backwardFraction: Double
+    public var shaftLobeLengthMM: Double
+    /// Antenna outer radius (mm): the cylindrical spreading 1/max(r, r0) is capped inside it.
+    public var antennaRadiusMM: Double
+
+    public init(device: MicrowaveDevice, frequencyMHz: Int, efficiency: Double, feedOffsetMM: Double,
+                forwardHalfLengthMM: Double, backwardHalfLengthMM: Double, referencePowerW: Double,
+                lengthPowerExponent: Double, backwardFraction: Double, shaftLobeLengthMM: Double,
+                antennaRadiusMM: Double) {
+        self.device = device
+        self.frequencyMHz = frequencyMHz
+        self.efficiency = efficiency
+        self.feedOffsetMM = feedOffsetMM
+        self.forwardHalfLengthMM = forwardHalfLengthMM
+        self.backwardHalfLengthMM = backwardHalfLengthMM
+        self.referencePowerW = referencePowerW
+        self.lengthPowerExponent = lengthPowerExponent
+        self.backwardFraction = backwardFraction
+        self.shaftLobeLengthMM = shaftLobeLengthMM
+        self.antennaRadiusMM = antennaRadiusMM
+    }
+
+    /// Frequencies each device runs at.
+    public static func supportedFrequencies(_ d: MicrowaveDevice) -> [Int] {
+        switch d {
+        case .generic: return [915, 2450]
+        case .emprint, .amica: return [2450]   // both are 2.45 GHz systems (chart rows: 2450 MHz)
+        }
+    }
+
+    public static func profile(_ d: MicrowaveDevice, frequencyMHz: Int) throws -> DeviceProfile {
+        guard frequencyMHz == 915 || frequencyMHz == 2450 else { throw MicrowaveError.unsupportedFrequency(frequencyMHz) }
+        guard supportedFrequencies(d).contains(frequencyMHz) else {
+            throw MicrowaveError.deviceFrequency(device: d.rawValue, frequencyMHz: frequencyMHz,
+                                                 supported: supportedFrequencies(d))
+        }
+        switch (d, frequencyMHz) {
+        case (.emprint, _):
+            // Emprint-like ("Covidien MWA" chart rows, 45 and 100 W; field and thermal control, cooled shaft).
+            return DeviceProfile(
+                device: .emprint, frequencyMHz: 2450,
+                efficiency: 0.80,            // PLACEHOLDER: typical of 2.45 GHz systems (0.7-0.9), to calibrate
+                feedOffsetMM: 11.0,          // chart ellipsoid centre offset 11-11.5 mm behind the tip at 45 W
+                                             // (12.5-13.5 mm at 100 W comes from the power growth of Lb)
+                forwardHalfLengthMM: 10.0,   // PLACEHOLDER: SAR reaches about the tip at 45 W (chart zones
+                                             // extend 0.5-3 mm past the tip at 45 W: semi-axis 12-14.5 minus offset)
+                backwardHalfLengthMM: 12.0,  // PLACEHOLDER: near-spherical zones (aspect 1.0 at 45 W, 1.15 at 100 W)
+                referencePowerW: 45,         // lowest chart power
+                lengthPowerExponent: 0.2,    // PLACEHOLDER: 100/45 W -> half-lengths x1.17
+                backwardFraction: 0.02,      // PLACEHOLDER: field control + cooled shaft suppress shaft heating
+                shaftLobeLengthMM: 15,       // PLACEHOLDER
+                antennaRadiusMM: 1.2)        // 13 G needle, 2.4 mm outer diameter (?) — not re-checked
+        case (.amica, _):
+            // AMICA (HS Hospital Service) chart rows, 20 and 60 W; choked, cooled antenna.
+            return DeviceProfile(
+                device: .amica, frequencyMHz: 2450,
+                efficiency: 0.80,            // PLACEHOLDER: typical of 2.45 GHz systems (0.7-0.9), to calibrate
+                feedOffsetMM: 10.0,          // chart centre offset 10 mm behind the tip at 20 W / 3 min
+                                             // (10-11.5 mm at 20 W; 15.5-22 mm at 60 W as the zone grows backward)
+                forwardHalfLengthMM: 9.0,    // PLACEHOLDER
+                backwardHalfLengthMM: 15.0,  // PLACEHOLDER: elongated zones (long/short 1.25-1.5 in the chart)
+                referencePowerW: 20,         // lowest chart power
+                lengthPowerExponent: 0.2,    // PLACEHOLDER: 60/20 W -> half-lengths x1.25
+                backwardFraction: 0.10,      // PLACEHOLDER: choke limits but does not remove the backward tail;
+                                             // the 60 W offsets (up to 22 mm) suggest a real backward component
+                shaftLobeLengthMM: 25,       // PLACEHOLDER
+                antennaRadiusMM: 1.0)        // PLACEHOLDER: 14 G (2.1 mm) class probe assumed (?)
+        case (.generic, 2450):
+            // Generic cooled-shaft 2.45 GHz antenna without a named device.
+            return DeviceProfile(
+                device: .generic, frequencyMHz: 2450,
+                efficiency: 0.75,            // PLACEHOLDER: lower end of the 0.7-0.9 typical range
+                feedOffsetMM: 10.0,          // PLACEHOLDER: middle of the chart offsets (10-13.5 mm) of both devices
+                forwardHalfLengthMM: 10.0,   // PLACEHOLDER
+                backwardHalfLengthMM: 15.0,  // PLACEHOLDER
+                referencePowerW: 60,         // PLACEHOLDER: middle of clinical 30-150 W
+                lengthPowerExponent: 0.2,    // PLACEHOLDER
+                backwardFraction: 0.20,      // PLACEHOLDER: no choke assumed -> the "comet tail" along the shaft
+                shaftLobeLengthMM: 30,       // PLACEHOLDER
+                antennaRadiusMM: 1.0)        // brief: ~1 mm
+        default:
+            // Generic 915 MHz antenna. The wavelength in liver is ~2.7x longer than at 2.45 GHz
+            // (47 vs 17.5 mm at 37 °C, see DielectricModel), and 915 MHz radiating sections are longer;
+            // lengths are the 2.45 GHz ones x1.5 (about the square root of the wavelength ratio).
+            // ASSUMPTION / PLACEHOLDER throughout: no 915 MHz zone data are in the training CSV.
+            return DeviceProfile(
+                device: .generic, frequencyMHz: 915,
+                efficiency: 0.75,            // PLACEHOLDER
+                feedOffsetMM: 15.0,          // PLACEHOLDER
+                forwardHalfLengthMM: 15.0,   // PLACEHOLDER
+                backwardHalfLengthMM: 22.0,  // PLACEHOLDER
+                referencePowerW: 45,         // PLACEHOLDER
+                lengthPowerExponent: 0.2,    // PLACEHOLDER
+                backwardFraction: 0.20,      // PLACEHOLDER
+                shaftLobeLengthMM: 40,       // PLACEHOLDER
+                antennaRadiusMM: 1.0)
+        }
+    }
+
+    /// Main-lobe half-lengths (tip side, feed side) in mm at a forward power.
+    public func halfLengthsMM(forwardPowerW p: Double) -> (forward: Double, backward: Double) {
+        let g = p > 0 && referencePowerW > 0 ? pow(p / referencePowerW, lengthPowerExponent) : 1
+        return (forwardHalfLengthMM * g, backwardHalfLengthMM * g)
+    }
+
+    /// The z interval (mm) outside which A(z) is zero.
+    public func supportMM(forwardPowerW p: Double) -> ClosedRange<Double> {
+        let l = halfLengthsMM(forwardPowerW: p)
+        let back = backwardFraction > 0 ? max(l.backward, shaftLobeLengthMM) : l.backward
+        return (feedOffsetMM - l.forward)...(feedOffsetMM + back)
+    }
+
+    /// The axial profile A(z) in 1/mm (its integral over z is 1).
+    public func axialProfile(zMM z: Double, forwardPowerW p: Double) -> Double {
+        let l = halfLengthsMM(forwardPowerW: p)
+        let x = z - feedOffsetMM
+        var main = 0.0
+        if x <= 0, x > -l.forward { main = 0.5 * (1 + cos(Double.pi * x / l.forward)) }
+        if x > 0, x < l.backward { main = 0.5 * (1 + cos(Double.pi * x / l.backward)) }
+        var a = (1 - backwardFraction) * main / ((l.forward + l.backward) / 2)
+        if backwardFraction > 0, x >= 0, x < shaftLobeLengthMM {
+            a += backwardFraction * 0.5 * (1 - cos(2 * Double.pi * x / shaftLobeLengthMM)) / (shaftLobeLengthMM / 2)
+        }
+        return a
+    }
+}
