@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "AblationSpectral", targets: ["AblationSpectral"]),
         .library(name: "AblationIO", targets: ["AblationIO"]),
         .library(name: "AblationMicrowave", targets: ["AblationMicrowave"]),
+        .library(name: "AblationElectric", targets: ["AblationElectric"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "AblationSpectral", dependencies: ["CFFTW"], swiftSettings: optimizedInDebug),
         .target(name: "AblationIO", dependencies: ["CZlib"]),
         .target(name: "AblationMicrowave", dependencies: ["AblationGrid"], swiftSettings: optimizedInDebug),
+        .target(name: "AblationElectric", dependencies: ["AblationKernels"], swiftSettings: kernelSwiftSettings),
         .target(name: "AblationSim",
                 dependencies: ["AblationGrid", "AblationKernels", "AblationSpectral", "AblationIO"],
                 swiftSettings: optimizedInDebug),
@@ -56,6 +58,8 @@ let package = Package(
         .testTarget(name: "AblationSpectralTests", dependencies: ["AblationSpectral"]),
         .testTarget(name: "AblationIOTests", dependencies: ["AblationIO"]),
         .testTarget(name: "AblationMicrowaveTests", dependencies: ["AblationMicrowave"]),
+        .testTarget(name: "AblationElectricTests", dependencies: ["AblationElectric", "AblationKernels"],
+                    swiftSettings: optimizedInDebug),
         .testTarget(name: "AblationSimTests", dependencies: ["AblationSim", "AblationSpectral"]),
         .testTarget(name: "CLITests", dependencies: ["ablsim"]),
     ]

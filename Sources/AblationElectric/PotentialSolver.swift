@@ -1,0 +1,464 @@
+import AblationKernels
+
+/// Quasi-static electric potential of radiofrequency ablation: div(sigma grad V) = 0.
+///
+/// Discretisation: 7-point finite volumes on the padded grid. The face between voxels i and j has
+/// conductance G_f = sigma_f h (S), sigma_f the harmonic mean of the two conductivities (exact flux
+/// continuity across tissue interfaces), so the equation of a free voxel is sum_f G_f (V_j - V_i) = 0.
+///
+/// Boundary conditions:
+/// - electrode voxels (mask) are held at the applied voltage. They are ideal conductors: the sigma
+///   given there is ignored and the face to a tissue voxel has conductance 2 sigma_tissue h (the
+///   harmonic mean with an infinite conductivity), i.e. the voltage acts on the voxel faces, which
+///   are the electrode's surface;
+/// - the outer boundary is the dispersive pad at 0 V: ghost values are 0 and a face to a ghost uses
+///   the interior voxel's sigma (the pad sits one spacing beyond the outermost voxel centres);
+/// - insulation (the needle shaft) is a voxel with tiny sigma, set by the caller.
+///   Electrodes should not touch the outer boundary (that would short them to the pad).
+///
+/// Solver: preconditioned conjugate gradients on the SPD system restricted to the free voxels.
+/// Mixed precision: the field is kept in Double for unit voltage (`unit`), and the true residual is
+/// evaluated in Double; corrections are computed by CG in Float (SIMD16 kernels, Float V-cycle,
+/// dot products summed per row in Float and across rows and planes in Double) to a modest relative
+/// reduction and added to the Double field (iterative refinement). A pure Float iteration cannot
+/// promise 1e-6: the rounding of a Float field alone leaves a residual near 1e-6 of the
+/// right-hand side on 160^3 grids, and the recursively updated Float residual drifts from the true
+/// one. The Double outer loop makes the reported residual the true one.
+///
+/// Warm start: the solution is linear in the voltage, so the solver keeps the unit-voltage field and
+/// every solve starts from it, which is the previous solution scaled to the new voltage. After a small
+/// change of sigma only the correction is computed.
+public final class PotentialSolver: @unchecked Sendable {
+    // @unchecked: one owner calls the methods; worker threads write disjoint planes inside them.
+    public enum Preconditioner: Sendable, Equatable {
+        case jacobi
+        case multigrid
+    }
+
+    public struct Result: Sendable, Equatable {
+        /// Conjugate-gradient iterations (each one operator product and one preconditioner
+        /// application), summed over the refinement steps.
+        public var iterations: Int
+        /// Refinement steps (true residuals evaluated in Double, including the final check).
+        public var refinements: Int
+        /// ||b - A x|| / ||b|| of the final field over the free voxels, in Double.
+        public var relativeResidual: Double
+        /// The same for the starting field (1 on a cold start; small on a good warm start).
+        public var initialRelativeResidual: Double
+        public var converged: Bool
+        /// Current leaving the electrode (A).
+        public var current: Double
+        /// Current entering the dispersive pad through the outer boundary (A); equals `current` up
+        /// to the residual (charge conservation).
+        public var padCurrent: Double
+        /// V / I (ohm); +infinity without electrode voxels.
+        public var resistance: Double
+        /// Total Joule power V I (W).
+        public var power: Double
+    }
+
+    public let layout: PaddedLayout
+    public let spacingM: Double
+    public let threads: Int
+    public var preconditioner: Preconditioner = .multigrid { didSet { hierarchy = nil } }
+    /// Relative reduction of the Float residual per refinement step.
+    public var innerReduction: Double = 1e-4
+
+    private let sigma: AlignedBuffer<Float>
+    private let electrode: AlignedBuffer<UInt8>
+    private var hasConductivity = false
+    private var operatorStale = true
+    let grid: ConductanceGrid
+    private var hierarchy: MultigridPreconditioner?
+
+    /// Field for 1 V on the electrode (electrode voxels 1, ghosts 0).
+    private let unit: AlignedBuffer<Double>
+    private let field: AlignedBuffer<Float>
+    private var appliedVoltage: Double = 0
+    /// ||b|| for 1 V: b_i = sum of the faces from free voxel i to electrode voxels.
+    private var rhsNormPerVolt: Double = 0
+
+    // Float CG vectors.
+    private let e, r, p, q, z, scratch: AlignedBuffer<Float>
+
+    public init(layout: PaddedLayout, spacingM: Double, threads: Int) {
+        precondition(spacingM > 0 && spacingM.isFinite, "spacing must be positive")
+        self.layout = layout
+        self.spacingM = spacingM
+        self.threads = max(1, threads)
+        sigma = AlignedBuffer(count: layout.count, repeating: 0)
+        electrode = AlignedBuffer(count: layout.count, repeating: 0)
+        grid = ConductanceGrid(layout: layout)
+        unit = AlignedBuffer(count: layout.count, repeating: 0)
+        field = AlignedBuffer(count: layout.count, repeating: 0)
+        e = AlignedBuffer(count: layout.count, repeating: 0)
+        r = AlignedBuffer(count: layout.count, repeating: 0)
+        p = AlignedBuffer(count: layout.count, repeating: 0)
+        q = AlignedBuffer(count: layout.count, repeating: 0)
+        z = AlignedBuffer(count: layout.count, repeating: 0)
+        scratch = AlignedBuffer(count: layout.count, repeating: 0)
+    }
+
+    /// Electric potential (V) of the last solve, padded layout; ghosts 0.
+    public var potential: AlignedBuffer<Float> { field }
+
+    /// Conductivity in S/m per voxel (padded layout; only interior voxels are read; every
+    /// non-electrode voxel must be positive and finite). Face conductances and the preconditioner
+    /// are rebuilt at the next solve; the previous solution is kept as the warm start.
+    public func setConductivity(_ values: AlignedBuffer<Float>) {
+        precondition(values.count == layout.count, "conductivity must use the solver's layout")
+        sigma.copy(from: values)
+        hasConductivity = true
+        operatorStale = true
+    }
+
+    /// Electrode mask (padded layout, interior read): non-zero = electrode voxel at the applied voltage.
+    public func setElectrode(_ mask: AlignedBuffer<UInt8>) {
+        precondition(mask.count == layout.count, "electrode mask must use the solver's layout")
+        electrode.copy(from: mask)
+        let L = layout
+        for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
+            let idx = L.index(i, j, k)
+            if electrode[idx] != 0 { unit[idx] = 1 } else if unit[idx] == 1 { unit[idx] = 0 }
+        } } }
+        operatorStale = true
+    }
+
+    /// Convenience: electrode mask as one Bool per padded entry.
+    public func setElectrode(_ mask: [Bool]) {
+        precondition(mask.count == layout.count, "electrode mask must use the solver's layout")
+        let m = AlignedBuffer<UInt8>(count: layout.count, repeating: 0)
+        for i in 0..<mask.count where mask[i] { m[i] = 1 }
+        setElectrode(m)
+    }
+
+    /// Forgets the previous solution (the next solve starts cold).
+    public func resetWarmStart() {
+        let L = layout
+        for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
+            let idx = L.index(i, j, k)
+            unit[idx] = electrode[idx] != 0 ? 1 : 0
+        } } }
+    }
+
+    // MARK: Operator assembly
+
+    private func rebuild() {
+        precondition(hasConductivity, "setConductivity before solve")
+        let L = layout
+        let h = spacingM
+        let s = sigma, el = electrode, g = grid
+        let sy = L.strideY, sz = L.strideZ
+        ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+            func inside(_ i: Int, _ n: Int) -> Bool { i >= 0 && i < n }
+            func conductance(_ a: Int, _ aInside: Bool, _ b: Int, _ bInside: Bool) -> Float {
+                // a or b may be a ghost (not both).
+                if !aInside || !bInside {
+                    let c = aInside ? a : b
+                    return Float(Double(s[c]) * h)
+                }
+                let ea = el[a] != 0, eb = el[b] != 0
+                if ea && eb { return 0 }
+                if ea { return Float(2 * Double(s[b]) * h) }
+                if eb { return Float(2 * Double(s[a]) * h) }
+                let sa = Double(s[a]), sb = Double(s[b])
+                return Float(2 * sa * sb / (sa + sb) * h)
+            }
+            for k in planes {
+                for j in 0..<L.ny {
+                    for i in -1..<L.nx {
+                        let idx = L.index(i, j, k)
+                        g.gx[idx] = conductance(idx, inside(i, L.nx), idx + 1, inside(i + 1, L.nx))
+                    }
+                }
+                for j in -1..<L.ny {
+                    for i in 0..<L.nx {
+                        let idx = L.index(i, j, k)
+                        g.gy[idx] = conductance(idx, inside(j, L.ny), idx + sy, inside(j + 1, L.ny))
+                    }
+                }
+                // z faces of plane k (+ side), and the ghost face below plane 0.
+                for j in 0..<L.ny {
+                    for i in 0..<L.nx {
+                        let idx = L.index(i, j, k)
+                        g.gz[idx] = conductance(idx, true, idx + sz, k + 1 < L.nz)
+                        if k == 0 { g.gz[idx - sz] = conductance(idx - sz, false, idx, true) }
+                    }
+                }
+            }
+        }
+        for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
+            let idx = L.index(i, j, k)
+            precondition(electrode[idx] != 0 || (sigma[idx] > 0 && sigma[idx].isFinite),
+                         "conductivity must be positive and finite outside the electrode (voxel \(i), \(j), \(k))")
+        } } }
+        ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+            g.finishDiagonal(planes: planes) { el[$0] == 0 }
+        }
+        // ||b|| per volt.
+        let D = g.diagonal
+        rhsNormPerVolt = planeReduce(planes: L.nz, threads: threads) { k in
+            var sum = 0.0
+            for j in 0..<L.ny { for i in 0..<L.nx {
+                let idx = L.index(i, j, k)
+                guard D[idx] > 0 else { continue }
+                var b = 0.0
+                if i + 1 < L.nx, el[idx + 1] != 0 { b += Double(g.gx[idx]) }
+                if i > 0, el[idx - 1] != 0 { b += Double(g.gx[idx - 1]) }
+                if j + 1 < L.ny, el[idx + sy] != 0 { b += Double(g.gy[idx]) }
+                if j > 0, el[idx - sy] != 0 { b += Double(g.gy[idx - sy]) }
+                if k + 1 < L.nz, el[idx + sz] != 0 { b += Double(g.gz[idx]) }
+                if k > 0, el[idx - sz] != 0 { b += Double(g.gz[idx - sz]) }
+                sum += b * b
+            } }
+            return sum
+        }.squareRoot()
+        hierarchy = nil
+        operatorStale = false
+    }
+
+    // MARK: Solve
+
+    /// Solves for `voltage` on the electrode, starting from the previous unit-voltage field.
+    /// Converged when the Double residual over the free voxels is at most `tolerance` times ||b||.
+    @discardableResult
+    public func solve(voltage: Double, tolerance: Double = 1e-6, maxIterations: Int = 5000) -> Result {
+        if operatorStale { rebuild() }
+        if preconditioner == .multigrid && hierarchy == nil {
+            hierarchy = MultigridPreconditioner(fine: grid, threads: threads)
+        }
+        appliedVoltage = voltage
+        var iterations = 0
+        var refinements = 0
+        var relative = 0.0, initial = 0.0
+        let bNorm = rhsNormPerVolt
+        if bNorm > 0 {
+            while true {
+                let rNorm = trueResidual()
+                refinements += 1
+                relative = rNorm / bNorm
+                if refinements == 1 { initial = relative }
+                if relative <= tolerance || iterations >= maxIterations || refinements > 50 { break }
+                let target = max(0.5 * tolerance * bNorm, innerReduction * rNorm)
+                iterations += conjugateGradient(initialNorm: rNorm, target: target,
+                                                maxIterations: maxIterations - iterations)
+                addCorrection()
+            }
+        }
+        writePotential()
+        let (current, pad) = currents()
+        return Result(iterations: iterations, refinements: refinements, relativeResidual: relative, initialRelativeResidual: initial,
+                      converged: relative <= tolerance, current: voltage * current, padCurrent: voltage * pad,
+                      resistance: current > 0 ? 1 / current : .infinity, power: voltage * voltage * current)
+    }
+
+    /// r = b - A u in Double for the unit field; writes Float(r) into `r`; returns ||r||.
+    private func trueResidual() -> Double {
+        let L = layout, g = grid
+        let sy = L.strideY, sz = L.strideZ
+        let U = UnsafePointer(unit.pointer), R = r.pointer
+        let D = UnsafePointer(g.diagonal.pointer)
+        let GX = UnsafePointer(g.gx.pointer), GY = UnsafePointer(g.gy.pointer), GZ = UnsafePointer(g.gz.pointer)
+        let sum = planeReduce(planes: L.nz, threads: threads) { k in
+            var planeSum = 0.0
+            for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                for idx in base..<(base + L.nx) {
+                    guard D[idx] > 0 else { R[idx] = 0; continue }
+                    let ax = Double(GX[idx]), bx = Double(GX[idx - 1])
+                    let ay = Double(GY[idx]), by = Double(GY[idx - sy])
+                    let az = Double(GZ[idx]), bz = Double(GZ[idx - sz])
+                    let flux = ax * U[idx + 1] + bx * U[idx - 1] + ay * U[idx + sy] + by * U[idx - sy]
+                        + az * U[idx + sz] + bz * U[idx - sz]
+                    let res = flux - (ax + bx + ay + by + az + bz) * U[idx]
+                    R[idx] = Float(res)
+                    planeSum += res * res
+                }
+            }
+            return planeSum
+        }
+        return sum.squareRoot()
+    }
+
+    /// u += e on free voxels.
+    private func addCorrection() {
+        let L = layout
+        let U = unit.pointer, E = UnsafePointer(e.pointer), D = UnsafePointer(grid.diagonal.pointer)
+        ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+            for k in planes { for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                for idx in base..<(base + L.nx) where D[idx] > 0 { U[idx] += Double(E[idx]) }
+            } }
+        }
+    }
+
+    private func writePotential() {
+        let L = layout
+        let U = UnsafePointer(unit.pointer), F = field.pointer
+        let v = appliedVoltage
+        ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+            for k in planes { for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                for idx in base..<(base + L.nx) { F[idx] = Float(v * U[idx]) }
+            } }
+        }
+    }
+
+    /// Unit-voltage currents: out of the electrode, and into the pad.
+    private func currents() -> (Double, Double) {
+        let L = layout, g = grid
+        let sy = L.strideY, sz = L.strideZ
+        let U = UnsafePointer(unit.pointer), el = UnsafePointer(electrode.pointer)
+        let GX = UnsafePointer(g.gx.pointer), GY = UnsafePointer(g.gy.pointer), GZ = UnsafePointer(g.gz.pointer)
+        var out = 0.0, pad = 0.0
+        for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
+            let idx = L.index(i, j, k)
+            let isElectrode = el[idx] != 0
+            func face(_ G: Float, _ nb: Int, _ inside: Bool) {
+                let c = Double(G)
+                if !inside { pad += c * U[idx] }
+                if isElectrode && !(inside && el[nb] != 0) { out += c * (1 - (inside ? U[nb] : 0)) }
+            }
+            face(GX[idx], idx + 1, i + 1 < L.nx); face(GX[idx - 1], idx - 1, i > 0)
+            face(GY[idx], idx + sy, j + 1 < L.ny); face(GY[idx - sy], idx - sy, j > 0)
+            face(GZ[idx], idx + sz, k + 1 < L.nz); face(GZ[idx - sz], idx - sz, k > 0)
+        } } }
+        return (out, pad)
+    }
+
+    // MARK: Float conjugate gradients on A e = r
+
+    /// Solves A e = r (r holds the Float residual of norm `initialNorm`) until the recursive
+    /// residual norm is at most `target`; returns the iterations.
+    private func conjugateGradient(initialNorm: Double, target: Double, maxIterations: Int) -> Int {
+        let L = layout, g = grid
+        let nz = L.nz
+        e.fill(0)
+        precondition_(into: z)
+        var rz = dot(r, z)
+        p.copy(from: z)
+        var iterations = 0
+        while iterations < maxIterations {
+            let pq = planeReduce(planes: nz, threads: threads) { [p, q] k in g.apply(p, into: q, plane: k) }
+            guard pq > 0, rz > 0 else { break }
+            let alpha = rz / pq
+            let rr = update(alpha: Float(alpha))
+            iterations += 1
+            if rr.squareRoot() <= target { break }
+            precondition_(into: z)
+            let rzNew = dot(r, z)
+            let beta = rzNew / rz
+            rz = rzNew
+            direction(beta: Float(beta))
+        }
+        return iterations
+    }
+
+    private func precondition_(into out: AlignedBuffer<Float>) {
+        switch preconditioner {
+        case .multigrid:
+            hierarchy!.apply(r, into: out, scratch: scratch)
+        case .jacobi:
+            let g = grid, R = UnsafePointer(r.pointer), O = out.pointer, ID = UnsafePointer(grid.inverseDiagonal.pointer)
+            let L = layout, chunks = g.chunksPerRow
+            ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+                for k in planes { for j in 0..<L.ny {
+                    let base = L.index(0, j, k)
+                    for c in 0..<chunks {
+                        let i = base + c * PaddedLayout.lanes
+                        vstore(vload(ID + i) * vload(R + i), O + i)
+                    }
+                } }
+            }
+        }
+    }
+
+    private func dot(_ a: AlignedBuffer<Float>, _ b: AlignedBuffer<Float>) -> Double {
+        let L = layout, chunks = grid.chunksPerRow
+        let A = UnsafePointer(a.pointer), B = UnsafePointer(b.pointer)
+        return planeReduce(planes: L.nz, threads: threads) { k in
+            var s = 0.0
+            for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                var acc = Vec(repeating: 0)
+                for c in 0..<chunks {
+                    let i = base + c * PaddedLayout.lanes
+                    acc = acc.addingProduct(vload(A + i), vload(B + i))
+                }
+                s += Double(laneSum(acc))
+            }
+            return s
+        }
+    }
+
+    /// e += alpha p, r -= alpha q; returns r . r.
+    private func update(alpha: Float) -> Double {
+        let L = layout, chunks = grid.chunksPerRow
+        let E = e.pointer, R = r.pointer, P = UnsafePointer(p.pointer), Q = UnsafePointer(q.pointer)
+        let a = Vec(repeating: alpha), na = Vec(repeating: -alpha)
+        return planeReduce(planes: L.nz, threads: threads) { k in
+            var s = 0.0
+            for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                var acc = Vec(repeating: 0)
+                for c in 0..<chunks {
+                    let i = base + c * PaddedLayout.lanes
+                    vstore(vload(E + i).addingProduct(a, vload(P + i)), E + i)
+                    let rn = vload(R + i).addingProduct(na, vload(Q + i))
+                    vstore(rn, R + i)
+                    acc = acc.addingProduct(rn, rn)
+                }
+                s += Double(laneSum(acc))
+            }
+            return s
+        }
+    }
+
+    /// p = z + beta p.
+    private func direction(beta: Float) {
+        let L = layout, chunks = grid.chunksPerRow
+        let P = p.pointer, Z = UnsafePointer(z.pointer)
+        let b = Vec(repeating: beta)
+        ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+            for k in planes { for j in 0..<L.ny {
+                let base = L.index(0, j, k)
+                for c in 0..<chunks {
+                    let i = base + c * PaddedLayout.lanes
+                    vstore(vload(Z + i).addingProduct(b, vload(P + i)), P + i)
+                }
+            } }
+        }
+    }
+
+    // MARK: Joule heat
+
+    /// Joule heat (W/m^3) of the last solve, times `scale`, into `q` (padded layout; overwritten,
+    /// 0 outside the interior voxels). Each link between neighbouring voxels dissipates
+    /// G_f (V_i - V_j)^2; half goes to each of its voxels (a link to the pad entirely to its interior
+    /// voxel), divided by the voxel volume h^3. Hence sum(Q h^3) = V I: the energy identity of the
+    /// discrete equations (exact for the converged field, up to the residual otherwise).
+    /// `scale` multiplies Q; for a generator that rescales the voltage by s without a new solve, pass s^2.
+    public func jouleHeat(into out: AlignedBuffer<Float>, scale: Double = 1) {
+        precondition(out.count == layout.count, "heat buffer must use the solver's layout")
+        let L = layout, g = grid
+        let sy = L.strideY, sz = L.strideZ
+        let U = UnsafePointer(unit.pointer), O = out.pointer
+        let GX = UnsafePointer(g.gx.pointer), GY = UnsafePointer(g.gy.pointer), GZ = UnsafePointer(g.gz.pointer)
+        let factor = scale * appliedVoltage * appliedVoltage / (spacingM * spacingM * spacingM)
+        out.fill(0)
+        ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+            for k in planes { for j in 0..<L.ny { for i in 0..<L.nx {
+                let idx = L.index(i, j, k)
+                let u = U[idx]
+                @inline(__always) func link(_ G: Float, _ nb: Int, _ inside: Bool) -> Double {
+                    let d = u - U[nb] // ghosts hold 0
+                    return (inside ? 0.5 : 1) * Double(G) * d * d
+                }
+                var s = link(GX[idx], idx + 1, i + 1 < L.nx) + link(GX[idx - 1], idx - 1, i > 0)
+                s += link(GY[idx], idx + sy, j + 1 < L.ny) + link(GY[idx - sy], idx - sy, j > 0)
+                s += link(GZ[idx], idx + sz, k + 1 < L.nz) + link(GZ[idx - sz], idx - sz, k > 0)
+                O[idx] = Float(factor * s)
+            } } }
+        }
+    }
+}
