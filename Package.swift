@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "AblationMicrowave", dependencies: ["AblationGrid"], swiftSettings: optimizedInDebug),
         .target(name: "AblationElectric", dependencies: ["AblationKernels"], swiftSettings: kernelSwiftSettings),
         .target(name: "AblationSim",
-                dependencies: ["AblationGrid", "AblationKernels", "AblationSpectral", "AblationIO"],
+                dependencies: ["AblationGrid", "AblationKernels", "AblationSpectral", "AblationIO", "AblationMicrowave"],
                 swiftSettings: optimizedInDebug),
         .executableTarget(name: "ablsim",
                           dependencies: ["AblationSim",
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "AblationMicrowaveTests", dependencies: ["AblationMicrowave"]),
         .testTarget(name: "AblationElectricTests", dependencies: ["AblationElectric", "AblationKernels"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "AblationSimTests", dependencies: ["AblationSim", "AblationSpectral"]),
+        .testTarget(name: "AblationSimTests", dependencies: ["AblationSim", "AblationSpectral", "AblationMicrowave"]),
         .testTarget(name: "CLITests", dependencies: ["ablsim"]),
     ]
 )

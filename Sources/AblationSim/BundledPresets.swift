@@ -51,6 +51,29 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
+        ("mwa-2450-emprint-100w-5min", "2.45 GHz Emprint-profile antenna, 100 W forward for 5 min, in perfused liver around a 20 mm tumour (device profile not yet calibrated; no vaporisation yet)", #"""
+{
+  "ablsim": 1,
+  "name": "mwa-2450-emprint-100w-5min",
+  "description": "2.45 GHz Emprint-profile antenna, 100 W forward for 5 min, in perfused liver around a 20 mm tumour (device profile not yet calibrated; no vaporisation yet)",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.5 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 } }
+  ],
+  "applicators": [
+    { "type": "mwa", "frequency_mhz": 2450, "device": "emprint",
+      "tip_mm": [0, 0, -12], "entry_mm": [0, 0, 60],
+      "schedule": [ { "duration_s": 300, "power_w": 100 } ] }
+  ],
+  "time": { "cooldown_s": 0 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5
+}
+"""#),
     ]
 
     public static func named(_ name: String) -> String? { all.first { $0.name == name }?.json }

@@ -51,11 +51,38 @@ public struct Preset: Sendable {
     public enum Applicator: Sendable {
         /// Verification source: `power_w` spread uniformly over the shape (partial volumes honoured).
         case heatSource(shape: ShapeSpec, schedule: [PowerPhase])
+        /// Microwave antenna: forward power at the generator per phase.
+        case microwave(MicrowaveSpec)
 
         public var schedule: [PowerPhase] {
-            switch self { case .heatSource(_, let s): return s }
+            switch self {
+            case .heatSource(_, let s): return s
+            case .microwave(let m): return m.schedule
+            }
         }
-        public var typeName: String { "heat_source" }
+        public var typeName: String {
+            switch self {
+            case .heatSource: return "heat_source"
+            case .microwave: return "mwa"
+            }
+        }
+        /// Insertion path (entry, tip) of needle applicators.
+        public var needle: (entryMM: SIMD3<Double>, tipMM: SIMD3<Double>)? {
+            switch self {
+            case .heatSource: return nil
+            case .microwave(let m): return (m.entryMM, m.tipMM)
+            }
+        }
+    }
+
+    public struct MicrowaveSpec: Sendable, Equatable {
+        public var frequencyMHz: Int
+        public var device: String
+        public var tipMM: SIMD3<Double>
+        public var entryMM: SIMD3<Double>
+        public var schedule: [PowerPhase]
+        /// Seconds between re-evaluations of the absorbed-power pattern (extension; default 5 s).
+        public var updateIntervalS: Double
     }
 
     public struct TimeSpec: Sendable, Equatable {

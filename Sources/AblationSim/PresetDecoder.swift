@@ -1,4 +1,5 @@
 import AblationGrid
+import AblationMicrowave
 import Foundation
 
 extension Preset {
@@ -204,8 +205,26 @@ extension Preset {
             let schedule = try decodeSchedule(&r)
             try r.finish()
             return .heatSource(shape: spec, schedule: schedule)
+        case "mwa":
+            let frequency = try r.integer("frequency_mhz", NumberCheck(accepts: { $0 == 915 || $0 == 2450 }, expectation: "915 or 2450 (MHz)"))
+            let device = try r.string("device", default: "generic", oneOf: MicrowaveDevice.allCases.map(\.rawValue))
+            do {
+                _ = try DeviceProfile.profile(MicrowaveDevice(rawValue: device)!, frequencyMHz: frequency)
+            } catch {
+                let supported = DeviceProfile.supportedFrequencies(MicrowaveDevice(rawValue: device)!).map(String.init).joined(separator: " or ")
+                throw PresetError(path: r.child("frequency_mhz"), "device \"\(device)\" runs at \(supported) MHz, not \(frequency)")
+            }
+            let tip = try r.vector3("tip_mm"), entry = try r.vector3("entry_mm")
+            guard ((entry - tip) * (entry - tip)).sum() >= 1 else {
+                throw PresetError(path: r.child("entry_mm"), "is within 1 mm of tip_mm; expected an insertion point that gives the needle a direction")
+            }
+            let schedule = try decodeSchedule(&r)
+            let interval = try r.number("update_interval_s", default: 5, .positiveAtMost(600, unit: "s"))
+            try r.finish()
+            return .microwave(MicrowaveSpec(frequencyMHz: frequency, device: device, tipMM: tip, entryMM: entry,
+                                            schedule: schedule, updateIntervalS: interval))
         default:
-            throw PresetError(path: r.child("type"), "\"\(type)\" applicators are not available in this version of ablsim yet; expected \"heat_source\"")
+            throw PresetError(path: r.child("type"), "\"\(type)\" applicators are not available in this version of ablsim yet; expected \"heat_source\" or \"mwa\"")
         }
     }
 
@@ -216,6 +235,9 @@ extension Preset {
             throw PresetError(path: "regions.\(n).shape", "lies entirely outside the grid (\(bounds(g))); expected a shape that overlaps it")
         }
         for (n, a) in applicators.enumerated() {
+            if case let .microwave(m) = a, !g.contains(m.tipMM) {
+                throw PresetError(path: "applicators.\(n).tip_mm", "lies outside the grid (\(bounds(g))); expected the needle tip inside it")
+            }
             if case let .heatSource(shape, _) = a {
                 let (lo, hi) = shape.makeShape().boundingBoxMM
                 if !(g.contains(lo) && g.contains(hi)) {

@@ -28,6 +28,11 @@ extension Preset {
             case let .heatSource(shape, schedule):
                 return ["type": "heat_source", "shape": shape.json(),
                         "schedule": .array(schedule.map { ["duration_s": .number($0.durationS), "power_w": .number($0.powerW)] })]
+            case let .microwave(m):
+                return ["type": "mwa", "frequency_mhz": .number(Double(m.frequencyMHz)), "device": .string(m.device),
+                        "tip_mm": v(m.tipMM), "entry_mm": v(m.entryMM),
+                        "schedule": .array(m.schedule.map { ["duration_s": .number($0.durationS), "power_w": .number($0.powerW)] }),
+                        "update_interval_s": .number(m.updateIntervalS)]
             }
         }
         var timeJSON: [(String, JSONValue)] = [("cooldown_s", .number(time.cooldownS))]

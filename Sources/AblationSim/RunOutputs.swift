@@ -77,6 +77,8 @@ enum RunOutputs {
             center = preset.regions[first.regionIndex].shape.center
         } else if case let .heatSource(shape, _)? = preset.applicators.first {
             center = shape.center
+        } else if let needle = preset.applicators.compactMap(\.needle).first {
+            center = needle.tipMM + (needle.entryMM - needle.tipMM) / ((needle.entryMM - needle.tipMM) * (needle.entryMM - needle.tipMM)).sum().squareRoot() * 10
         }
         let colors: [SIMD3<UInt8>] = scene.labelMaterials.enumerated().map { n, material in
             if n == 0 { return [150, 110, 100] }                       // background tissue
@@ -90,6 +92,7 @@ enum RunOutputs {
         let layers = PreviewLayers(
             geometry: inputs.geometry, labels: scene.labels, labelColors: colors, temperature: r.peakTemperature(),
             necrosis: inputs.necrosis, target: target, marginMM: preset.marginMM, targetPlusMargin: withMargin,
+            applicators: preset.applicators.compactMap(\.needle),
             centerMM: center,
             title: "\(preset.name)  (\(JSONWriter.format(r.simulatedTime)) s, \(preset.damage.model.rawValue))")
         let image = SliceRenderer.render(layers)

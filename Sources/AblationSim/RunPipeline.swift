@@ -64,17 +64,27 @@ public struct RunPipeline {
         mark("solver_s")
         let necrosis = result.necrosis()
         let zoneField = result.zoneField()
-        let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: [0, 0, 1], marginMM: preset.marginMM,
+        // Long axis along the first needle (entry -> tip); world z when there is none.
+        let axis: SIMD3<Double> = preset.applicators.compactMap(\.needle).first.map { $0.tipMM - $0.entryMM } ?? [0, 0, 1]
+        let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: axis, marginMM: preset.marginMM,
                                     zoneField: zoneField)
         mark("analysis_s")
 
         var warnings: [String] = []
+        if preset.applicators.contains(where: { if case .microwave = $0 { return true } else { return false } }) {
+            warnings.append("mwa: the device profiles are not yet calibrated against published zones and vaporisation is not modelled yet, so microwave zone sizes are not clinically meaningful in ablsim \(AblsimVersion.string)")
+        }
         for (n, footprint) in scene.sourceFootprints.enumerated() {
             if let f = footprint, f.voxelVolume < 8 {
                 warnings.append(String(format: "applicators.%d: the heat source covers only %.1f voxels; refine grid.spacing_mm to resolve it", n, f.voxelVolume))
             }
         }
 
+        for (n, report) in result.lastDeposits.enumerated() {
+            if let report, report.outsideGridFraction > 0.01 {
+                warnings.append(String(format: "applicators.%d: %.1f %% of the absorbed microwave power falls outside the grid and is lost; enlarge grid.size_mm", n, 100 * report.outsideGridFraction))
+            }
+        }
         let g = scene.grid
         let geometry = VolumeGeometry(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: SIMD3(repeating: g.spacingMM), originMM: g.originMM)
         var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: necrosis, zoneField: zoneField,

@@ -16,7 +16,13 @@ public enum RunSummary {
             ["value": .number(Double(n)), "name": .string(name), "material": .string(r.scene.labelMaterials[n])]
         }
         let applicators: [JSONValue] = r.preset.applicators.enumerated().map { n, app in
-            ["type": .string(app.typeName), "delivered_energy_j": num(r.deliveredEnergy[n], 9)]
+            var entry: [(String, JSONValue)] = [("type", .string(app.typeName)), ("delivered_energy_j", num(r.deliveredEnergy[n], 9))]
+            if let d = r.lastDeposits[n] {
+                // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).
+                entry.append(("absorbed_power_w", num(d.totalAbsorbedW)))
+                entry.append(("outside_grid_fraction", num(d.outsideGridFraction, 4)))
+            }
+            return .object(entry)
         }
         let targets: [JSONValue] = a.targets.map { t in
             ["name": .string(t.name), "volume_ml": num(t.volumeML), "coverage_percent": num(t.coveragePercent),

@@ -46,6 +46,7 @@ public struct Scene: Sendable {
         sourceFootprints = preset.applicators.map { a in
             switch a {
             case let .heatSource(shape, _): return VoxelizedShape(shape: shape.makeShape(), grid: g)
+            case .microwave: return nil
             }
         }
     }

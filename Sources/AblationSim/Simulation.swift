@@ -1,5 +1,6 @@
 import AblationGrid
 import AblationKernels
+import AblationMicrowave
 import Foundation
 
 /// Drives one treatment: applicators deposit heat, the Pennes kernel steps, damage and peak
@@ -101,11 +102,44 @@ public final class Simulation {
             }
         }
 
+        // Microwave antennas: the absorbed-power pattern follows the tissue state, so it is
+        // re-evaluated every `update_interval_s` of simulated time (and at every phase change).
+        let antennas: [(index: Int, sar: MicrowaveSAR, interval: Double)] = try preset.applicators.enumerated().compactMap { n, a in
+            guard case let .microwave(m) = a else { return nil }
+            let profile = try DeviceProfile.profile(MicrowaveDevice(rawValue: m.device)!, frequencyMHz: m.frequencyMHz)
+            return (n, MicrowaveSAR(grid: g, placement: AntennaPlacement(tipMM: m.tipMM, entryMM: m.entryMM),
+                                    profile: profile, threads: threads), m.updateIntervalS)
+        }
+        let antennaInterval = antennas.map(\.interval).min() ?? .infinity
+        var lastAntennaUpdate = -Double.infinity
+        var antennaQ = [Float](repeating: 0, count: antennas.isEmpty ? 0 : g.voxelCount)
+        var antennaReports = [DepositReport?](repeating: nil, count: preset.applicators.count)
+        var currentPowers: [Double] = []
+        func depositAll(powers: [Double]) {
+            currentPowers = powers
+            depositSources(powers: powers)
+            if !antennas.isEmpty {
+                let temperature = unpad(current), peakSoFar = unpad(damage.peakTemperature)
+                let q = model.op.externalSource
+                for antenna in antennas where powers[antenna.index] > 0 {
+                    antennaReports[antenna.index] = antenna.sar.deposit(forwardPowerW: powers[antenna.index], temperature: temperature,
+                                                                        peakTemperature: peakSoFar, into: &antennaQ)
+                    var n = 0
+                    for k in 0..<g.nz { for j in 0..<g.ny {
+                        let base = L.index(0, j, k)
+                        for i in 0..<g.nx { q[base + i] += antennaQ[n]; n += 1 }
+                    } }
+                }
+                model.op.markSourceRows()
+                lastAntennaUpdate = time
+            }
+            // New sources (and, at a phase change, a new dt) change every row's update.
+            activity.markAll()
+        }
+
         try takeSample(powers: timeline.segments.first?.powers ?? [])
         for segment in timeline.segments {
-            depositSources(powers: segment.powers)
-            // New sources and a new dt change every row's update.
-            activity.markAll()
+            depositAll(powers: segment.powers)
             let n = max(1, Int((segment.duration / dtMax).rounded(.up)))
             let dt = segment.duration / Double(n)
             for s in 0..<n {
@@ -120,7 +154,10 @@ public final class Simulation {
                 steps += 1
                 time = segment.start + Double(s + 1) * dt
                 for (a, p) in segment.powers.enumerated() { energy[a] += p * dt }
-                if (s + 1) % sampleEvery == 0 || s + 1 == n { try takeSample(powers: segment.powers) }
+                if (s + 1) % sampleEvery == 0 || s + 1 == n {
+                    try takeSample(powers: segment.powers)
+                    if time - lastAntennaUpdate >= antennaInterval - 1e-9 && s + 1 < n { depositAll(powers: currentPowers) }
+                }
             }
         }
         ParallelSlabs.run(planes: planes, threads: threads) { damage.flush(planes: $0) }
@@ -129,6 +166,7 @@ public final class Simulation {
                                 timeSeries: series, steps: steps, simulatedTime: time, maxTimeStep: dtMax,
                                 deliveredEnergy: energy, peakTemperatureC: peak,
                                 meanActiveRowFraction: activeSum / Double(max(1, steps)),
+                                lastDeposits: antennaReports,
                                 solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
     }
 
@@ -149,6 +187,18 @@ public final class Simulation {
             }
         }
         model.op.markSourceRows()
+    }
+
+    /// A padded field in grid order (x fastest), as the microwave model takes it.
+    func unpad(_ field: AlignedBuffer<Float>) -> [Float] {
+        let L = model.op.layout
+        var out = [Float](repeating: 0, count: L.voxelCount)
+        var n = 0
+        for k in 0..<L.nz { for j in 0..<L.ny {
+            let base = L.index(0, j, k)
+            for i in 0..<L.nx { out[n] = field[base + i]; n += 1 }
+        } }
+        return out
     }
 
     func worldPosition(ofPadded idx: Int) -> SIMD3<Double> {

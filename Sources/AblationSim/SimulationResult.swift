@@ -1,6 +1,7 @@
 import Foundation
 import AblationGrid
 import AblationKernels
+import AblationMicrowave
 
 /// Everything a run produced, in grid order (x fastest), ready for analysis and writers.
 public struct SimulationResult: @unchecked Sendable {
@@ -26,11 +27,13 @@ public struct SimulationResult: @unchecked Sendable {
     public let peakTemperatureC: Double
     /// Mean share of grid rows the kernel computed per step (the rest were provably unchanged).
     public let meanActiveRowFraction: Double
+    /// Per applicator: the last absorbed-power evaluation of a microwave antenna (nil otherwise).
+    public let lastDeposits: [DepositReport?]
     public let solverSeconds: Double
 
     init(preset: Preset, scene: Scene, layout: PaddedLayout, damage: DamageIntegrator, finalTemperature: AlignedBuffer<Float>,
          timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, deliveredEnergy: [Double],
-         peakTemperatureC: Double, meanActiveRowFraction: Double, solverSeconds: Double) {
+         peakTemperatureC: Double, meanActiveRowFraction: Double, lastDeposits: [DepositReport?], solverSeconds: Double) {
         self.preset = preset
         self.scene = scene
         self.layout = layout
@@ -43,6 +46,7 @@ public struct SimulationResult: @unchecked Sendable {
         self.deliveredEnergy = deliveredEnergy
         self.peakTemperatureC = peakTemperatureC
         self.meanActiveRowFraction = meanActiveRowFraction
+        self.lastDeposits = lastDeposits
         self.solverSeconds = solverSeconds
     }
 

@@ -1,6 +1,7 @@
 import AblationGrid
 import AblationKernels
 import AblationSpectral
+import AblationMicrowave
 import Foundation
 import Testing
 @testable import AblationSim
@@ -176,4 +177,23 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
     #expect(!s.triangles.isEmpty)
     #expect(edges.values.allSatisfy { $0 == 2 }, "\(edges.values.filter { $0 != 2 }.count) open or non-manifold edges")
     #expect(s.enclosedVolumeMM3 > 0)
+}
+
+/// A microwave antenna in an adiabatic, unperfused box: the heat the tissue gains is the
+/// device efficiency times the forward energy, less what the model reports falling outside the grid.
+@Test func microwaveEnergyIsAccountedFor() throws {
+    let p = try decode(minimalPreset, [
+        "grid.size_mm=[48,48,48]", "boundary.type=adiabatic", "materials.liver.perfusion_per_s=0", "materials.liver.linear=true",
+        "applicators=[{\"type\":\"mwa\",\"frequency_mhz\":2450,\"tip_mm\":[0,0,-6],\"entry_mm\":[0,0,40],\"schedule\":[{\"duration_s\":20,\"power_w\":10}]}]",
+    ])
+    let scene = try Scene(preset: p)
+    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let g = scene.grid
+    let heat = r.temperature().reduce(0.0) { $0 + Double($1) - 37 } * 1079 * 3540 * g.voxelVolumeMM3 * 1e-9
+    let efficiency = try DeviceProfile.profile(.generic, frequencyMHz: 2450).efficiency
+    let outside = try #require(r.lastDeposits[0]).outsideGridFraction
+    #expect(outside > 0.005 && outside < 0.2, "the pattern's tails reach past a 48 mm box")
+    let absorbed = efficiency * 200 * (1 - outside)
+    #expect(abs(heat - absorbed) / absorbed < 0.02, "heat \(heat) J vs \(absorbed) J absorbed on the grid")
+    #expect(abs(r.deliveredEnergy[0] - 200) < 1e-9)
 }

@@ -154,8 +154,14 @@ def cases(label_map_path):
     rfa = {"type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,
            "coolant_temperature_c": 10, "tip_mm": [0, 0, -15], "entry_mm": [0, 0, 60],
            "control": {"mode": "impedance", "max_power_w": 200}, "duration_s": 720}
+    implemented = [
+        ("mwa applicator", lambda d: d.update(applicators=[mwa])),
+        ("mwa emprint with update interval", lambda d: d.update(applicators=[dict(mwa, device="emprint", update_interval_s=2)])),
+    ]
+    for label, fn in implemented:
+        yield label, mutate(fn), True, 0
+
     contract_only = [
-        ("contract-only mwa applicator", lambda d: d.update(applicators=[mwa])),
         ("contract-only rfa applicator", lambda d: d.update(applicators=[rfa])),
     ]
     for label, fn in contract_only:
@@ -163,6 +169,8 @@ def cases(label_map_path):
 
     contract_invalid = [
         ("mwa frequency 1000 MHz", lambda d: d.update(applicators=[dict(mwa, frequency_mhz=1000)])),
+        ("mwa amica at 915 MHz", lambda d: d.update(applicators=[dict(mwa, device="amica", frequency_mhz=915)])),
+        ("mwa unknown device", lambda d: d.update(applicators=[dict(mwa, device="acme")])),
         ("rfa unknown control mode", lambda d: d.update(applicators=[dict(rfa, control={"mode": "pulsed", "power_w": 50})])),
     ]
     for label, fn in contract_invalid:
