@@ -27,7 +27,7 @@ public final class DamageIntegrator: @unchecked Sendable {
     /// seconds of constant-rate damage not yet added, and the row's necrotic count and maximum.
     let pendingSeconds: AlignedBuffer<Double>
     let rowNecrotic: AlignedBuffer<Int32>
-    let rowMaximum: AlignedBuffer<Float>
+    public let rowMaximum: AlignedBuffer<Float>
 
     public init(layout: PaddedLayout, law: DamageLaw) {
         self.layout = layout

@@ -62,6 +62,7 @@ public final class Simulation {
         }
         let damage = DamageIntegrator(layout: L, law: law)
         let activity = RowActivity(layout: L)
+        let vaporisation = Vaporisation(model: model, scene: scene, preset: preset)
         var activeSum = 0.0
         var current = model.initialTemperature(preset, scene: scene)
         var next = AlignedBuffer<Float>(count: L.count, repeating: 0)
@@ -147,6 +148,8 @@ public final class Simulation {
                 ParallelSlabs.run(planes: planes, threads: threads) {
                     model.op.step(from: src, to: dst, dt: Float(dt), planes: $0, activity: activity)
                 }
+                vaporisation.correct(before: src, after: dst, damage: damage, inverseHeatCapacity: model.op.inverseHeatCapacity,
+                                     threads: threads)
                 activity.propagate()
                 activeSum += activity.activeFraction
                 if model.boundary.needsRefresh { model.boundary.fillGhosts(dst, layout: L, onlyDependent: true) }
@@ -156,7 +159,9 @@ public final class Simulation {
                 for (a, p) in segment.powers.enumerated() { energy[a] += p * dt }
                 if (s + 1) % sampleEvery == 0 || s + 1 == n {
                     try takeSample(powers: segment.powers)
-                    if time - lastAntennaUpdate >= antennaInterval - 1e-9 && s + 1 < n { depositAll(powers: currentPowers) }
+                    if antennaInterval.isFinite && time - lastAntennaUpdate >= antennaInterval - 1e-9 && s + 1 < n {
+                        depositAll(powers: currentPowers)
+                    }
                 }
             }
         }
