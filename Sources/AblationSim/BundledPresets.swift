@@ -74,6 +74,29 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
+        ("rfa-cooled-tip-12min", "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (not yet validated against published zones)", #"""
+{
+  "ablsim": 1,
+  "name": "rfa-cooled-tip-12min",
+  "description": "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (not yet validated against published zones)",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.75 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 } }
+  ],
+  "applicators": [
+    { "type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,
+      "coolant_temperature_c": 15, "tip_mm": [0, 0, -15], "entry_mm": [0, 0, 60],
+      "control": { "mode": "impedance", "max_power_w": 200 }, "duration_s": 720 }
+  ],
+  "time": { "cooldown_s": 0 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5
+}
+"""#),
     ]
 
     public static func named(_ name: String) -> String? { all.first { $0.name == name }?.json }

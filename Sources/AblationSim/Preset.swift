@@ -53,17 +53,21 @@ public struct Preset: Sendable {
         case heatSource(shape: ShapeSpec, schedule: [PowerPhase])
         /// Microwave antenna: forward power at the generator per phase.
         case microwave(MicrowaveSpec)
+        /// Radiofrequency electrode driven by a generator control mode.
+        case radiofrequency(RadiofrequencySpec)
 
         public var schedule: [PowerPhase] {
             switch self {
             case .heatSource(_, let s): return s
             case .microwave(let m): return m.schedule
+            case .radiofrequency(let r): return [PowerPhase(durationS: r.durationS, powerW: r.maxPowerW)]
             }
         }
         public var typeName: String {
             switch self {
             case .heatSource: return "heat_source"
             case .microwave: return "mwa"
+            case .radiofrequency: return "rfa"
             }
         }
         /// Insertion path (entry, tip) of needle applicators.
@@ -71,7 +75,33 @@ public struct Preset: Sendable {
             switch self {
             case .heatSource: return nil
             case .microwave(let m): return (m.entryMM, m.tipMM)
+            case .radiofrequency(let r): return (r.entryMM, r.tipMM)
             }
+        }
+    }
+
+    public struct RadiofrequencySpec: Sendable, Equatable {
+        public enum Control: Sendable, Equatable {
+            /// Hold the delivered power.
+            case constantPower(powerW: Double)
+            /// Deliver `maxPowerW`; when the impedance rises well above its baseline (tissue
+            /// drying around the tip), cut the power for `pauseS` and resume, as clinical
+            /// generators do.
+            case impedance(maxPowerW: Double)
+        }
+        public var device: String
+        public var electrode: String
+        public var activeLengthMM: Double
+        public var diameterMM: Double
+        public var coolantTemperatureC: Double
+        public var tipMM: SIMD3<Double>
+        public var entryMM: SIMD3<Double>
+        public var control: Control
+        public var durationS: Double
+        /// Seconds between re-solves of the potential as conductivity changes (extension; default 2 s).
+        public var updateIntervalS: Double
+        public var maxPowerW: Double {
+            switch control { case let .constantPower(p): return p; case let .impedance(p): return p }
         }
     }
 

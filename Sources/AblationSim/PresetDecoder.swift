@@ -224,7 +224,35 @@ extension Preset {
             return .microwave(MicrowaveSpec(frequencyMHz: frequency, device: device, tipMM: tip, entryMM: entry,
                                             schedule: schedule, updateIntervalS: interval))
         default:
-            throw PresetError(path: r.child("type"), "\"\(type)\" applicators are not available in this version of ablsim yet; expected \"heat_source\" or \"mwa\"")
+            let device = try r.string("device", default: "generic", oneOf: ["generic"])
+            let electrode = try r.string("electrode", default: "cooled_tip", oneOf: ["cooled_tip", "multi_tine", "cluster"])
+            guard electrode == "cooled_tip" else {
+                throw PresetError(path: r.child("electrode"), "\"\(electrode)\" electrodes are not available in this version of ablsim yet; expected \"cooled_tip\"")
+            }
+            let active = try r.number("active_length_mm", default: 30, .range(2, 60, unit: "mm"))
+            let diameter = try r.number("diameter_mm", default: 1.5, .range(0.3, 5, unit: "mm"))
+            let coolant = try r.number("coolant_temperature_c", default: 15, .range(0, 37, unit: "°C"))
+            let tip = try r.vector3("tip_mm"), entry = try r.vector3("entry_mm")
+            guard ((entry - tip) * (entry - tip)).sum().squareRoot() >= active else {
+                throw PresetError(path: r.child("entry_mm"), "is closer to tip_mm than active_length_mm (\(JSONWriter.format(active)) mm); expected the insertion path to contain the active tip")
+            }
+            guard var c = try r.object("control") else { throw r.missing("control", expected: "{\"mode\": \"constant_power\", \"power_w\": ...} or {\"mode\": \"impedance\", \"max_power_w\": ...}") }
+            let mode = try c.string("mode", oneOf: ["constant_power", "impedance", "temperature"])
+            let control: RadiofrequencySpec.Control
+            switch mode {
+            case "constant_power": control = .constantPower(powerW: try c.number("power_w", .positiveAtMost(400, unit: "W")))
+            case "impedance": control = .impedance(maxPowerW: try c.number("max_power_w", .positiveAtMost(400, unit: "W")))
+            default:
+                throw PresetError(path: c.child("mode"), "\"temperature\" control is not available in this version of ablsim yet; expected \"constant_power\" or \"impedance\"")
+            }
+            try c.finish()
+            let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
+            let interval = try r.number("update_interval_s", default: 2, .positiveAtMost(60, unit: "s"))
+            try r.finish()
+            return .radiofrequency(RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,
+                                                      diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
+                                                      entryMM: entry, control: control, durationS: duration,
+                                                      updateIntervalS: interval))
         }
     }
 
@@ -235,8 +263,17 @@ extension Preset {
             throw PresetError(path: "regions.\(n).shape", "lies entirely outside the grid (\(bounds(g))); expected a shape that overlaps it")
         }
         for (n, a) in applicators.enumerated() {
-            if case let .microwave(m) = a, !g.contains(m.tipMM) {
+            if let needle = a.needle, !g.contains(needle.tipMM) {
                 throw PresetError(path: "applicators.\(n).tip_mm", "lies outside the grid (\(bounds(g))); expected the needle tip inside it")
+            }
+            if case let .radiofrequency(rf) = a {
+                let u = (rf.entryMM - rf.tipMM) / ((rf.entryMM - rf.tipMM) * (rf.entryMM - rf.tipMM)).sum().squareRoot()
+                let activeEnd = rf.tipMM + u * rf.activeLengthMM
+                let margin = g.spacingMM + rf.diameterMM / 2
+                if !(g.contains(activeEnd) && all(pointwiseMin(rf.tipMM, activeEnd) - margin .> g.lowerCornerMM)
+                     && all(pointwiseMax(rf.tipMM, activeEnd) + margin .< g.upperCornerMM)) {
+                    throw PresetError(path: "applicators.\(n).tip_mm", "the active tip reaches the edge of the grid (\(bounds(g))); the outer boundary is the dispersive pad, so expected the active tip at least one voxel inside it")
+                }
             }
             if case let .heatSource(shape, _) = a {
                 let (lo, hi) = shape.makeShape().boundingBoxMM

@@ -33,6 +33,16 @@ extension Preset {
                         "tip_mm": v(m.tipMM), "entry_mm": v(m.entryMM),
                         "schedule": .array(m.schedule.map { ["duration_s": .number($0.durationS), "power_w": .number($0.powerW)] }),
                         "update_interval_s": .number(m.updateIntervalS)]
+            case let .radiofrequency(rf):
+                let control: JSONValue
+                switch rf.control {
+                case let .constantPower(p): control = ["mode": "constant_power", "power_w": .number(p)]
+                case let .impedance(p): control = ["mode": "impedance", "max_power_w": .number(p)]
+                }
+                return ["type": "rfa", "device": .string(rf.device), "electrode": .string(rf.electrode),
+                        "active_length_mm": .number(rf.activeLengthMM), "diameter_mm": .number(rf.diameterMM),
+                        "coolant_temperature_c": .number(rf.coolantTemperatureC), "tip_mm": v(rf.tipMM), "entry_mm": v(rf.entryMM),
+                        "control": control, "duration_s": .number(rf.durationS), "update_interval_s": .number(rf.updateIntervalS)]
             }
         }
         var timeJSON: [(String, JSONValue)] = [("cooldown_s", .number(time.cooldownS))]

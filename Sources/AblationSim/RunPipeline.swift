@@ -72,7 +72,7 @@ public struct RunPipeline {
 
         var warnings: [String] = []
         if preset.applicators.contains(where: { if case .microwave = $0 { return true } else { return false } }) {
-            warnings.append("mwa: the device profiles are not yet calibrated against published zones and vaporisation is not modelled yet, so microwave zone sizes are not clinically meaningful in ablsim \(AblsimVersion.string)")
+            warnings.append("mwa: the device profiles are not yet calibrated against published zones, so microwave zone sizes are not clinically meaningful in ablsim \(AblsimVersion.string)")
         }
         for (n, footprint) in scene.sourceFootprints.enumerated() {
             if let f = footprint, f.voxelVolume < 8 {
@@ -80,6 +80,14 @@ public struct RunPipeline {
             }
         }
 
+        for (n, a) in preset.applicators.enumerated() {
+            if case let .radiofrequency(rf) = a, rf.diameterMM < 2 * preset.grid.spacingMM {
+                warnings.append(String(format: "applicators.%d: the electrode (%.2f mm) is thinner than two voxels at grid.spacing_mm = %@; its resistance and the heating next to it are not resolved: use grid.spacing_mm <= %.3g", n, rf.diameterMM, JSONWriter.format(preset.grid.spacingMM), rf.diameterMM / 2))
+            }
+        }
+        if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
+            warnings.append("rfa: zones are not yet validated against published data; tissue conductivity follows temperature (+2 %/°C, falling 1000x above 99 °C) and water boils off at 99-104 °C, but thermal conductivity is constant and the generator model is simplified (README)")
+        }
         for (n, report) in result.lastDeposits.enumerated() {
             if let report, report.outsideGridFraction > 0.01 {
                 warnings.append(String(format: "applicators.%d: %.1f %% of the absorbed microwave power falls outside the grid and is lost; enlarge grid.size_mm", n, 100 * report.outsideGridFraction))

@@ -17,6 +17,7 @@ public enum RunSummary {
         }
         let applicators: [JSONValue] = r.preset.applicators.enumerated().map { n, app in
             var entry: [(String, JSONValue)] = [("type", .string(app.typeName)), ("delivered_energy_j", num(r.deliveredEnergy[n], 9))]
+            if let z = r.finalImpedance[n] { entry.append(("final_impedance_ohm", num(z))) }
             if let d = r.lastDeposits[n] {
                 // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).
                 entry.append(("absorbed_power_w", num(d.totalAbsorbedW)))
@@ -75,7 +76,8 @@ public enum RunSummary {
         for s in r.timeSeries {
             var row = [String(format: "%.6g", s.time)]
             row += s.powers.map { String(format: "%.6g", $0) }
-            row += [String(format: "%.8g", s.energy), "", String(format: "%.6g", s.maxTemperatureC),
+            row += [String(format: "%.8g", s.energy), s.impedanceOhm.map { String(format: "%.6g", $0) } ?? "",
+                    String(format: "%.6g", s.maxTemperatureC),
                     String(format: "%.6g", s.ablationVolumeML)]
             lines.append(row.joined(separator: ","))
         }

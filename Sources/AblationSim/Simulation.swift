@@ -91,6 +91,7 @@ public final class Simulation {
             }
             peak = max(peak, Double(maxT))
             series.append(.init(time: time, powers: powers, energy: energy.reduce(0, +),
+                                impedanceOhm: drivers.first.map(\.resistance),
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
                 let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
@@ -111,13 +112,20 @@ public final class Simulation {
             return (n, MicrowaveSAR(grid: g, placement: AntennaPlacement(tipMM: m.tipMM, entryMM: m.entryMM),
                                     profile: profile, threads: threads), m.updateIntervalS)
         }
-        let antennaInterval = antennas.map(\.interval).min() ?? .infinity
+        let drivers: [RadiofrequencyDriver] = preset.applicators.enumerated().compactMap { n, a in
+            guard case let .radiofrequency(rf) = a else { return nil }
+            return RadiofrequencyDriver(index: n, spec: rf, scene: scene, materials: model.labelMaterial, threads: threads)
+        }
+        let antennaInterval = (antennas.map(\.interval) + drivers.map(\.spec.updateIntervalS)).min() ?? .infinity
         var lastAntennaUpdate = -Double.infinity
         var antennaQ = [Float](repeating: 0, count: antennas.isEmpty ? 0 : g.voxelCount)
         var antennaReports = [DepositReport?](repeating: nil, count: preset.applicators.count)
         var currentPowers: [Double] = []
+        // Powers actually delivered (RF generators decide their own), for energy and the time series.
+        var deliveredPowers: [Double] = preset.applicators.map { _ in 0 }
         func depositAll(powers: [Double]) {
             currentPowers = powers
+            deliveredPowers = powers
             depositSources(powers: powers)
             if !antennas.isEmpty {
                 let temperature = unpad(current), peakSoFar = unpad(damage.peakTemperature)
@@ -130,6 +138,17 @@ public final class Simulation {
                         let base = L.index(0, j, k)
                         for i in 0..<g.nx { q[base + i] += antennaQ[n]; n += 1 }
                     } }
+                }
+                model.op.markSourceRows()
+                lastAntennaUpdate = time
+            }
+            if !drivers.isEmpty {
+                for d in drivers {
+                    if powers[d.index] > 0 {
+                        d.update(temperature: current, time: time)
+                        d.addHeat(into: model.op.externalSource)
+                    }
+                    deliveredPowers[d.index] = powers[d.index] > 0 ? d.power : 0
                 }
                 model.op.markSourceRows()
                 lastAntennaUpdate = time
@@ -150,15 +169,19 @@ public final class Simulation {
                 }
                 vaporisation.correct(before: src, after: dst, damage: damage, inverseHeatCapacity: model.op.inverseHeatCapacity,
                                      threads: threads)
+                // RF heat follows each voxel's conductivity between potential solves.
+                var refreshed = false
+                for d in drivers where d.refreshHeat(temperature: dst, into: model.op.externalSource) { refreshed = true }
+                if refreshed { activity.markAll() }
                 activity.propagate()
                 activeSum += activity.activeFraction
                 if model.boundary.needsRefresh { model.boundary.fillGhosts(dst, layout: L, onlyDependent: true) }
                 swap(&current, &next)
                 steps += 1
                 time = segment.start + Double(s + 1) * dt
-                for (a, p) in segment.powers.enumerated() { energy[a] += p * dt }
+                for (a, p) in deliveredPowers.enumerated() { energy[a] += p * dt }
                 if (s + 1) % sampleEvery == 0 || s + 1 == n {
-                    try takeSample(powers: segment.powers)
+                    try takeSample(powers: deliveredPowers)
                     if antennaInterval.isFinite && time - lastAntennaUpdate >= antennaInterval - 1e-9 && s + 1 < n {
                         depositAll(powers: currentPowers)
                     }
@@ -172,6 +195,7 @@ public final class Simulation {
                                 deliveredEnergy: energy, peakTemperatureC: peak,
                                 meanActiveRowFraction: activeSum / Double(max(1, steps)),
                                 lastDeposits: antennaReports,
+                                finalImpedance: preset.applicators.indices.map { n in drivers.first { $0.index == n }?.resistance },
                                 solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
     }
 

@@ -10,6 +10,7 @@ public struct SimulationResult: @unchecked Sendable {
         public var time: Double
         public var powers: [Double]
         public var energy: Double
+        public var impedanceOhm: Double?
         public var maxTemperatureC: Double
         public var ablationVolumeML: Double
     }
@@ -29,11 +30,13 @@ public struct SimulationResult: @unchecked Sendable {
     public let meanActiveRowFraction: Double
     /// Per applicator: the last absorbed-power evaluation of a microwave antenna (nil otherwise).
     public let lastDeposits: [DepositReport?]
+    /// Per applicator: the RF circuit's impedance at the end (nil for other applicators).
+    public let finalImpedance: [Double?]
     public let solverSeconds: Double
 
     init(preset: Preset, scene: Scene, layout: PaddedLayout, damage: DamageIntegrator, finalTemperature: AlignedBuffer<Float>,
          timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, deliveredEnergy: [Double],
-         peakTemperatureC: Double, meanActiveRowFraction: Double, lastDeposits: [DepositReport?], solverSeconds: Double) {
+         peakTemperatureC: Double, meanActiveRowFraction: Double, lastDeposits: [DepositReport?], finalImpedance: [Double?], solverSeconds: Double) {
         self.preset = preset
         self.scene = scene
         self.layout = layout
@@ -47,6 +50,7 @@ public struct SimulationResult: @unchecked Sendable {
         self.peakTemperatureC = peakTemperatureC
         self.meanActiveRowFraction = meanActiveRowFraction
         self.lastDeposits = lastDeposits
+        self.finalImpedance = finalImpedance
         self.solverSeconds = solverSeconds
     }
 

@@ -18,6 +18,8 @@ public final class ThermalModel: @unchecked Sendable {
     let arterialC: Double
     /// Per voxel (grid order): perfusion may shut down here (non-linear, perfused, not a vessel).
     private var canShutDown: [Bool] = []
+    /// Voxels held at a fixed temperature besides vessels: internally cooled RF electrodes.
+    private(set) var cooledVoxels: [(voxel: Int, temperatureC: Float)] = []
 
     public init(preset: Preset, scene: Scene) {
         let g = scene.grid
@@ -73,6 +75,18 @@ public final class ThermalModel: @unchecked Sendable {
                 }
             }
         }
+        // Internally cooled electrodes: the active tip is held at the coolant temperature.
+        for a in preset.applicators {
+            guard case let .radiofrequency(rf) = a else { continue }
+            for v in RadiofrequencyGeometry.electrodeVoxels(rf, grid: g) {
+                let idx = L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))
+                op.inverseHeatCapacity[idx] = 0
+                op.perfusion[idx] = 0
+                op.baseSource[idx] = 0
+                candidates[v] = false
+                cooledVoxels.append((v, Float(rf.coolantTemperatureC)))
+            }
+        }
         canShutDown = candidates
         op.classifyRows()
     }
@@ -110,6 +124,9 @@ public final class ThermalModel: @unchecked Sendable {
         for v in scene.vesselVoxels {
             let i = v % grid.nx, j = (v / grid.nx) % grid.ny, k = v / (grid.nx * grid.ny)
             T[L.index(i, j, k)] = Float(preset.blood.temperatureC)
+        }
+        for (v, t) in cooledVoxels {
+            T[L.index(v % grid.nx, (v / grid.nx) % grid.ny, v / (grid.nx * grid.ny))] = t
         }
         boundary.fillGhosts(T, layout: L)
         return T

@@ -69,7 +69,7 @@ func expectError(_ text: String, _ overrides: [String] = [], code: Int32 = 65, p
                 path: "regions.0.material", contains: "did you mean \"liver\"")
     expectError(minimalPreset, ["damage.model=arrhenious"], path: "damage.model", contains: "did you mean \"arrhenius\"")
     expectError(minimalPreset, ["ablsim=2"], path: "ablsim", contains: "expected 1")
-    expectError(minimalPreset, ["applicators.0.type=rfa"], path: "applicators.0.type", contains: "not available in this version")
+    expectError(minimalPreset, ["applicators.0.type=laser"], path: "applicators.0.type", contains: "expected one of \"heat_source\", \"mwa\", \"rfa\"")
     expectError(minimalPreset, ["time.dt_s=5"], path: "time.dt_s", contains: "stability bound")
     expectError(minimalPreset, ["grid.spacing_mm=0.05", "grid.size_mm=[2000,2000,2000]"], path: "grid", contains: "GiB of memory")
     expectError(minimalPreset, ["applicators.0.schedule=[]"], path: "applicators.0.schedule", contains: "is empty")

@@ -155,6 +155,7 @@ def cases(label_map_path):
            "coolant_temperature_c": 10, "tip_mm": [0, 0, -15], "entry_mm": [0, 0, 60],
            "control": {"mode": "impedance", "max_power_w": 200}, "duration_s": 720}
     implemented = [
+        ("rfa applicator", lambda d: d.update(applicators=[rfa])),
         ("mwa applicator", lambda d: d.update(applicators=[mwa])),
         ("mwa emprint with update interval", lambda d: d.update(applicators=[dict(mwa, device="emprint", update_interval_s=2)])),
     ]
@@ -162,7 +163,8 @@ def cases(label_map_path):
         yield label, mutate(fn), True, 0
 
     contract_only = [
-        ("contract-only rfa applicator", lambda d: d.update(applicators=[rfa])),
+        ("contract-only rfa multi-tine electrode", lambda d: d.update(applicators=[dict(rfa, electrode="multi_tine")])),
+        ("contract-only rfa temperature control", lambda d: d.update(applicators=[dict(rfa, control={"mode": "temperature", "target_c": 90, "max_power_w": 100})])),
     ]
     for label, fn in contract_only:
         yield label, mutate(fn), True, 65

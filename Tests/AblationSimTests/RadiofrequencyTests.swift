@@ -1,0 +1,56 @@
+import AblationKernels
+import Foundation
+import Testing
+@testable import AblationSim
+
+let rfaPreset = """
+{"ablsim": 1, "name": "rf", "grid": {"size_mm": [40, 40, 40], "spacing_mm": 1},
+ "applicators": [{"type": "rfa", "electrode": "cooled_tip", "active_length_mm": 10, "diameter_mm": 2,
+                  "coolant_temperature_c": 15, "tip_mm": [0, 0, -5], "entry_mm": [0, 0, 30],
+                  "control": {"mode": "constant_power", "power_w": 20}, "duration_s": 30}]}
+"""
+
+/// The generator's power equals the Joule heat the grid receives (P = V² / R and the solver's
+/// energy identity), and between solves a drying voxel's heat collapses with its conductivity.
+@Test func radiofrequencyHeatEqualsGeneratorPower() throws {
+    let p = try Preset.parse(bytes: Array(rfaPreset.utf8), source: "rf").0
+    let scene = try Scene(preset: p)
+    guard case let .radiofrequency(spec) = p.applicators[0] else { Issue.record("not rfa"); return }
+    let model = ThermalModel(preset: p, scene: scene)
+    let driver = RadiofrequencyDriver(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
+    let T = model.initialTemperature(p, scene: scene)
+    driver.update(temperature: T, time: 0)
+    let q = AlignedBuffer<Float>(count: model.op.layout.count, repeating: 0)
+    driver.addHeat(into: q)
+    let h = scene.grid.spacingMM * 1e-3
+    var total = 0.0
+    for i in 0..<q.count { total += Double(q[i]) }
+    #expect(abs(total * h * h * h - 20) / 20 < 1e-3, "deposited \(total * h * h * h) W")
+    // Liver at 37 °C with a 10 mm x 2 mm electrode: tens of ohms.
+    #expect(driver.resistance > 20 && driver.resistance < 200, "R = \(driver.resistance)")
+    // Boil every heated voxel: its heat must fall by about the conductivity drop.
+    let hot = AlignedBuffer<Float>(count: T.count, repeating: 37)
+    hot.copy(from: T)
+    for i in 0..<q.count where q[i] > 0 { hot[i] = 110 }
+    driver.refreshHeat(temperature: hot, into: q)
+    var after = 0.0
+    for i in 0..<q.count { after += Double(q[i]) }
+    #expect(after * h * h * h < 0.01 * 20)
+}
+
+/// Impedance control: as tissue at the tip dries the impedance rises past baseline + 30 ohm, the
+/// generator pauses, and the delivered energy falls short of full power for the whole time.
+@Test func impedanceControlRollsOff() throws {
+    let p = try Preset.parse(bytes: Array(rfaPreset.utf8), source: "rf", overrides: [
+        "applicators.0.control={\"mode\":\"impedance\",\"max_power_w\":60}", "applicators.0.duration_s=240",
+        "applicators.0.update_interval_s=1",
+    ]).0
+    let r = try Simulation(preset: p, scene: try Scene(preset: p), threads: 2).run()
+    let paused = r.timeSeries.filter { $0.time > 40 && $0.powers[0] == 0 }
+    #expect(!paused.isEmpty, "the generator never paused")
+    #expect(r.deliveredEnergy[0] < 60 * 240 * 0.9)
+    #expect(r.peakTemperatureC < 115, "peak \(r.peakTemperatureC) °C: the plateau and roll-off should hold it near 100")
+    #expect(r.timeSeries.contains { ($0.impedanceOhm ?? 0) > 0 })
+    // Voxels of the cooled electrode stay at the coolant temperature.
+    #expect(r.finalImpedance[0] != nil)
+}
