@@ -36,3 +36,18 @@ public struct PaddedLayout: Sendable, Equatable {
     /// Row number of interior row (j, k), used for per-row metadata.
     @inlinable @inline(__always) public func row(_ j: Int, _ k: Int) -> Int { j + ny * k }
 }
+
+extension PaddedLayout {
+    /// Interior values in grid order (x fastest, no ghosts or padding), as writers and the
+    /// microwave model take them; `read` receives each voxel's padded index.
+    @inlinable
+    public func gridOrder<T>(_ read: (Int) -> T) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(voxelCount)
+        for k in 0..<nz { for j in 0..<ny {
+            let base = index(0, j, k)
+            for i in 0..<nx { out.append(read(base + i)) }
+        } }
+        return out
+    }
+}

@@ -219,16 +219,7 @@ public final class Simulation {
     }
 
     /// A padded field in grid order (x fastest), as the microwave model takes it.
-    func unpad(_ field: AlignedBuffer<Float>) -> [Float] {
-        let L = model.op.layout
-        var out = [Float](repeating: 0, count: L.voxelCount)
-        var n = 0
-        for k in 0..<L.nz { for j in 0..<L.ny {
-            let base = L.index(0, j, k)
-            for i in 0..<L.nx { out[n] = field[base + i]; n += 1 }
-        } }
-        return out
-    }
+    func unpad(_ field: AlignedBuffer<Float>) -> [Float] { model.op.layout.gridOrder { field[$0] } }
 
     func worldPosition(ofPadded idx: Int) -> SIMD3<Double> {
         let L = model.op.layout

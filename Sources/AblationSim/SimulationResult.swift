@@ -54,13 +54,7 @@ public struct SimulationResult: @unchecked Sendable {
         self.solverSeconds = solverSeconds
     }
 
-    func unpad<T>(_ read: (Int) -> T) -> [T] {
-        let g = scene.grid
-        var out: [T] = []
-        out.reserveCapacity(g.voxelCount)
-        for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx { out.append(read(layout.index(i, j, k))) } } }
-        return out
-    }
+    func unpad<T>(_ read: (Int) -> T) -> [T] { layout.gridOrder(read) }
 
     public func temperature() -> [Float] { unpad { finalTemperature[$0] } }
     public func peakTemperature() -> [Float] { unpad { damage.peakTemperature[$0] } }

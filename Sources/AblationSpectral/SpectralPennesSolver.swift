@@ -33,9 +33,9 @@ public final class SpectralPennesSolver {
     private let grid: SpectralGrid
     /// Decay rate `a = D*lambda + P` (1/s) per spectral coefficient.
     private let rates: [Double]
-    private let doubleTransform: DoublePrecisionTransform
+    private let doubleTransform: PrecisionTransform<DoublePrecision>
     /// Created on first single-precision call.
-    private var floatTransform: SinglePrecisionTransform?
+    private var floatTransform: PrecisionTransform<SinglePrecision>?
 
     /// Number of samples, `nx * ny * nz`.
     public var sampleCount: Int { grid.sampleCount }
@@ -68,7 +68,7 @@ public final class SpectralPennesSolver {
         let d = coefficients.diffusivity
         let p = coefficients.perfusionRate
         self.rates = grid.modeEigenvalues(op: spectralOperator).map { d * $0 + p }
-        self.doubleTransform = try DoublePrecisionTransform(grid: grid)
+        self.doubleTransform = try PrecisionTransform<DoublePrecision>(grid: grid)
     }
 
     // MARK: - Evolution
@@ -122,9 +122,9 @@ public final class SpectralPennesSolver {
         }
     }
 
-    private func singlePrecision() throws -> SinglePrecisionTransform {
+    private func singlePrecision() throws -> PrecisionTransform<SinglePrecision> {
         if let floatTransform { return floatTransform }
-        let created = try SinglePrecisionTransform(grid: grid)
+        let created = try PrecisionTransform<SinglePrecision>(grid: grid)
         floatTransform = created
         return created
     }
