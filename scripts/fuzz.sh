@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 seconds="${1:-${FUZZ_SECONDS:-60}}"
 scripts/setup-system.sh
 cd Fuzz
+# SwiftPM can reuse a stale build plan for the path dependency when files were added to or removed
+# from the main package; re-planning costs nothing.
+rm -f .build/release.yaml
 flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
 swift build "${flags[@]}" >&2
 bin="$(swift build "${flags[@]}" --show-bin-path)"
