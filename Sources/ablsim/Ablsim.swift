@@ -18,7 +18,7 @@ struct Ablsim: ParsableCommand {
               ablsim verify --quick
             """,
         version: AblsimVersionText.text,
-        subcommands: [RunCommand.self, CheckCommand.self, PresetsCommand.self, VerifyCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, PresetsCommand.self, VerifyCommand.self, ValidateCommand.self]
     )
 }
 

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Predicted against published zone sizes for every mappable validation row.
+public enum ValidationReport {
+    public struct Result: Sendable {
+        public var row: ValidationRow
+        public var shortAxisMM: Double
+        public var longAxisMM: Double
+        public var volumeML: Double
+    }
+
+    public static func simulate(_ row: ValidationRow, spacingMM: Double, threads: Int) throws -> Result? {
+        guard let json = row.presetJSON(spacingMM: spacingMM) else { return nil }
+        let preset = try Preset.parse(bytes: Array(json.utf8), source: row.id).0
+        let scene = try Scene(preset: preset)
+        let result = try Simulation(preset: preset, scene: scene, threads: threads).run()
+        let analysis = ZoneAnalysis(necrosis: result.necrosis(), scene: scene, axis: [0, 0, -1], marginMM: 0,
+                                    zoneField: result.zoneField())
+        return Result(row: row, shortAxisMM: analysis.zone.shortAxisMM, longAxisMM: analysis.zone.longAxisMM,
+                      volumeML: analysis.zone.volumeML)
+    }
+
+    public static func run(_ rows: [ValidationRow], spacingMM: Double, threads: Int,
+                           log: (String) -> Void = { _ in }) throws -> String {
+        var lines = ["| row | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err |",
+                     "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        var skipped: [String] = []
+        var shortErrors: [Double] = [], longErrors: [Double] = []
+        func pct(_ a: Double, _ b: Double?) -> String {
+            guard let b, b > 0 else { return "-" }
+            return String(format: "%+.0f %%", 100 * (a - b) / b)
+        }
+        for row in rows {
+            guard row.profile != nil else { skipped.append(row.id); continue }
+            log("simulating \(row.id) ...")
+            guard let r = try simulate(row, spacingMM: spacingMM, threads: threads) else { continue }
+            if let s = row.shortAxisMM { shortErrors.append(abs(r.shortAxisMM - s) / s) }
+            if let l = row.longAxisMM { longErrors.append(abs(r.longAxisMM - l) / l) }
+            lines.append(String(format: "| %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ |",
+                                row.id as NSString, row.powerW ?? 0, row.timeMin ?? 0,
+                                r.shortAxisMM, (row.shortAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
+                                r.longAxisMM, (row.longAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
+                                r.volumeML, (row.volumeML.map { String(format: "%.1f", $0) } ?? "-") as NSString,
+                                pct(r.shortAxisMM, row.shortAxisMM) as NSString, pct(r.longAxisMM, row.longAxisMM) as NSString))
+        }
+        func mean(_ v: [Double]) -> String { v.isEmpty ? "-" : String(format: "%.0f %%", 100 * v.reduce(0, +) / Double(v.count)) }
+        lines.append("")
+        lines.append("mean |error|: short axis \(mean(shortErrors)), long axis \(mean(longErrors)) over \(shortErrors.count) rows")
+        if !skipped.isEmpty {
+            lines.append("not simulated (no preset mapping yet: RFA rows and literature MWA rows): " + skipped.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,45 @@
+import AblationSim
+import ArgumentParser
+import Foundation
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Simulate published device zones and print predicted against published sizes.",
+        discussion: """
+            Runs every row of the validation table that ablsim can map to a preset (today: the \
+            Emprint and AMICA manufacturer charts) and prints short axis, long axis and volume, \
+            predicted and published, with relative errors. Rows it cannot map are listed with the reason.
+
+            Examples:
+              ablsim validate --data ../shared/validation/device-zones-training.csv
+              ablsim validate --rows CHART-AMI-60W --spacing 1
+            """)
+
+    @Option(name: .long, help: "Path of device-zones-training.csv.")
+    var data: String = "../shared/validation/device-zones-training.csv"
+
+    @Option(name: .long, help: "Only rows whose id starts with this.")
+    var rows: String?
+
+    @Option(name: .long, help: "Voxel size in mm for the runs.")
+    var spacing: Double = 1
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    func run() throws {
+        guard spacing >= 0.25, spacing <= 4 else { throw ValidationError("--spacing must be from 0.25 to 4 mm") }
+        do {
+            var table = try ValidationData.load(path: data)
+            if let rows { table = table.filter { $0.id.hasPrefix(rows) } }
+            let report = try ValidationReport.run(table, spacingMM: spacing,
+                                                  threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+            print(report)
+        } catch {
+            throw Failure.exit(for: error)
+        }
+    }
+}
