@@ -25,6 +25,9 @@ public struct IsoSurface: Sendable {
     static let corners: [(Int, Int, Int)] = [(0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 1), (1, 0, 1), (1, 1, 1), (0, 1, 1)]
     static let tetrahedra: [(Int, Int, Int, Int)] = [(0, 5, 1, 6), (0, 1, 2, 6), (0, 2, 3, 6), (0, 3, 7, 6), (0, 7, 4, 6), (0, 4, 5, 6)]
 
+    /// No surface (an empty zone).
+    public init() {}
+
     /// `field` in grid order; the surface is f = 0 with f >= 0 inside.
     public init(field: [Float], grid g: Grid3D) {
         @inline(__always) func value(_ i: Int, _ j: Int, _ k: Int) -> Float {

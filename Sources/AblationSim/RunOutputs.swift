@@ -10,7 +10,7 @@ enum RunOutputs {
         let result: SimulationResult
         let scene: Scene
         let necrosis: [UInt8]
-        let zoneField: [Float]
+        let surface: IsoSurface
         let geometry: VolumeGeometry
     }
 
@@ -37,10 +37,9 @@ enum RunOutputs {
             }))
         }
         if formats.contains("stl") {
-            let field = inputs.zoneField
+            let surface = inputs.surface
             encoders.append(("ablation.stl", {
-                let surface = IsoSurface(field: field, grid: scene.grid)
-                return try STLWriter.data(triangles: surface.triangles,
+                try STLWriter.data(triangles: surface.triangles,
                                           header: "ablsim \(AblsimVersion.string) necrosis zone; mm; RAS+ world (NIfTI scanner frame)")
             }))
         }

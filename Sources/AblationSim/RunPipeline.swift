@@ -95,7 +95,7 @@ public struct RunPipeline {
         }
         let g = scene.grid
         let geometry = VolumeGeometry(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: SIMD3(repeating: g.spacingMM), originMM: g.originMM)
-        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: necrosis, zoneField: zoneField,
+        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: necrosis, surface: analysis.surface,
                                                 geometry: geometry), formats: preset.outputFormats)
         mark("encode_s")
         let wall = clock.now - started

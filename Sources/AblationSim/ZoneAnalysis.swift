@@ -22,6 +22,8 @@ public struct ZoneAnalysis: Sendable {
 
     public var zone: Zone
     public var targets: [TargetCoverage]
+    /// The zone's sub-voxel surface (also what ablation.stl holds), computed once here.
+    public var surface: IsoSurface
 
     /// Signed distance (mm) to the mask's surface, taken halfway between inside and outside voxel
     /// centres: a smooth stand-in for a damage field when only a mask is known.
@@ -77,7 +79,8 @@ public struct ZoneAnalysis: Sendable {
         // Sphericity = pi^(1/3) (6 V)^(2/3) / A, with A from a sub-voxel iso-surface of the damage
         // field (voxel faces would overstate A by about 3/2 and make every zone look alike).
         let field = zoneField ?? (count > 0 ? ZoneAnalysis.signedDistance(necrosis, grid: g) : [])
-        let area = count > 0 ? IsoSurface(field: field, grid: g).areaMM2 : 0
+        surface = count > 0 ? IsoSurface(field: field, grid: g) : IsoSurface()
+        let area = surface.areaMM2
         let sphericity = area > 0 ? pow(Double.pi, 1.0 / 3.0) * pow(6 * volumeMM3, 2.0 / 3.0) / area : 0
         zone = Zone(volumeML: volumeMM3 / 1000, longAxisMM: count > 0 ? hi[directions] - lo[directions] + h : 0,
                     shortAxisMM: shortAxis, sphericity: min(sphericity, 1), axis: u)
