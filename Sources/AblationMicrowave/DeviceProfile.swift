@@ -47,6 +47,13 @@ public struct DeviceProfile: Sendable, Equatable {
     public var shaftLobeLengthMM: Double
     /// Antenna outer radius (mm): the cylindrical spreading 1/max(r, r0) is capped inside it.
     public var antennaRadiusMM: Double
+    /// Exponent kappa of the feed-side lengthening with the tissue around the antenna: the feed-side
+    /// half-length Lb and the shaft lobe Ls are multiplied by (lambda / lambda_37)^kappa, where lambda is
+    /// the wavelength in the tissue next to the antenna (`MicrowaveSAR.nearFieldWavelengthRatio`). As
+    /// that tissue dries its permittivity falls (47.9 -> 10.9 at 2.45 GHz), the guided wavelength grows
+    /// (x 2.1) and the heated section creeps back along the shaft: the zones of unchoked and weakly
+    /// choked antennas lengthen with time. 0 = a pattern fixed by power alone.
+    public var dryingElongation: Double = 0
 
     public init(device: MicrowaveDevice, frequencyMHz: Int, efficiency: Double, feedOffsetMM: Double,
                 forwardHalfLengthMM: Double, backwardHalfLengthMM: Double, referencePowerW: Double,
@@ -74,6 +81,10 @@ public struct DeviceProfile: Sendable, Equatable {
     }
 
     public static func profile(_ d: MicrowaveDevice, frequencyMHz: Int) throws -> DeviceProfile {
+        try baseProfile(d, frequencyMHz: frequencyMHz)
+    }
+
+    static func baseProfile(_ d: MicrowaveDevice, frequencyMHz: Int) throws -> DeviceProfile {
         guard frequencyMHz == 915 || frequencyMHz == 2450 else { throw MicrowaveError.unsupportedFrequency(frequencyMHz) }
         guard supportedFrequencies(d).contains(frequencyMHz) else {
             throw MicrowaveError.deviceFrequency(device: d.rawValue, frequencyMHz: frequencyMHz,
@@ -142,29 +153,40 @@ public struct DeviceProfile: Sendable, Equatable {
         }
     }
 
-    /// Main-lobe half-lengths (tip side, feed side) in mm at a forward power.
-    public func halfLengthsMM(forwardPowerW p: Double) -> (forward: Double, backward: Double) {
+    /// Main-lobe half-lengths (tip side, feed side) in mm at a forward power, with the tissue next to
+    /// the antenna at `wavelengthRatio` (lambda / lambda at 37 °C; 1 = fresh tissue).
+    public func halfLengthsMM(forwardPowerW p: Double, wavelengthRatio: Double = 1) -> (forward: Double, backward: Double) {
         let g = p > 0 && referencePowerW > 0 ? pow(p / referencePowerW, lengthPowerExponent) : 1
-        return (forwardHalfLengthMM * g, backwardHalfLengthMM * g)
+        return (forwardHalfLengthMM * g, backwardHalfLengthMM * g * dryingFactor(wavelengthRatio))
+    }
+
+    /// Length of the shaft lobe (mm) at a near-field wavelength ratio.
+    public func shaftLobeMM(wavelengthRatio: Double = 1) -> Double {
+        shaftLobeLengthMM * dryingFactor(wavelengthRatio)
+    }
+
+    func dryingFactor(_ ratio: Double) -> Double {
+        dryingElongation == 0 || !(ratio > 0) || !ratio.isFinite ? 1 : pow(ratio, dryingElongation)
     }
 
     /// The z interval (mm) outside which A(z) is zero.
-    public func supportMM(forwardPowerW p: Double) -> ClosedRange<Double> {
-        let l = halfLengthsMM(forwardPowerW: p)
-        let back = backwardFraction > 0 ? max(l.backward, shaftLobeLengthMM) : l.backward
+    public func supportMM(forwardPowerW p: Double, wavelengthRatio: Double = 1) -> ClosedRange<Double> {
+        let l = halfLengthsMM(forwardPowerW: p, wavelengthRatio: wavelengthRatio)
+        let back = backwardFraction > 0 ? max(l.backward, shaftLobeMM(wavelengthRatio: wavelengthRatio)) : l.backward
         return (feedOffsetMM - l.forward)...(feedOffsetMM + back)
     }
 
     /// The axial profile A(z) in 1/mm (its integral over z is 1).
-    public func axialProfile(zMM z: Double, forwardPowerW p: Double) -> Double {
-        let l = halfLengthsMM(forwardPowerW: p)
+    public func axialProfile(zMM z: Double, forwardPowerW p: Double, wavelengthRatio: Double = 1) -> Double {
+        let l = halfLengthsMM(forwardPowerW: p, wavelengthRatio: wavelengthRatio)
+        let ls = shaftLobeMM(wavelengthRatio: wavelengthRatio)
         let x = z - feedOffsetMM
         var main = 0.0
         if x <= 0, x > -l.forward { main = 0.5 * (1 + cos(Double.pi * x / l.forward)) }
         if x > 0, x < l.backward { main = 0.5 * (1 + cos(Double.pi * x / l.backward)) }
         var a = (1 - backwardFraction) * main / ((l.forward + l.backward) / 2)
-        if backwardFraction > 0, x >= 0, x < shaftLobeLengthMM {
-            a += backwardFraction * 0.5 * (1 - cos(2 * Double.pi * x / shaftLobeLengthMM)) / (shaftLobeLengthMM / 2)
+        if backwardFraction > 0, x >= 0, x < ls {
+            a += backwardFraction * 0.5 * (1 - cos(2 * Double.pi * x / ls)) / (ls / 2)
         }
         return a
     }

@@ -56,6 +56,8 @@ public struct DepositReport: Sendable, Equatable {
     public var backwardHalfLengthMM: Double
     /// Largest Q on the grid (W/m^3).
     public var peakWPerM3: Double
+    /// Wavelength in the tissue next to the antenna over that at 37 °C (`nearFieldWavelengthRatio`).
+    public var wavelengthRatio: Double = 1
 }
 
 /// Semi-empirical absorbed power density of an interstitial coaxial microwave antenna.
@@ -109,6 +111,8 @@ public final class MicrowaveSAR: @unchecked Sendable {
     let kGridHi: Int
     /// Fractional azimuth index in [0, nphi) of each voxel, grid order.
     let phiIndex: [Float]
+    /// Voxels within `nearFieldRadiusMM` of the antenna along its nominal radiating section.
+    let nearField: [Int]
     /// Reused buffers: alpha per voxel (1/m) and the W table.
     var alpha: [Float]
     var wTable: [Float]
@@ -188,6 +192,7 @@ public final class MicrowaveSAR: @unchecked Sendable {
             }
         }
         phiIndex = phi
+        nearField = MicrowaveSAR.nearFieldVoxels(grid: grid, tip: tip, axis: u, profile: profile)
         alpha = [Float](repeating: 0, count: n)
         wTable = [Float](repeating: 0, count: (kGridHi - kGridLo + 1) * nphi * nr)
     }
@@ -216,12 +221,13 @@ public final class MicrowaveSAR: @unchecked Sendable {
             precondition(p.count == n, MicrowaveError.fieldSize(expected: n, got: p.count).description)
         }
         if q.count != n { q = [Float](repeating: 0, count: n) }
-        let lengths = profile.halfLengthsMM(forwardPowerW: max(forwardPowerW, 0))
+        let ratio = nearFieldWavelengthRatio(temperature: temperature, peakTemperature: peakTemperature)
+        let lengths = profile.halfLengthsMM(forwardPowerW: max(forwardPowerW, 0), wavelengthRatio: ratio)
         let pAbs = profile.efficiency * max(forwardPowerW, 0)
         var report = DepositReport(forwardPowerW: forwardPowerW, totalAbsorbedW: pAbs, absorbedW: 0,
                                    outsideGridFraction: 0, outsideGridW: 0,
                                    forwardHalfLengthMM: lengths.forward, backwardHalfLengthMM: lengths.backward,
-                                   peakWPerM3: 0)
+                                   peakWPerM3: 0, wavelengthRatio: ratio)
         guard pAbs > 0, pAbs.isFinite else {
             for i in 0..<n { q[i] = 0 }
             return report
@@ -253,7 +259,7 @@ public final class MicrowaveSAR: @unchecked Sendable {
         }
 
         // 2. Rays: tau, the W table, and the in-grid / total deposit per ray.
-        let support = profile.supportMM(forwardPowerW: forwardPowerW)
+        let support = profile.supportMM(forwardPowerW: forwardPowerW, wavelengthRatio: ratio)
         let kLo = max(kGridLo, Int((support.lowerBound / dzMM).rounded(.down)))
         let kHi = min(kGridHi, Int((support.upperBound / dzMM).rounded(.up)))
         let alphaOut = Double(tab(Float(outsideTemperatureC)))
@@ -279,7 +285,7 @@ public final class MicrowaveSAR: @unchecked Sendable {
                         for s in range {
                             let k = kLo + s
                             let zMM = Double(k) * dzMM
-                            let amp = prof.axialProfile(zMM: zMM, forwardPowerW: power)
+                            let amp = prof.axialProfile(zMM: zMM, forwardPowerW: power, wavelengthRatio: ratio)
                             let rowBase = (k - kGridLo) * nphi * nr
                             if amp <= 0 {
                                 for x in rowBase..<(rowBase + nphi * nr) { w[x] = 0 }
@@ -428,6 +434,46 @@ public final class MicrowaveSAR: @unchecked Sendable {
         report.absorbedW = scaled.reduce(0) { $0 + $1.0 } * dV
         report.peakWPerM3 = Double(scaled.map(\.1).max() ?? 0)
         return report
+    }
+
+    /// Radius of the tissue sleeve whose state sets the guided wavelength along the antenna (mm beyond
+    /// the antenna's surface): about a tenth of the 2.45 GHz wavelength in fresh liver, the reach of
+    /// the near field that loads the antenna.
+    public static let nearFieldRadiusMM = 3.0
+
+    /// Wavelength in the tissue sleeve around the antenna relative to fresh tissue at 37 °C:
+    /// sqrt(eps_r(37) / mean eps_r) over the sleeve, the permittivity taken at the effective (drying-aware)
+    /// temperature. 1 when the sleeve has no voxels (antenna outside the grid).
+    public func nearFieldWavelengthRatio(temperature: [Float], peakTemperature: [Float]?) -> Double {
+        guard !nearField.isEmpty else { return 1 }
+        var sum = 0.0
+        for idx in nearField {
+            let t = Double(temperature[idx])
+            let te = peakTemperature.map { DielectricModel.effectiveTemperature(current: t, peak: Double($0[idx])) } ?? t
+            sum += dielectric.relativePermittivity(te)
+        }
+        let mean = sum / Double(nearField.count)
+        return mean > 0 ? (dielectric.relativePermittivity(37) / mean).squareRoot() : 1
+    }
+
+    static func nearFieldVoxels(grid g: Grid3D, tip: SIMD3<Double>, axis u: SIMD3<Double>,
+                                profile: DeviceProfile) -> [Int] {
+        let reach = profile.antennaRadiusMM + nearFieldRadiusMM
+        let l = profile.halfLengthsMM(forwardPowerW: profile.referencePowerW)
+        let zRange = (profile.feedOffsetMM - l.forward)...(profile.feedOffsetMM + l.backward)
+        var out: [Int] = []
+        for k in 0..<g.nz {
+            for j in 0..<g.ny {
+                for i in 0..<g.nx {
+                    let q = g.worldPosition(i, j, k) - tip
+                    let z = (q * u).sum()
+                    guard zRange.contains(z) else { continue }
+                    let r2 = (q * q).sum() - z * z
+                    if r2 <= reach * reach { out.append(g.linearIndex(i, j, k)) }
+                }
+            }
+        }
+        return out
     }
 
     // MARK: helpers

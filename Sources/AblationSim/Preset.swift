@@ -41,6 +41,8 @@ public struct Preset: Sendable {
         public var shape: ShapeSpec
         public var target: Bool
         public var vessel: Bool
+        /// How the blood of a vessel region takes up heat (nil for non-vessel regions).
+        public var flow: VesselFlowSpec?
     }
 
     public struct PowerPhase: Sendable, Equatable {

@@ -91,9 +91,10 @@ extension Preset {
             let material = try q.string("material")
             guard materials[material] != nil else { throw PresetError(path: q.child("material"), unknownMaterial(material, materials)) }
             guard let shapeValue = q.value("shape") else { throw q.missing("shape", expected: "a shape object") }
-            let region = Region(name: try q.string("name", default: "region \(n)"), material: material,
+            var region = Region(name: try q.string("name", default: "region \(n)"), material: material,
                                 shape: try ShapeSpec.decode(shapeValue, path: q.child("shape"), baseDirectory: baseDirectory),
                                 target: try q.bool("target", default: false), vessel: try q.bool("vessel", default: false))
+            region.flow = try VesselFlowSpec.decode(&q, vessel: region.vessel, shape: region.shape)
             try q.finish()
             regions.append(region)
         }

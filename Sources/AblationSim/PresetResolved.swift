@@ -20,8 +20,10 @@ extension Preset {
             ]))
         }
         let regionsJSON: [JSONValue] = regions.map {
-            ["name": .string($0.name), "material": .string($0.material), "shape": $0.shape.json(),
-             "target": .bool($0.target), "vessel": .bool($0.vessel)]
+            var o: [(String, JSONValue)] = [("name", .string($0.name)), ("material", .string($0.material)),
+                                            ("shape", $0.shape.json()), ("target", .bool($0.target)), ("vessel", .bool($0.vessel))]
+            if let flow = $0.flow { o.append(("flow", flow.json(cylinderRadiusMM: VesselFlow.cylinderRadius($0.shape)))) }
+            return .object(o)
         }
         let applicatorsJSON: [JSONValue] = applicators.map { a in
             switch a {

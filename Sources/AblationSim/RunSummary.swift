@@ -22,8 +22,14 @@ public enum RunSummary {
                 // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).
                 entry.append(("absorbed_power_w", num(d.totalAbsorbedW)))
                 entry.append(("outside_grid_fraction", num(d.outsideGridFraction, 4)))
+                entry.append(("near_field_wavelength_ratio", num(d.wavelengthRatio, 4)))
             }
             return .object(entry)
+        }
+        let vessels: [JSONValue] = r.vessels.map { v in
+            ["name": .string(v.name), "diameter_mm": num(v.diameterMM), "velocity_mm_s": num(v.velocityMMS),
+             "wall_heat_transfer_w_m2k": num(v.wallCoefficient, 4), "heat_removed_w": num(v.heatRemovedW, 4),
+             "outlet_temperature_c": num(v.outletTemperatureC, 5)]
         }
         let targets: [JSONValue] = a.targets.map { t in
             ["name": .string(t.name), "volume_ml": num(t.volumeML), "coverage_percent": num(t.coveragePercent),
@@ -51,6 +57,7 @@ public enum RunSummary {
             "targets": .array(targets),
             "max_temperature_c": num(r.peakTemperatureC),
             "applicators": .array(applicators),
+            "vessels": .array(vessels),
             "damage": ["model": .string(r.preset.damage.model.rawValue), "threshold": .number(r.preset.damage.threshold),
                        "file_units": .string(damageUnits(r.preset.damage.model))],
             "labels": .array(labels),

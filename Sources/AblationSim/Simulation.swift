@@ -63,6 +63,7 @@ public final class Simulation {
         let damage = DamageIntegrator(layout: L, law: law)
         let activity = RowActivity(layout: L)
         let vaporisation = Vaporisation(model: model, scene: scene, preset: preset)
+        let vesselFlow = VesselFlow(preset: preset, scene: scene, layout: L)
         var activeSum = 0.0
         var current = model.initialTemperature(preset, scene: scene)
         var next = AlignedBuffer<Float>(count: L.count, repeating: 0)
@@ -96,6 +97,10 @@ public final class Simulation {
             if law != .peakTemperature {
                 let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
                 activity.mark(rows: changedRows)
+            }
+            if let vesselFlow {
+                vesselFlow.update(temperature: current, op: model.op, voxelVolumeM3: g.voxelVolumeMM3 * 1e-9)
+                activity.mark(rows: vesselFlow.rows)
             }
             if let observer, !observer(Progress(simulatedTime: time, totalTime: timeline.segments.last?.end ?? 0,
                                                 maxTemperatureC: Double(maxT),
@@ -190,13 +195,15 @@ public final class Simulation {
         }
         ParallelSlabs.run(planes: planes, threads: threads) { damage.flush(planes: $0) }
         let wall = clock.now - started
-        return SimulationResult(preset: preset, scene: scene, layout: L, damage: damage, finalTemperature: current,
+        var result = SimulationResult(preset: preset, scene: scene, layout: L, damage: damage, finalTemperature: current,
                                 timeSeries: series, steps: steps, simulatedTime: time, maxTimeStep: dtMax,
                                 deliveredEnergy: energy, peakTemperatureC: peak,
                                 meanActiveRowFraction: activeSum / Double(max(1, steps)),
                                 lastDeposits: antennaReports,
                                 finalImpedance: preset.applicators.indices.map { n in drivers.first { $0.index == n }?.resistance },
                                 solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
+        result.vessels = vesselFlow?.reports ?? []
+        return result
     }
 
     /// Spreads each heat source's power over its footprint: W/m³ = P * fraction / (sum of fractions * voxel volume),

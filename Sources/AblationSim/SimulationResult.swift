@@ -33,6 +33,8 @@ public struct SimulationResult: @unchecked Sendable {
     /// Per applicator: the RF circuit's impedance at the end (nil for other applicators).
     public let finalImpedance: [Double?]
     public let solverSeconds: Double
+    /// Convective vessels at the end of the run (see `VesselFlow`).
+    public internal(set) var vessels: [VesselReport] = []
 
     init(preset: Preset, scene: Scene, layout: PaddedLayout, damage: DamageIntegrator, finalTemperature: AlignedBuffer<Float>,
          timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, deliveredEnergy: [Double],

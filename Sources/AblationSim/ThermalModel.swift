@@ -40,10 +40,15 @@ public final class ThermalModel: @unchecked Sendable {
         var isVessel = [Bool](repeating: false, count: g.voxelCount)
         for v in scene.vesselVoxels { isVessel[v] = true }
         var candidates = [Bool](repeating: false, count: g.voxelCount)
+        // Convective vessels carry their wall film in their conductivity (VesselFlow.filmConductivity).
+        let film: [Double?] = [nil] + VesselFlow.wallCoefficients(preset: preset, grid: g).map { h in
+            h.map { VesselFlow.filmConductivity(wallCoefficient: $0, spacingMM: g.spacingMM) }
+        }
         // Conductivity including ghosts (ghosts copy their interior neighbour).
         func k(_ i: Int, _ j: Int, _ kk: Int) -> Double {
             let c = (min(max(i, 0), g.nx - 1), min(max(j, 0), g.ny - 1), min(max(kk, 0), g.nz - 1))
-            return labelMaterial[Int(labels[g.linearIndex(c.0, c.1, c.2)])].conductivityWMK
+            let label = Int(labels[g.linearIndex(c.0, c.1, c.2)])
+            return film[label] ?? labelMaterial[label].conductivityWMK
         }
         func harmonic(_ a: Double, _ b: Double) -> Float { Float(2 * a * b / (a + b) / h2) }
         for kk in -1..<g.nz {

@@ -51,10 +51,11 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
     #expect(b.damageMeasure().reduce(0, +) > a.damageMeasure().reduce(0, +) * 1.05)
 }
 
+/// The `fixed` vessel model: an ideal sink held at blood temperature.
 @Test func vesselsStayAtBloodTemperature() throws {
     let p = try decode(minimalPreset, [
         "applicators.0.schedule.0.power_w=2",
-        "regions.0={\"name\":\"v\",\"material\":\"blood\",\"vessel\":true,\"shape\":{\"type\":\"cylinder\",\"start_mm\":[4,-10,0],\"end_mm\":[4,10,0],\"radius_mm\":1.5}}",
+        "regions.0={\"name\":\"v\",\"material\":\"blood\",\"vessel\":true,\"shape\":{\"type\":\"cylinder\",\"start_mm\":[4,-10,0],\"end_mm\":[4,10,0],\"radius_mm\":1.5},\"flow\":{\"model\":\"fixed\"}}",
     ])
     let scene = try Scene(preset: p)
     let r = try Simulation(preset: p, scene: scene, threads: 1).run()

@@ -113,6 +113,16 @@ def cases(label_map_path):
         ("label_map label above 2^31-1", lambda d: d["regions"][0].update(
             shape={"type": "label_map", "path": label_map_path, "label": 2147483648})),
         ("target as string", lambda d: d["regions"][0].update(target="yes")),
+        ("flow on a region that is no vessel", lambda d: d["regions"][0].update(flow={"model": "fixed"})),
+        ("convective sphere vessel without diameter_mm", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"model": "convective"},
+             "shape": {"type": "sphere", "center_mm": [8, 0, 0], "radius_mm": 2}})),
+        ("flow.velocity_mm_s 0", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"velocity_mm_s": 0},
+             "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
+        ("unknown flow model", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"model": "turbulent"},
+             "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
     ]
     for label, fn in invalid:
         yield label, mutate(fn), False, 65
@@ -143,6 +153,13 @@ def cases(label_map_path):
                                        d["applicators"][0]["schedule"][0].update(power_w=10000, duration_s=86400),
                                        d.update(margin_mm=50, time={"cooldown_s": 86400, "damage_interval_s": 10}))),
         ("empty output.formats", lambda d: d.update(output={"formats": []})),
+        ("vessel flow models", lambda d: d["regions"].extend([
+            {"material": "blood", "vessel": True, "flow": {"model": "fixed"},
+             "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}},
+            {"material": "blood", "vessel": True, "flow": {"velocity_mm_s": 80, "diameter_mm": 2.5},
+             "shape": {"type": "cylinder", "start_mm": [-8, -9, 0], "end_mm": [-8, 9, 0], "radius_mm": 1}},
+            {"material": "blood", "vessel": True, "flow": {"model": "convective", "diameter_mm": 3},
+             "shape": {"type": "sphere", "center_mm": [0, 8, 0], "radius_mm": 1.5}}])),
         ("label_map region", lambda d: d["regions"][0].update(
             shape={"type": "label_map", "path": label_map_path, "label": 3})),
     ]

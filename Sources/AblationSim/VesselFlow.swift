@@ -1,0 +1,260 @@
+import AblationGrid
+import AblationKernels
+import Foundation
+
+/// How the blood of one vessel region takes up heat (`regions[].flow`, an extension of the contract).
+///
+/// - `convective` (default for cylinders): a thermal wall film between tissue and blood, with the
+///   heat transfer coefficient of laminar pipe flow at the vessel's diameter and velocity, and blood
+///   that warms as it flows from `start_mm` to `end_mm` by the heat it has taken up (energy balance of
+///   the flow rate). Large, fast vessels stay near body temperature and cool the tissue beside them;
+///   small ones warm up and hardly do.
+/// - `fixed` (default for other shapes, and the behaviour before this model): every vessel voxel is
+///   held at the blood temperature, an ideal sink whatever its size.
+public struct VesselFlowSpec: Sendable, Equatable {
+    public enum Model: String, Sendable, CaseIterable { case convective, fixed }
+    public var model: Model
+    /// Mean blood velocity (mm/s); nil: `defaultVelocityMMS(diameterMM:)`.
+    public var velocityMMS: Double?
+    /// Hydraulic diameter (mm); nil: twice the cylinder's radius.
+    public var diameterMM: Double?
+
+    /// Mean velocity when a preset gives none: 150 mm/s at 6 mm (portal and large hepatic veins,
+    /// 10-20 cm/s by Doppler), proportional to the diameter below and above, as Murray's law
+    /// (flow ~ D^3 in a branching tree) gives for the branches: 25 mm/s at 1 mm. Clamped to 5-300 mm/s.
+    public static func defaultVelocityMMS(diameterMM d: Double) -> Double { min(300, max(5, 150 * d / 6)) }
+
+    /// Dynamic viscosity of blood (Pa s), for the Reynolds number of the wall heat transfer.
+    public static let bloodViscosityPaS = 3.5e-3
+
+    static func decode(_ q: inout JSONObjectReader, vessel: Bool, shape: ShapeSpec) throws(PresetError) -> VesselFlowSpec? {
+        let isCylinder: Bool
+        if case .cylinder = shape { isCylinder = true } else { isCylinder = false }
+        guard var f = try q.object("flow") else {
+            guard vessel else { return nil }
+            return VesselFlowSpec(model: isCylinder ? .convective : .fixed, velocityMMS: nil, diameterMM: nil)
+        }
+        guard vessel else {
+            throw PresetError(path: f.path, "is only meaningful on a vessel region; add \"vessel\": true or remove \"flow\"")
+        }
+        let model = Model(rawValue: try f.string("model", default: isCylinder ? "convective" : "fixed",
+                                                 oneOf: Model.allCases.map(\.rawValue)))!
+        let velocity = try f.optionalNumber("velocity_mm_s", .range(1, 2000, unit: "mm/s"))
+        let diameter = try f.optionalNumber("diameter_mm", .range(0.1, 50, unit: "mm"))
+        try f.finish()
+        if model == .convective, !isCylinder, diameter == nil {
+            throw PresetError(path: f.child("diameter_mm"),
+                              "missing; a convective vessel that is not a cylinder needs its diameter in mm (or use \"model\": \"fixed\")")
+        }
+        return VesselFlowSpec(model: model, velocityMMS: velocity, diameterMM: diameter)
+    }
+
+    /// Diameter and velocity with the defaults filled in (`radiusMM`: the cylinder's, if any).
+    public func resolved(cylinderRadiusMM radiusMM: Double?) -> (diameterMM: Double?, velocityMMS: Double?) {
+        let d = diameterMM ?? radiusMM.map { 2 * $0 }
+        return (d, velocityMMS ?? d.map { VesselFlowSpec.defaultVelocityMMS(diameterMM: $0) })
+    }
+
+    func json(cylinderRadiusMM: Double?) -> JSONValue {
+        let r = resolved(cylinderRadiusMM: cylinderRadiusMM)
+        var o: [(String, JSONValue)] = [("model", .string(model.rawValue))]
+        if let v = r.velocityMMS { o.append(("velocity_mm_s", .number(v))) }
+        if let d = r.diameterMM { o.append(("diameter_mm", .number(d))) }
+        return .object(o)
+    }
+
+    /// Mean wall heat transfer coefficient (W/m^2/K) of laminar flow heated over `lengthMM`:
+    /// Nu = max(3.66, 1.615 Gz^(1/3)), Gz = Re Pr D / L (fully developed limit, and Leveque's
+    /// developing thermal boundary layer for short heated lengths), h = Nu k_b / D.
+    public static func wallCoefficient(diameterMM: Double, velocityMMS: Double, lengthMM: Double,
+                                       blood: ArterialBlood, bloodConductivityWMK: Double) -> Double {
+        let d = diameterMM * 1e-3, v = velocityMMS * 1e-3, l = max(lengthMM, diameterMM) * 1e-3
+        let reynolds = blood.densityKgM3 * v * d / bloodViscosityPaS
+        let prandtl = bloodViscosityPaS * blood.specificHeatJKgK / bloodConductivityWMK
+        let graetz = reynolds * prandtl * d / l
+        let nusselt = max(3.66, 1.615 * pow(graetz, 1.0 / 3))
+        return nusselt * bloodConductivityWMK / d
+    }
+}
+
+/// One convective vessel at the end of a run, for summary.json.
+public struct VesselReport: Sendable, Equatable {
+    public var name: String
+    public var diameterMM: Double
+    public var velocityMMS: Double
+    /// Mean wall heat transfer coefficient (W/m^2/K).
+    public var wallCoefficient: Double
+    /// Heat the blood carried away at the last update (W) and its outlet temperature (°C).
+    public var heatRemovedW: Double
+    public var outletTemperatureC: Double
+}
+
+/// The blood in every convective vessel: warms along the vessel by the heat its wall takes up.
+///
+/// Each convective cylinder is cut into slices one voxel thick along its axis. Every damage sample
+/// the heat flowing from the tissue into each slice is summed over the faces between vessel and
+/// tissue voxels (the wall film is in those faces' conductances, see `ThermalModel`), and the blood
+/// temperature is marched downstream slice by slice:
+///
+///     m c (T_out - T_in) = sum_faces G (T_tissue - T_slice),   T_slice = (T_in + T_out) / 2,
+///
+/// solved for T_slice exactly (so it is stable however small the flow), with m c = rho_b c_b v pi D^2 / 4.
+/// The slice's voxels are then held at T_slice until the next sample.
+final class VesselFlow: @unchecked Sendable {
+    struct Channel {
+        var name: String
+        var diameterMM: Double
+        var velocityMMS: Double
+        var wallCoefficient: Double
+        /// Heat capacity flow rate m c (W/K).
+        var capacityRate: Double
+        var inletC: Double
+        /// Padded indices of the channel's voxels and their slice.
+        var voxels: [Int]
+        var slice: [Int32]
+        var sliceCount: Int
+        /// Last update: heat taken up (W) and outlet temperature (°C).
+        var heatW = 0.0
+        var outletC = 0.0
+    }
+
+    private(set) var channels: [Channel]
+    var reports: [VesselReport] {
+        channels.map { VesselReport(name: $0.name, diameterMM: $0.diameterMM, velocityMMS: $0.velocityMMS,
+                                    wallCoefficient: $0.wallCoefficient, heatRemovedW: $0.heatW, outletTemperatureC: $0.outletC) }
+    }
+
+    /// Rows holding a channel voxel or next to one: these must be recomputed when blood warms.
+    let rows: [Int]
+    /// Per padded index: a vessel voxel of any model (its faces to a channel carry no wall heat).
+    private let isBlood: [Bool]
+
+    /// Conductivity that puts the wall film into the harmonic-mean face conductance: with the vessel
+    /// voxel's centre at the blood temperature, a face's resistance h/(2 k_tissue) + h/(2 k_vessel)
+    /// equals the tissue half-cell plus the film 1/h_wall when k_vessel = h_wall x spacing / 2.
+    static func filmConductivity(wallCoefficient: Double, spacingMM: Double) -> Double {
+        wallCoefficient * spacingMM * 1e-3 / 2
+    }
+
+    /// Per region index: the wall coefficient of each convective vessel (nil otherwise).
+    static func wallCoefficients(preset: Preset, grid g: Grid3D) -> [Double?] {
+        preset.regions.map { region in
+            guard region.vessel, let flow = region.flow, flow.model == .convective else { return nil }
+            let r = flow.resolved(cylinderRadiusMM: VesselFlow.cylinderRadius(region.shape))
+            guard let d = r.diameterMM, let velocity = r.velocityMMS else { return nil }
+            let extent = g.upperCornerMM - g.lowerCornerMM
+            let length = VesselFlow.lengthInGrid(region.shape, grid: g) ?? max(extent.x, extent.y, extent.z)
+            let kb = preset.materials[region.material]?.conductivityWMK ?? Material.blood.conductivityWMK
+            return VesselFlowSpec.wallCoefficient(diameterMM: d, velocityMMS: velocity, lengthMM: length,
+                                                  blood: preset.blood, bloodConductivityWMK: kb)
+        }
+    }
+
+    static func cylinderRadius(_ s: ShapeSpec) -> Double? {
+        if case let .cylinder(_, _, r) = s { return r }
+        return nil
+    }
+
+    /// Length of a cylinder's axis inside the grid box (mm), nil for other shapes.
+    static func lengthInGrid(_ s: ShapeSpec, grid g: Grid3D) -> Double? {
+        guard case let .cylinder(a, b, _) = s else { return nil }
+        let lo = g.lowerCornerMM, hi = g.upperCornerMM
+        var t0 = 0.0, t1 = 1.0
+        let d = b - a
+        for c in 0..<3 {
+            if abs(d[c]) < 1e-12 {
+                if a[c] < lo[c] || a[c] > hi[c] { return 0 }
+                continue
+            }
+            var u = (lo[c] - a[c]) / d[c], v = (hi[c] - a[c]) / d[c]
+            if u > v { swap(&u, &v) }
+            t0 = max(t0, u); t1 = min(t1, v)
+        }
+        return max(0, t1 - t0) * (d * d).sum().squareRoot()
+    }
+
+    static func isInterior(_ idx: Int, _ L: PaddedLayout) -> Bool {
+        let k = idx / L.strideZ - 1, j = (idx % L.strideZ) / L.strideY - 1, i = idx % L.strideY - 1
+        return i >= 0 && i < L.nx && j >= 0 && j < L.ny && k >= 0 && k < L.nz
+    }
+
+    /// nil when no vessel carries warming blood (no cylinder with the convective model).
+    init?(preset: Preset, scene: Scene, layout L: PaddedLayout) {
+        let g = scene.grid
+        let h = VesselFlow.wallCoefficients(preset: preset, grid: g)
+        var channels: [Channel] = []
+        var rowSet = Set<Int>()
+        for (n, region) in preset.regions.enumerated() {
+            guard let hw = h[n], let flow = region.flow, case let .cylinder(start, end, radius) = region.shape else { continue }
+            let axisVector = end - start
+            let axis = axisVector / (axisVector * axisVector).sum().squareRoot()
+            let resolved = flow.resolved(cylinderRadiusMM: radius)
+            let d = resolved.diameterMM ?? 2 * radius
+            let velocity = resolved.velocityMMS ?? VesselFlowSpec.defaultVelocityMMS(diameterMM: d)
+            let area = Double.pi * d * d / 4 * 1e-6
+            let label = UInt8(n + 1)
+            var voxels: [Int] = [], slices: [Int32] = []
+            var sMin = Double.infinity, sMax = -Double.infinity
+            var along: [Double] = []
+            for v in scene.vesselVoxels where scene.labels[v] == label {
+                let i = v % g.nx, j = (v / g.nx) % g.ny, k = v / (g.nx * g.ny)
+                let s = ((g.worldPosition(i, j, k) - start) * axis).sum()
+                voxels.append(L.index(i, j, k))
+                along.append(s)
+                sMin = min(sMin, s); sMax = max(sMax, s)
+                for dj in -1...1 { for dk in -1...1 {
+                    let jj = j + dj, kk = k + dk
+                    if jj >= 0, jj < g.ny, kk >= 0, kk < g.nz { rowSet.insert(kk * g.ny + jj) }
+                } }
+            }
+            guard !voxels.isEmpty else { continue }
+            let ds = g.spacingMM
+            for s in along { slices.append(Int32(((s - sMin) / ds).rounded(.down))) }
+            channels.append(Channel(name: region.name, diameterMM: d, velocityMMS: velocity, wallCoefficient: hw,
+                                    capacityRate: preset.blood.volumetricHeatCapacity * velocity * 1e-3 * area,
+                                    inletC: preset.blood.temperatureC, voxels: voxels, slice: slices,
+                                    sliceCount: Int(((sMax - sMin) / ds).rounded(.down)) + 1,
+                                    heatW: 0, outletC: preset.blood.temperatureC))
+        }
+        guard !channels.isEmpty else { return nil }
+        self.channels = channels
+        rows = rowSet.sorted()
+        var blood = [Bool](repeating: false, count: L.count)
+        for v in scene.vesselVoxels { blood[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = true }
+        isBlood = blood
+    }
+
+    /// Marches every channel's blood temperature downstream from the current tissue temperatures and
+    /// writes it into the channel's voxels.
+    func update(temperature T: AlignedBuffer<Float>, op: PennesOperator, voxelVolumeM3: Double) {
+        let L = op.layout
+        let sy = L.strideY, sz = L.strideZ
+        for c in channels.indices {
+            var a = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G T_tissue
+            var b = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G
+            for (idx, s) in zip(channels[c].voxels, channels[c].slice) {
+                // (neighbour, face conductance) for the six faces; ghosts are no tissue.
+                let faces: [(Int, Float)] = [(idx - 1, op.gx[idx - 1]), (idx + 1, op.gx[idx]),
+                                             (idx - sy, op.gy[idx - sy]), (idx + sy, op.gy[idx]),
+                                             (idx - sz, op.gz[idx - sz]), (idx + sz, op.gz[idx])]
+                for (nb, g) in faces where g > 0 && VesselFlow.isInterior(nb, L) && !isBlood[nb] {
+                    let conductance = Double(g) * voxelVolumeM3
+                    a[Int(s)] += conductance * Double(T[nb])
+                    b[Int(s)] += conductance
+                }
+            }
+            let mc = channels[c].capacityRate
+            var tIn = channels[c].inletC, heat = 0.0
+            var sliceT = [Float](repeating: 0, count: a.count)
+            for s in a.indices {
+                let t = (2 * mc * tIn + a[s]) / (2 * mc + b[s])
+                heat += a[s] - b[s] * t
+                sliceT[s] = Float(t)
+                tIn = 2 * t - tIn
+            }
+            channels[c].heatW = heat
+            channels[c].outletC = tIn
+            for (idx, s) in zip(channels[c].voxels, channels[c].slice) { T[idx] = sliceT[Int(s)] }
+        }
+    }
+}
