@@ -60,7 +60,7 @@ extension SweepFile {
             try integerValue(v, path: "seed", NumberCheck(accepts: { $0 >= 0 && $0 <= 9_007_199_254_740_991 }, expectation: "an integer from 0 to 2^53 - 1"))
         }
         if seed != nil, samplesCount == nil {
-            throw PresetError(path: "seed", "is only used with \"samples\" (random cases); remove it, or add \"samples\": N")
+            throw PresetError(path: "seed", "set without \"samples\"; expected only with random cases: remove it, or add \"samples\": N")
         }
         let combineText: String? = try r.value("combine").map { v throws(PresetError) in
             try JSONObjectReader.string(v, path: "combine", oneOf: ["product", "zip"])
@@ -114,8 +114,9 @@ extension SweepFile {
             return .list(items)
         case .object where sampling:
             var r = try JSONObjectReader(value, path: path)
-            let lo = try r.number("min", .range(-1e300, 1e300))
-            let hi = try r.number("max", .range(-1e300, 1e300))
+            let finite = NumberCheck(accepts: { $0.isFinite }, expectation: "a finite number")
+            let lo = try r.number("min", finite)
+            let hi = try r.number("max", finite)
             try r.finish()
             guard lo < hi else {
                 throw PresetError(path: "\(path).max", "got \(JSONWriter.format(hi)); expected more than min (\(JSONWriter.format(lo)))")

@@ -54,11 +54,11 @@ public struct SweepPlan: Sendable {
             return (document, SHA256.hex(Array(JSONWriter.compact(document, sortedKeys: true).utf8)))
         case .file(let given, let resolved):
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
                 throw PresetError(.missingInput, path: "base", "preset file \(resolved) does not exist (\"\(given)\" is resolved against the sweep file's folder)")
             }
-            guard let data = FileManager.default.contents(atPath: resolved) else {
-                throw PresetError(.io, path: "base", "cannot read preset file \(resolved)")
+            guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: resolved) else {
+                throw PresetError(.io, path: "base", "cannot read preset file \(resolved)\(isDirectory.boolValue ? ": it is a folder" : "")")
             }
             guard data.count <= 16 << 20 else {
                 throw PresetError(path: "base", "\(resolved) is \(data.count) bytes; a preset is expected to be under 16 MiB")
