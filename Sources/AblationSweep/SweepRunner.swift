@@ -52,7 +52,7 @@ public final class SweepRunner {
         if outcome.alreadyComplete > 0 {
             report("\(outcome.alreadyComplete) of \(selection.count) case\(selection.count == 1 ? "" : "s") already complete; running \(pending.count)")
         }
-        removeLeftovers(of: Set(pending.map(\.id)))
+        removeLeftovers(of: Set(selection.map(\.id)))
 
         let clock = ContinuousClock()
         var running: [pid_t: Running] = [:]
@@ -118,8 +118,9 @@ public final class SweepRunner {
         return outcome
     }
 
-    /// Staging folders and logs that a killed earlier run left for cases about to run again. Only
-    /// these cases' leftovers: another task of the same sweep may be running the others right now.
+    /// Staging folders and logs that a killed earlier run left for this invocation's cases (a log too
+    /// when the kill came between a case's commit and the log's removal). Only these cases': another
+    /// task of the same sweep may be running the others right now.
     func removeLeftovers(of ids: Set<String>) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.cases.path) else { return }
         for name in names where name.hasPrefix(".") {
