@@ -32,7 +32,7 @@ public struct SweepPlan: Sendable {
                              baseDocument: document, baseSHA256: sha, cases: cases)
         switch validation {
         case .allCases:
-            for c in cases { _ = try plan.preset(for: c) }
+            if let error = plan.firstInvalidCase() { throw error }
         case .only(let id):
             guard let c = cases.first(where: { $0.id == id }) else {
                 let hint = suggestion(for: id, among: cases.map(\.id)).map { "; did you mean \"\($0)\"?" } ?? "; `ablsim sweep list` prints them"
@@ -41,6 +41,26 @@ public struct SweepPlan: Sendable {
             _ = try plan.preset(for: c)
         }
         return plan
+    }
+
+    /// Checks every case on every core (decoding voxelises heat sources, a few ms per case) and
+    /// reports the error of the first invalid case in sweep order, whatever order the checks ran in.
+    func firstInvalidCase() -> PresetError? {
+        let count = cases.count
+        let errors = UnsafeMutableBufferPointer<PresetError?>.allocate(capacity: count)
+        errors.initialize(repeating: nil)
+        defer { errors.deallocate() }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count))
+        let base = UInt(bitPattern: errors.baseAddress)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let out = UnsafeMutablePointer<PresetError?>(bitPattern: base)!
+            var n = w
+            while n < count {
+                do throws(PresetError) { _ = try preset(for: cases[n]) } catch { out[n] = error; return }
+                n += workers
+            }
+        }
+        return errors.lazy.compactMap { $0 }.first
     }
 
     static func absolute(_ path: String) -> String {
