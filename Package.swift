@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "AblationIO", targets: ["AblationIO"]),
         .library(name: "AblationMicrowave", targets: ["AblationMicrowave"]),
         .library(name: "AblationElectric", targets: ["AblationElectric"]),
+        .library(name: "AblationSweep", targets: ["AblationSweep"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,8 +52,9 @@ let package = Package(
                 dependencies: ["AblationGrid", "AblationKernels", "AblationSpectral", "AblationIO", "AblationMicrowave",
                                "AblationElectric"],
                 swiftSettings: optimizedInDebug),
+        .target(name: "AblationSweep", dependencies: ["AblationSim", "AblationSpectral", "AblationIO"]),
         .executableTarget(name: "ablsim",
-                          dependencies: ["AblationSim",
+                          dependencies: ["AblationSim", "AblationSweep",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "AblationGridTests", dependencies: ["AblationGrid"]),
         .testTarget(name: "AblationKernelsTests", dependencies: ["AblationKernels"]),
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "AblationElectricTests", dependencies: ["AblationElectric", "AblationKernels"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "AblationSimTests", dependencies: ["AblationSim", "AblationSpectral", "AblationMicrowave"]),
+        .testTarget(name: "AblationSweepTests", dependencies: ["AblationSweep", "AblationSim"]),
         .testTarget(name: "CLITests", dependencies: ["ablsim"]),
     ]
 )

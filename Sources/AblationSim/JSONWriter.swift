@@ -10,6 +10,36 @@ public enum JSONWriter {
         return out
     }
 
+    /// One line without spaces. With `sortedKeys`, equal values always give equal text: the canonical
+    /// form that sweep case ids hash, and the form `--set` values take on a command line.
+    public static func compact(_ value: JSONValue, sortedKeys: Bool = false) -> String {
+        var out = ""
+        writeCompact(value, into: &out, sortedKeys: sortedKeys)
+        return out
+    }
+
+    static func writeCompact(_ v: JSONValue, into out: inout String, sortedKeys: Bool) {
+        switch v {
+        case .null, .bool, .number, .string: write(v, into: &out, level: 0, indent: 0)
+        case .array(let items):
+            out += "["
+            for (n, item) in items.enumerated() {
+                if n > 0 { out += "," }
+                writeCompact(item, into: &out, sortedKeys: sortedKeys)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            let ordered = sortedKeys ? members.sorted { $0.0 < $1.0 } : members
+            for (n, (k, item)) in ordered.enumerated() {
+                if n > 0 { out += "," }
+                out += quote(k) + ":"
+                writeCompact(item, into: &out, sortedKeys: sortedKeys)
+            }
+            out += "}"
+        }
+    }
+
     static func write(_ v: JSONValue, into out: inout String, level: Int, indent: Int) {
         let pad = String(repeating: " ", count: (level + 1) * indent)
         let closePad = String(repeating: " ", count: level * indent)

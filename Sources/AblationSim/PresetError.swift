@@ -34,7 +34,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
     return previous[y.count]
 }
 
-func suggestion(for word: String, among candidates: [String]) -> String? {
+public func suggestion(for word: String, among candidates: [String]) -> String? {
     let ranked = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
     guard let best = ranked, best.1 <= max(2, word.count / 3) else { return nil }
     return best.0

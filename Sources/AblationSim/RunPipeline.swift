@@ -7,6 +7,8 @@ public struct RunPipeline {
     public var presetPath: String?
     /// Bytes and label of a preset that ships inside the binary, used when `presetPath` is nil.
     public var bundled: (name: String, bytes: [UInt8])?
+    /// Where relative paths in `bundled` resolve (label maps); the working directory when nil.
+    public var bundledBaseDirectory: String?
     public var overrides: [String] = []
     public var outputDirectory: String?
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -28,7 +30,8 @@ public struct RunPipeline {
             return (p, bytes)
         }
         guard let bundled else { throw PresetError(.usage, path: "", "no preset given") }
-        let (p, _, bytes) = try Preset.parse(bytes: bundled.bytes, source: bundled.name, overrides: overrides)
+        let (p, _, bytes) = try Preset.parse(bytes: bundled.bytes, source: bundled.name, overrides: overrides,
+                                             baseDirectory: bundledBaseDirectory)
         return (p, bytes)
     }
 

@@ -18,7 +18,8 @@ struct Ablsim: ParsableCommand {
               ablsim verify --quick
             """,
         version: AblsimVersionText.text,
-        subcommands: [RunCommand.self, CheckCommand.self, PresetsCommand.self, VerifyCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, PresetsCommand.self, VerifyCommand.self, ValidateCommand.self,
+                      SweepCommand.self]
     )
 }
 
