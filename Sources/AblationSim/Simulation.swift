@@ -92,6 +92,8 @@ public final class Simulation {
             peak = max(peak, Double(maxT))
             series.append(.init(time: time, powers: powers, energy: energy.reduce(0, +),
                                 impedanceOhm: drivers.first.map(\.resistance),
+                                voltageV: drivers.first.map(\.voltage), currentA: drivers.first.map(\.current),
+                                electrodeTemperatureC: drivers.first.flatMap { $0.measuredTemperature(current) },
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
                 let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
@@ -147,8 +149,10 @@ public final class Simulation {
                     if powers[d.index] > 0 {
                         d.update(temperature: current, time: time)
                         d.addHeat(into: model.op.externalSource)
+                    } else {
+                        d.stop()
                     }
-                    deliveredPowers[d.index] = powers[d.index] > 0 ? d.power : 0
+                    deliveredPowers[d.index] = d.power
                 }
                 model.op.markSourceRows()
                 lastAntennaUpdate = time
@@ -157,9 +161,11 @@ public final class Simulation {
             activity.markAll()
         }
 
-        try takeSample(powers: timeline.segments.first?.powers ?? [])
-        for segment in timeline.segments {
+        if timeline.segments.isEmpty { try takeSample(powers: []) }
+        for (number, segment) in timeline.segments.enumerated() {
             depositAll(powers: segment.powers)
+            // The first sample shows the powers the generators actually start with.
+            if number == 0 { try takeSample(powers: deliveredPowers) }
             let n = max(1, Int((segment.duration / dtMax).rounded(.up)))
             let dt = segment.duration / Double(n)
             for s in 0..<n {
@@ -169,9 +175,13 @@ public final class Simulation {
                 }
                 vaporisation.correct(before: src, after: dst, damage: damage, inverseHeatCapacity: model.op.inverseHeatCapacity,
                                      threads: threads)
-                // RF heat follows each voxel's conductivity between potential solves.
+                // Energy of this step at the powers it ran with, before a generator changes its power.
+                for (a, p) in deliveredPowers.enumerated() { energy[a] += p * dt }
+                // RF heat follows each voxel's conductivity between potential solves, and a
+                // temperature-controlled generator sets its power for the next step.
                 var refreshed = false
-                for d in drivers where d.refreshHeat(temperature: dst, into: model.op.externalSource) { refreshed = true }
+                for d in drivers where d.refreshHeat(temperature: dst, dt: dt, into: model.op.externalSource) { refreshed = true }
+                for d in drivers { deliveredPowers[d.index] = d.power }
                 if refreshed { activity.markAll() }
                 activity.propagate()
                 activeSum += activity.activeFraction
@@ -179,7 +189,6 @@ public final class Simulation {
                 swap(&current, &next)
                 steps += 1
                 time = segment.start + Double(s + 1) * dt
-                for (a, p) in deliveredPowers.enumerated() { energy[a] += p * dt }
                 if (s + 1) % sampleEvery == 0 || s + 1 == n {
                     try takeSample(powers: deliveredPowers)
                     if antennaInterval.isFinite && time - lastAntennaUpdate >= antennaInterval - 1e-9 && s + 1 < n {
