@@ -254,9 +254,6 @@ extension Preset {
             let deployed = try r.number("deployed_diameter_mm", .range(15, 70, unit: "mm"))
             let tineDiameter = try r.number("tine_diameter_mm", default: 0.4, .range(0.1, 1.5, unit: "mm"))
             let shape = try r.string("tine_shape", default: "umbrella", oneOf: RadiofrequencySpec.MultiTineSpec.Shape.allCases.map(\.rawValue))
-            guard deployed >= diameter + 4 * tineDiameter else {
-                throw PresetError(path: r.child("deployed_diameter_mm"), "got \(JSONWriter.format(deployed)) mm; expected at least the trocar (diameter_mm \(JSONWriter.format(diameter)) mm) plus four tine diameters, \(JSONWriter.format(diameter + 4 * tineDiameter)) mm, so that the tines can deploy")
-            }
             electrode = .multiTine(.init(tines: tines, deployedDiameterMM: deployed, tineDiameterMM: tineDiameter,
                                          shape: RadiofrequencySpec.MultiTineSpec.Shape(rawValue: shape)!))
         } else {

@@ -153,6 +153,12 @@ final class RadiofrequencyDriver {
         }
     }
 
+    /// Between solves a voxel's heat may grow with its conductivity by at most this factor. With
+    /// the field held, a voxel that was dry at the solve (sigma down 1000x, so a large field across
+    /// it) and rewets would otherwise take up to 1000x its heat; in reality the field around it
+    /// redistributes at once. 1.25 still follows the +2 %/°C law over a 12 K rise between solves.
+    static let refreshGainLimit: Float = 1.25
+
     /// The generator is off (its schedule has ended): no heat, and nothing left to refresh.
     func stop() {
         heated.removeAll(keepingCapacity: true)
@@ -176,7 +182,7 @@ final class RadiofrequencyDriver {
         for n in heated.indices {
             let v = heated[n]
             let now = conductivity(v.index, temperature[v.index])
-            let value = v.base + v.heatPerWatt * p * (now / v.sigma)
+            let value = v.base + v.heatPerWatt * p * min(now / v.sigma, RadiofrequencyDriver.refreshGainLimit)
             if q[v.index] != value { q[v.index] = value; changed = true }
         }
         return changed
