@@ -24,8 +24,8 @@ final class RadiofrequencyDriver {
     private(set) var power: Double = 0
     private var pausedUntil = -Double.infinity
     private(set) var solves = 0, iterations = 0
-    /// Padded indices of the thermocouples (multi-tine: the tine ends); empty for cooled electrodes,
-    /// whose conductors sit at the coolant temperature.
+    /// Padded indices of the voxels the thermocouples read (multi-tine: around the tine ends);
+    /// empty for cooled electrodes, whose conductors sit at the coolant temperature.
     let thermocouples: [Int]
     /// Temperature mode only.
     private var controller: TemperatureController?
@@ -66,9 +66,16 @@ final class RadiofrequencyDriver {
             mask[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = 1
         }
         solver.setElectrode(mask)
-        thermocouples = (geometry.tineArray?.tineEndsMM ?? []).compactMap { p in
-            g.voxel(containing: p).map { L.index($0.0, $0.1, $0.2) }
+        // A thermocouple reads the mean over a junction-sized neighbourhood of its tine end (voxel
+        // centres within 1 mm, or the nearest voxel on coarse grids), which keeps the reading from
+        // following one voxel and makes it depend less on the spacing.
+        var sensed: [Int] = []
+        for end in geometry.tineArray?.tineEndsMM ?? [] {
+            let near = ElectrodeGeometry.nearSegment(end, end, radiusMM: max(1, g.spacingMM / 2), grid: g)
+            let voxels = near.isEmpty ? (g.voxel(containing: end).map { [g.linearIndex($0.0, $0.1, $0.2)] } ?? []) : near
+            sensed += voxels.map { L.index($0 % g.nx, ($0 / g.nx) % g.ny, $0 / (g.nx * g.ny)) }
         }
+        thermocouples = sensed
         if case let .temperature(target, maxPower) = spec.control {
             controller = TemperatureController(targetC: target, maxPowerW: maxPower)
         }
@@ -81,9 +88,13 @@ final class RadiofrequencyDriver {
         return thermocouples.reduce(0.0) { $0 + Double(temperature[$1]) } / Double(thermocouples.count)
     }
 
-    /// Applied voltage (RMS, V) and current (A) at the present power and last solved impedance.
-    var voltage: Double { resistance.isFinite && power > 0 ? (power * resistance).squareRoot() : 0 }
-    var current: Double { resistance.isFinite && resistance > 0 && power > 0 ? (power / resistance).squareRoot() : 0 }
+    /// RMS voltage (V) and current (A) that deliver `power` into `impedance`: P = V I, R = V / I.
+    static func voltage(power: Double, impedance: Double) -> Double {
+        impedance.isFinite && power > 0 ? (power * impedance).squareRoot() : 0
+    }
+    static func current(power: Double, impedance: Double) -> Double {
+        impedance.isFinite && impedance > 0 && power > 0 ? (power / impedance).squareRoot() : 0
+    }
 
     /// Electrical conductivity of tissue at temperature T: +2 %/°C up to 99 °C, then a fall by three
     /// orders of magnitude over 5 °C as water boils off (docs/physics.md), which is what makes

@@ -92,7 +92,8 @@ public final class Simulation {
             peak = max(peak, Double(maxT))
             series.append(.init(time: time, powers: powers, energy: energy.reduce(0, +),
                                 impedanceOhm: drivers.first.map(\.resistance),
-                                voltageV: drivers.first.map(\.voltage), currentA: drivers.first.map(\.current),
+                                voltageV: drivers.first.map { RadiofrequencyDriver.voltage(power: powers[$0.index], impedance: $0.resistance) },
+                                currentA: drivers.first.map { RadiofrequencyDriver.current(power: powers[$0.index], impedance: $0.resistance) },
                                 electrodeTemperatureC: drivers.first.flatMap { $0.measuredTemperature(current) },
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
@@ -176,7 +177,8 @@ public final class Simulation {
                 vaporisation.correct(before: src, after: dst, damage: damage, inverseHeatCapacity: model.op.inverseHeatCapacity,
                                      threads: threads)
                 // Energy of this step at the powers it ran with, before a generator changes its power.
-                for (a, p) in deliveredPowers.enumerated() { energy[a] += p * dt }
+                let stepPowers = deliveredPowers
+                for (a, p) in stepPowers.enumerated() { energy[a] += p * dt }
                 // RF heat follows each voxel's conductivity between potential solves, and a
                 // temperature-controlled generator sets its power for the next step.
                 var refreshed = false
@@ -190,7 +192,8 @@ public final class Simulation {
                 steps += 1
                 time = segment.start + Double(s + 1) * dt
                 if (s + 1) % sampleEvery == 0 || s + 1 == n {
-                    try takeSample(powers: deliveredPowers)
+                    // Samples show the power of the step that ends at the sample.
+                    try takeSample(powers: stepPowers)
                     if antennaInterval.isFinite && time - lastAntennaUpdate >= antennaInterval - 1e-9 && s + 1 < n {
                         depositAll(powers: currentPowers)
                     }
