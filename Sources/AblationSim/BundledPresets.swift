@@ -120,12 +120,12 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
-        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), impedance-controlled generator up to 90 W for 12 min, around a 24 mm tumour; 0.75 mm voxels (not yet validated against published zones)", #"""
+        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), impedance-controlled generator up to 90 W for 12 min, around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)", #"""
 {
   "ablsim": 1,
   "name": "rfa-multi-tine-leveen-40mm",
-  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), impedance-controlled generator up to 90 W for 12 min, around a 24 mm tumour; 0.75 mm voxels (not yet validated against published zones)",
-  "grid": { "center_mm": [0, 0, 0], "size_mm": [70, 70, 70], "spacing_mm": 0.75 },
+  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), impedance-controlled generator up to 90 W for 12 min, around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [100, 100, 100], "spacing_mm": 1 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,
   "background": "liver",

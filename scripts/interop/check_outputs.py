@@ -468,8 +468,10 @@ def check_stl(t, out, summary, voxel_ml):
     except Exception as e:
         t.crash("ablation.stl loads with meshio", e)
         return
-    # STL repeats vertices per facet: merge identical coordinates before looking at edges.
-    uniq, inverse = np.unique(np.round(pts, 5), axis=0, return_inverse=True)
+    # STL repeats vertices per facet: merge identical coordinates before looking at edges. The writer
+    # computes a shared crossing bit-identically, so only exact matches are merged (rounding to 1e-5 mm
+    # merged distinct crossings 1e-4 mm apart near a grid point into degenerate triangles).
+    uniq, inverse = np.unique(pts, axis=0, return_inverse=True)
     tri = inverse.reshape(-1)[tri]
     t.check(len(tri) > 0, "ablation.stl loads with meshio", f"{len(tri)} triangles, {len(uniq)} distinct vertices")
     if len(tri) == 0:
