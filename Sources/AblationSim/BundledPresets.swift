@@ -74,6 +74,29 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
+        ("rfa-cluster-12min", "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (not yet validated against published zones)", #"""
+{
+  "ablsim": 1,
+  "name": "rfa-cluster-12min",
+  "description": "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (not yet validated against published zones)",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.75 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 15 } }
+  ],
+  "applicators": [
+    { "type": "rfa", "electrode": "cluster", "spacing_mm": 5, "active_length_mm": 25, "diameter_mm": 1.5,
+      "coolant_temperature_c": 15, "tip_mm": [0, 0, -12.5], "entry_mm": [0, 0, 60],
+      "control": { "mode": "impedance", "max_power_w": 200 }, "duration_s": 720 }
+  ],
+  "time": { "cooldown_s": 0 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5
+}
+"""#),
         ("rfa-cooled-tip-12min", "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (not yet validated against published zones)", #"""
 {
   "ablsim": 1,
@@ -86,6 +109,54 @@ public enum BundledPresets {
   "regions": [
     { "name": "tumor", "material": "tumor", "target": true,
       "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 } }
+  ],
+  "applicators": [
+    { "type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,
+      "coolant_temperature_c": 15, "tip_mm": [0, 0, -15], "entry_mm": [0, 0, 60],
+      "control": { "mode": "impedance", "max_power_w": 200 }, "duration_s": 720 }
+  ],
+  "time": { "cooldown_s": 0 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5
+}
+"""#),
+        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), impedance-controlled generator up to 90 W for 12 min, around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)", #"""
+{
+  "ablsim": 1,
+  "name": "rfa-multi-tine-leveen-40mm",
+  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), impedance-controlled generator up to 90 W for 12 min, around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [100, 100, 100], "spacing_mm": 1 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 12 } }
+  ],
+  "applicators": [
+    { "type": "rfa", "electrode": "multi_tine", "diameter_mm": 2.1, "tines": 12, "deployed_diameter_mm": 40,
+      "tine_diameter_mm": 0.4, "tine_shape": "umbrella", "tip_mm": [0, 0, 5], "entry_mm": [0, 0, 60],
+      "control": { "mode": "impedance", "max_power_w": 90 }, "duration_s": 720 }
+  ],
+  "time": { "cooldown_s": 0 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5
+}
+"""#),
+        ("rfa-tumour-next-to-vessel", "Heat sink in RFA: cooled 17G electrode with a 3 cm tip, impedance control up to 200 W for 12 min, 20 mm tumour whose edge lies 4 mm from a 6 mm hepatic vein; 0.75 mm voxels (not yet validated against published zones)", #"""
+{
+  "ablsim": 1,
+  "name": "rfa-tumour-next-to-vessel",
+  "description": "Heat sink in RFA: cooled 17G electrode with a 3 cm tip, impedance control up to 200 W for 12 min, 20 mm tumour whose edge lies 4 mm from a 6 mm hepatic vein; 0.75 mm voxels (not yet validated against published zones)",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.75 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 } },
+    { "name": "hepatic vein", "material": "blood", "vessel": true,
+      "shape": { "type": "cylinder", "start_mm": [17, -40, 0], "end_mm": [17, 40, 0], "radius_mm": 3 } }
   ],
   "applicators": [
     { "type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,

@@ -90,11 +90,48 @@ public struct Preset: Sendable {
             /// drying around the tip), cut the power for `pauseS` and resume, as clinical
             /// generators do.
             case impedance(maxPowerW: Double)
+            /// Regulate the power (at most `maxPowerW`) with a PI controller so that the measured
+            /// electrode temperature holds `targetC` (multi-tine electrodes: thermocouples at the tine tips).
+            case temperature(targetC: Double, maxPowerW: Double)
+        }
+        public enum Electrode: Sendable, Equatable {
+            /// One internally cooled needle: `activeLengthMM` of bare tip held at the coolant temperature.
+            case cooledTip
+            /// Three cooled needles, parallel, at the corners of an equilateral triangle of side
+            /// `spacingMM` centred on the insertion path, all at one potential.
+            case cluster(spacingMM: Double)
+            /// An insulated trocar from whose tip curved tines deploy (not cooled).
+            case multiTine(MultiTineSpec)
+
+            public var name: String {
+                switch self {
+                case .cooledTip: return "cooled_tip"
+                case .cluster: return "cluster"
+                case .multiTine: return "multi_tine"
+                }
+            }
+            /// Whether the active parts are internally cooled (held at the coolant temperature).
+            public var isCooled: Bool { if case .multiTine = self { return false } else { return true } }
+        }
+        public struct MultiTineSpec: Sendable, Equatable {
+            public enum Shape: String, Sendable, CaseIterable {
+                /// LeVeen-like: every tine leaves the trocar tip forward and recurves backward.
+                case umbrella
+                /// StarBurst-like: every tine leaves forward and bends out to perpendicular.
+                case star
+            }
+            public var tines: Int
+            public var deployedDiameterMM: Double
+            public var tineDiameterMM: Double
+            public var shape: Shape
         }
         public var device: String
-        public var electrode: String
+        public var electrode: Electrode
+        /// Bare length of each cooled needle (0 for multi-tine electrodes, whose trocar is insulated to the tip).
         public var activeLengthMM: Double
+        /// Needle diameter; for multi-tine electrodes, the trocar's.
         public var diameterMM: Double
+        /// Coolant temperature of cooled electrodes (unused by multi-tine electrodes).
         public var coolantTemperatureC: Double
         public var tipMM: SIMD3<Double>
         public var entryMM: SIMD3<Double>
@@ -103,7 +140,11 @@ public struct Preset: Sendable {
         /// Seconds between re-solves of the potential as conductivity changes (extension; default 2 s).
         public var updateIntervalS: Double
         public var maxPowerW: Double {
-            switch control { case let .constantPower(p): return p; case let .impedance(p): return p }
+            switch control {
+            case let .constantPower(p): return p
+            case let .impedance(p): return p
+            case let .temperature(_, p): return p
+            }
         }
     }
 

@@ -225,36 +225,91 @@ extension Preset {
             return .microwave(MicrowaveSpec(frequencyMHz: frequency, device: device, tipMM: tip, entryMM: entry,
                                             schedule: schedule, updateIntervalS: interval))
         default:
-            let device = try r.string("device", default: "generic", oneOf: ["generic"])
-            let electrode = try r.string("electrode", default: "cooled_tip", oneOf: ["cooled_tip", "multi_tine", "cluster"])
-            guard electrode == "cooled_tip" else {
-                throw PresetError(path: r.child("electrode"), "\"\(electrode)\" electrodes are not available in this version of ablsim yet; expected \"cooled_tip\"")
+            return .radiofrequency(try decodeRadiofrequency(&r))
+        }
+    }
+
+    /// Keys that belong to some electrode kinds only; any of them on another kind is refused.
+    static let electrodeOnlyKeys: [(key: String, electrodes: [String])] = [
+        ("active_length_mm", ["cooled_tip", "cluster"]), ("coolant_temperature_c", ["cooled_tip", "cluster"]),
+        ("spacing_mm", ["cluster"]),
+        ("tines", ["multi_tine"]), ("deployed_diameter_mm", ["multi_tine"]), ("tine_diameter_mm", ["multi_tine"]),
+        ("tine_shape", ["multi_tine"]),
+    ]
+
+    static func decodeRadiofrequency(_ r: inout JSONObjectReader) throws(PresetError) -> RadiofrequencySpec {
+        let device = try r.string("device", default: "generic", oneOf: ["generic"])
+        let electrodeName = try r.string("electrode", default: "cooled_tip", oneOf: ["cooled_tip", "multi_tine", "cluster"])
+        for (key, electrodes) in electrodeOnlyKeys where !electrodes.contains(electrodeName) && r.value(key) != nil {
+            let kinds = electrodes.map { "\"\($0)\"" }.joined(separator: " and ")
+            throw PresetError(path: r.child(key), "applies to \(kinds) electrodes only; this electrode is \"\(electrodeName)\"")
+        }
+        let diameter = try r.number("diameter_mm", default: 1.5, .range(0.3, 5, unit: "mm"))
+        var active = 0.0, coolant = 15.0
+        let electrode: RadiofrequencySpec.Electrode
+        if electrodeName == "multi_tine" {
+            let tines = try r.integer("tines", default: 10, .range(4, 16))
+            guard r.value("deployed_diameter_mm") != nil else {
+                throw r.missing("deployed_diameter_mm", expected: "the diameter of the deployed tine array, from 15 to 70 mm")
             }
-            let active = try r.number("active_length_mm", default: 30, .range(2, 60, unit: "mm"))
-            let diameter = try r.number("diameter_mm", default: 1.5, .range(0.3, 5, unit: "mm"))
-            let coolant = try r.number("coolant_temperature_c", default: 15, .range(0, 37, unit: "°C"))
-            let tip = try r.vector3("tip_mm"), entry = try r.vector3("entry_mm")
-            guard ((entry - tip) * (entry - tip)).sum().squareRoot() >= active else {
+            let deployed = try r.number("deployed_diameter_mm", .range(15, 70, unit: "mm"))
+            let tineDiameter = try r.number("tine_diameter_mm", default: 0.4, .range(0.1, 1.5, unit: "mm"))
+            let shape = try r.string("tine_shape", default: "umbrella", oneOf: RadiofrequencySpec.MultiTineSpec.Shape.allCases.map(\.rawValue))
+            electrode = .multiTine(.init(tines: tines, deployedDiameterMM: deployed, tineDiameterMM: tineDiameter,
+                                         shape: RadiofrequencySpec.MultiTineSpec.Shape(rawValue: shape)!))
+        } else {
+            active = try r.number("active_length_mm", default: 30, .range(2, 60, unit: "mm"))
+            coolant = try r.number("coolant_temperature_c", default: 15, .range(0, 37, unit: "°C"))
+            if electrodeName == "cluster" {
+                let spacing = try r.number("spacing_mm", default: 5, .range(2, 20, unit: "mm"))
+                guard spacing > diameter else {
+                    throw PresetError(path: r.child("spacing_mm"), "got \(JSONWriter.format(spacing)) mm; expected more than diameter_mm (\(JSONWriter.format(diameter)) mm), or the needles would touch")
+                }
+                electrode = .cluster(spacingMM: spacing)
+            } else {
+                electrode = .cooledTip
+            }
+        }
+        let tip = try r.vector3("tip_mm"), entry = try r.vector3("entry_mm")
+        let pathLength = ((entry - tip) * (entry - tip)).sum().squareRoot()
+        if electrodeName == "multi_tine" {
+            guard pathLength >= 1 else {
+                throw PresetError(path: r.child("entry_mm"), "is within 1 mm of tip_mm; expected an insertion point that gives the needle a direction")
+            }
+        } else {
+            guard pathLength >= active else {
                 throw PresetError(path: r.child("entry_mm"), "is closer to tip_mm than active_length_mm (\(JSONWriter.format(active)) mm); expected the insertion path to contain the active tip")
             }
-            guard var c = try r.object("control") else { throw r.missing("control", expected: "{\"mode\": \"constant_power\", \"power_w\": ...} or {\"mode\": \"impedance\", \"max_power_w\": ...}") }
-            let mode = try c.string("mode", oneOf: ["constant_power", "impedance", "temperature"])
-            let control: RadiofrequencySpec.Control
-            switch mode {
-            case "constant_power": control = .constantPower(powerW: try c.number("power_w", .positiveAtMost(400, unit: "W")))
-            case "impedance": control = .impedance(maxPowerW: try c.number("max_power_w", .positiveAtMost(400, unit: "W")))
-            default:
-                throw PresetError(path: c.child("mode"), "\"temperature\" control is not available in this version of ablsim yet; expected \"constant_power\" or \"impedance\"")
-            }
-            try c.finish()
-            let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
-            let interval = try r.number("update_interval_s", default: 2, .positiveAtMost(60, unit: "s"))
-            try r.finish()
-            return .radiofrequency(RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,
-                                                      diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
-                                                      entryMM: entry, control: control, durationS: duration,
-                                                      updateIntervalS: interval))
         }
+        guard var c = try r.object("control") else { throw r.missing("control", expected: "{\"mode\": \"constant_power\", \"power_w\": ...} or {\"mode\": \"impedance\", \"max_power_w\": ...}") }
+        let mode = try c.string("mode", oneOf: ["constant_power", "impedance", "temperature"])
+        let control: RadiofrequencySpec.Control
+        switch mode {
+        case "constant_power": control = .constantPower(powerW: try c.number("power_w", .positiveAtMost(400, unit: "W")))
+        case "impedance": control = .impedance(maxPowerW: try c.number("max_power_w", .positiveAtMost(400, unit: "W")))
+        default:
+            guard electrodeName == "multi_tine" else {
+                throw PresetError(path: c.child("mode"), "\"temperature\" control needs thermocouples in the tissue, and a \(electrodeName) electrode is held at its coolant temperature; expected \"constant_power\" or \"impedance\" (temperature control works with \"multi_tine\" electrodes)")
+            }
+            control = .temperature(targetC: try c.number("target_c", .range(40, 120, unit: "°C")),
+                                   maxPowerW: try c.number("max_power_w", .positiveAtMost(400, unit: "W")))
+        }
+        try c.finish()
+        let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
+        let interval = try r.number("update_interval_s", default: 2, .positiveAtMost(60, unit: "s"))
+        try r.finish()
+        let spec = RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,
+                                      diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
+                                      entryMM: entry, control: control, durationS: duration,
+                                      updateIntervalS: interval)
+        if case let .multiTine(m) = electrode {
+            let array = MultiTineArray(tipMM: tip, entryMM: entry, trocarDiameterMM: diameter, spec: m)
+            let closest = array.closestApproach()
+            guard closest.distanceMM >= m.tineDiameterMM else {
+                throw PresetError(path: r.child("tines"), String(format: "%d tines of %@ mm on a %@ mm trocar touch or cross: two centrelines come within %.3g mm at (%.1f, %.1f, %.1f) mm; expected fewer or thinner tines, or a wider trocar", m.tines, JSONWriter.format(m.tineDiameterMM), JSONWriter.format(diameter), closest.distanceMM, closest.atMM.x, closest.atMM.y, closest.atMM.z))
+            }
+        }
+        return spec
     }
 
     /// Shapes must touch the grid; sources must lie inside it so that no power is lost.
@@ -268,12 +323,22 @@ extension Preset {
                 throw PresetError(path: "applicators.\(n).tip_mm", "lies outside the grid (\(bounds(g))); expected the needle tip inside it")
             }
             if case let .radiofrequency(rf) = a {
-                let u = (rf.entryMM - rf.tipMM) / ((rf.entryMM - rf.tipMM) * (rf.entryMM - rf.tipMM)).sum().squareRoot()
-                let activeEnd = rf.tipMM + u * rf.activeLengthMM
-                let margin = g.spacingMM + rf.diameterMM / 2
-                if !(g.contains(activeEnd) && all(pointwiseMin(rf.tipMM, activeEnd) - margin .> g.lowerCornerMM)
-                     && all(pointwiseMax(rf.tipMM, activeEnd) + margin .< g.upperCornerMM)) {
-                    throw PresetError(path: "applicators.\(n).tip_mm", "the active tip reaches the edge of the grid (\(bounds(g))); the outer boundary is the dispersive pad, so expected the active tip at least one voxel inside it")
+                let geometry = ElectrodeGeometry(rf)
+                for rod in geometry.activeRods {
+                    let margin = g.spacingMM + rod.radiusMM
+                    if !(g.contains(rod.endMM) && all(pointwiseMin(rod.startMM, rod.endMM) - margin .> g.lowerCornerMM)
+                         && all(pointwiseMax(rod.startMM, rod.endMM) + margin .< g.upperCornerMM)) {
+                        let what = geometry.activeRods.count > 1 ? "the active tip of a cluster needle" : "the active tip"
+                        throw PresetError(path: "applicators.\(n).tip_mm", "\(what) reaches the edge of the grid (\(bounds(g))); the outer boundary is the dispersive pad, so expected the active tip at least one voxel inside it")
+                    }
+                }
+                if let array = geometry.tineArray {
+                    let (lo, hi) = array.boundsMM
+                    let margin = g.spacingMM + geometry.tineRadiusMM
+                    if !(all(lo - margin .> g.lowerCornerMM) && all(hi + margin .< g.upperCornerMM)) {
+                        func f(_ v: Double) -> String { String(format: "%.4g", v) }
+                        throw PresetError(path: "applicators.\(n).deployed_diameter_mm", "the deployed tines span x \(f(lo.x))..\(f(hi.x)), y \(f(lo.y))..\(f(hi.y)), z \(f(lo.z))..\(f(hi.z)) mm and reach the edge of the grid (\(bounds(g))); the outer boundary is the dispersive pad, so expected every tine at least one voxel inside it")
+                    }
                 }
             }
             if case let .heatSource(shape, _) = a {

@@ -40,11 +40,22 @@ extension Preset {
                 switch rf.control {
                 case let .constantPower(p): control = ["mode": "constant_power", "power_w": .number(p)]
                 case let .impedance(p): control = ["mode": "impedance", "max_power_w": .number(p)]
+                case let .temperature(target, p): control = ["mode": "temperature", "target_c": .number(target), "max_power_w": .number(p)]
                 }
-                return ["type": "rfa", "device": .string(rf.device), "electrode": .string(rf.electrode),
-                        "active_length_mm": .number(rf.activeLengthMM), "diameter_mm": .number(rf.diameterMM),
-                        "coolant_temperature_c": .number(rf.coolantTemperatureC), "tip_mm": v(rf.tipMM), "entry_mm": v(rf.entryMM),
-                        "control": control, "duration_s": .number(rf.durationS), "update_interval_s": .number(rf.updateIntervalS)]
+                var members: [(String, JSONValue)] = [("type", "rfa"), ("device", .string(rf.device)), ("electrode", .string(rf.electrode.name))]
+                switch rf.electrode {
+                case .cooledTip, .cluster:
+                    members += [("active_length_mm", .number(rf.activeLengthMM)), ("diameter_mm", .number(rf.diameterMM)),
+                                ("coolant_temperature_c", .number(rf.coolantTemperatureC))]
+                    if case let .cluster(spacing) = rf.electrode { members.append(("spacing_mm", .number(spacing))) }
+                case let .multiTine(m):
+                    members += [("diameter_mm", .number(rf.diameterMM)), ("tines", .number(Double(m.tines))),
+                                ("deployed_diameter_mm", .number(m.deployedDiameterMM)), ("tine_diameter_mm", .number(m.tineDiameterMM)),
+                                ("tine_shape", .string(m.shape.rawValue))]
+                }
+                members += [("tip_mm", v(rf.tipMM)), ("entry_mm", v(rf.entryMM)), ("control", control),
+                            ("duration_s", .number(rf.durationS)), ("update_interval_s", .number(rf.updateIntervalS))]
+                return .object(members)
             }
         }
         var timeJSON: [(String, JSONValue)] = [("cooldown_s", .number(time.cooldownS))]

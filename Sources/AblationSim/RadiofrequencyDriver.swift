@@ -24,6 +24,11 @@ final class RadiofrequencyDriver {
     private(set) var power: Double = 0
     private var pausedUntil = -Double.infinity
     private(set) var solves = 0, iterations = 0
+    /// Padded indices of the voxels the thermocouples read (multi-tine: around the tine ends);
+    /// empty for cooled electrodes, whose conductors sit at the coolant temperature.
+    let thermocouples: [Int]
+    /// Temperature mode only.
+    private var controller: TemperatureController?
 
     /// Impedance control: a rise of this much above the baseline counts as roll-off, and the
     /// generator then pauses this long (typical of clinical generators; docs/physics.md).
@@ -52,14 +57,43 @@ final class RadiofrequencyDriver {
             sigma37[L.index(i, j, k)] = Float(m.electricalConductivitySM)
             nonlinear[L.index(i, j, k)] = m.linear ? 0 : 1
         } } }
-        for v in RadiofrequencyGeometry.shaftVoxels(spec, grid: g) {
+        let geometry = ElectrodeGeometry(spec)
+        for v in geometry.shaftVoxels(grid: g) {
             insulated[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = 1
         }
         let mask = AlignedBuffer<UInt8>(count: L.count, repeating: 0)
-        for v in RadiofrequencyGeometry.electrodeVoxels(spec, grid: g) {
+        for v in geometry.electrodeVoxels(grid: g) {
             mask[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = 1
         }
         solver.setElectrode(mask)
+        // A thermocouple reads the mean over a junction-sized neighbourhood of its tine end (voxel
+        // centres within 1 mm, or the nearest voxel on coarse grids), which keeps the reading from
+        // following one voxel and makes it depend less on the spacing.
+        var sensed: [Int] = []
+        for end in geometry.tineArray?.tineEndsMM ?? [] {
+            let near = ElectrodeGeometry.nearSegment(end, end, radiusMM: max(1, g.spacingMM / 2), grid: g)
+            let voxels = near.isEmpty ? (g.voxel(containing: end).map { [g.linearIndex($0.0, $0.1, $0.2)] } ?? []) : near
+            sensed += voxels.map { L.index($0 % g.nx, ($0 / g.nx) % g.ny, $0 / (g.nx * g.ny)) }
+        }
+        thermocouples = sensed
+        if case let .temperature(target, maxPower) = spec.control {
+            controller = TemperatureController(targetC: target, maxPowerW: maxPower)
+        }
+    }
+
+    /// Mean of the thermocouple readings (°C), or nil for electrodes without thermocouples.
+    /// RITA-style generators report and regulate the average of their tine thermocouples.
+    func measuredTemperature(_ temperature: AlignedBuffer<Float>) -> Double? {
+        guard !thermocouples.isEmpty else { return nil }
+        return thermocouples.reduce(0.0) { $0 + Double(temperature[$1]) } / Double(thermocouples.count)
+    }
+
+    /// RMS voltage (V) and current (A) that deliver `power` into `impedance`: P = V I, R = V / I.
+    static func voltage(power: Double, impedance: Double) -> Double {
+        impedance.isFinite && power > 0 ? (power * impedance).squareRoot() : 0
+    }
+    static func current(power: Double, impedance: Double) -> Double {
+        impedance.isFinite && impedance > 0 && power > 0 ? (power / impedance).squareRoot() : 0
     }
 
     /// Electrical conductivity of tissue at temperature T: +2 %/°C up to 99 °C, then a fall by three
@@ -105,76 +139,63 @@ final class RadiofrequencyDriver {
             } else {
                 power = maxPower * min(1, max(0.05, (time - rampStart) / RadiofrequencyDriver.rampS))
             }
+        case .temperature:
+            // dt 0: the controller's output for the present reading, without advancing its integral.
+            power = resistance.isFinite ? controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: 0) : 0
         }
         solver.jouleHeat(into: heatAtOneVolt)
     }
 
-    /// Voxels this electrode heats, their heat at the last solve (W/m³ at the current power), the
+    /// Voxels this electrode heats, their heat per watt at the last solve (W/m³/W), the
     /// conductivity it was solved with, and the source they had before this electrode's heat.
-    private var heated: [(index: Int, heat: Float, sigma: Float, base: Float)] = []
+    private var heated: [(index: Int, heatPerWatt: Float, sigma: Float, base: Float)] = []
 
-    /// Adds this electrode's Joule heat at the current power: P = V² / R, so V² = P R.
+    /// Adds this electrode's Joule heat at the current power: P = V² / R, so V² = P R. The
+    /// voxels are kept even at zero power, so that a temperature controller can raise it later.
     func addHeat(into q: AlignedBuffer<Float>) {
         heated.removeAll(keepingCapacity: true)
-        guard power > 0, resistance.isFinite else { return }
-        let scale = Float(power * resistance)
+        guard resistance.isFinite else { return }
+        let perWatt = Float(resistance)
+        let p = Float(power)
         for i in 0..<q.count where heatAtOneVolt[i] != 0 {
-            let h = heatAtOneVolt[i] * scale
+            let h = heatAtOneVolt[i] * perWatt
             heated.append((i, h, sigma[i], q[i]))
-            q[i] += h
+            q[i] += h * p
         }
     }
 
-    /// Between potential solves, scales each heated voxel's Joule heat by sigma(T now) / sigma(T at
-    /// the solve): Q = sigma |E|² with the field held fixed. When a voxel dries out (sigma falls
-    /// 1000x above 99 °C) its heating stops at once instead of running on until the next solve,
-    /// which is what a generator's continuous impedance sensing achieves. Returns whether q changed.
+    /// Between solves a voxel's heat may grow with its conductivity by at most this factor. With
+    /// the field held, a voxel that was dry at the solve (sigma down 1000x, so a large field across
+    /// it) and rewets would otherwise take up to 1000x its heat; in reality the field around it
+    /// redistributes at once. 1.25 still follows the +2 %/°C law over a 12 K rise between solves.
+    static let refreshGainLimit: Float = 1.25
+
+    /// The generator is off (its schedule has ended): no heat, and nothing left to refresh.
+    func stop() {
+        heated.removeAll(keepingCapacity: true)
+        power = 0
+    }
+
+    /// After a step of `dt` seconds: a temperature-controlled generator first reads its
+    /// thermocouples and sets the power for the next step (the field's shape is unchanged, so the
+    /// heat just scales with power). Then each heated voxel's Joule heat is scaled by
+    /// sigma(T now) / sigma(T at the solve): Q = sigma |E|² with the field held fixed. When a voxel
+    /// dries out (sigma falls 1000x above 99 °C) its heating stops at once instead of running on
+    /// until the next solve, which is what a generator's continuous impedance sensing achieves.
+    /// Returns whether q changed.
     @discardableResult
-    func refreshHeat(temperature: AlignedBuffer<Float>, into q: AlignedBuffer<Float>) -> Bool {
+    func refreshHeat(temperature: AlignedBuffer<Float>, dt: Double, into q: AlignedBuffer<Float>) -> Bool {
+        if controller != nil, !heated.isEmpty {
+            power = controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: dt)
+        }
+        let p = Float(power)
         var changed = false
         for n in heated.indices {
             let v = heated[n]
             let now = conductivity(v.index, temperature[v.index])
-            let value = v.base + v.heat * (now / v.sigma)
+            let value = v.base + v.heatPerWatt * p * min(now / v.sigma, RadiofrequencyDriver.refreshGainLimit)
             if q[v.index] != value { q[v.index] = value; changed = true }
         }
         return changed
-    }
-}
-
-/// Where an RF needle's parts are on the grid.
-enum RadiofrequencyGeometry {
-    static func axis(_ spec: Preset.RadiofrequencySpec) -> SIMD3<Double> {
-        let d = spec.entryMM - spec.tipMM
-        return d / (d * d).sum().squareRoot()
-    }
-
-    /// Voxels (grid order) of the active tip: a cylinder of the electrode's diameter from the tip
-    /// along the needle; at least the voxels on the axis, so a thin electrode is never lost.
-    static func electrodeVoxels(_ spec: Preset.RadiofrequencySpec, grid g: Grid3D) -> [Int] {
-        let end = spec.tipMM + axis(spec) * spec.activeLengthMM
-        var voxels = Set(inside(Cylinder(startMM: spec.tipMM, endMM: end, radiusMM: spec.diameterMM / 2), grid: g))
-        let steps = Int(spec.activeLengthMM / (g.spacingMM / 2)) + 1
-        for s in 0...steps {
-            let p = spec.tipMM + axis(spec) * (spec.activeLengthMM * Double(s) / Double(steps))
-            if let (i, j, k) = g.voxel(containing: p) { voxels.insert(g.linearIndex(i, j, k)) }
-        }
-        return voxels.sorted()
-    }
-
-    /// Voxels of the insulated shaft, from the end of the active tip to the entry point.
-    static func shaftVoxels(_ spec: Preset.RadiofrequencySpec, grid g: Grid3D) -> [Int] {
-        let start = spec.tipMM + axis(spec) * spec.activeLengthMM
-        let electrode = Set(electrodeVoxels(spec, grid: g))
-        return inside(Cylinder(startMM: start, endMM: spec.entryMM, radiusMM: spec.diameterMM / 2), grid: g)
-            .filter { !electrode.contains($0) }
-    }
-
-    static func inside(_ shape: Cylinder, grid g: Grid3D) -> [Int] {
-        let (lo, hi) = shape.boundingBoxMM
-        guard let (rx, ry, rz) = g.voxelRange(coveringMin: lo, max: hi) else { return [] }
-        var out: [Int] = []
-        for k in rz { for j in ry { for i in rx where shape.contains(g.worldPosition(i, j, k)) { out.append(g.linearIndex(i, j, k)) } } }
-        return out
     }
 }

@@ -84,8 +84,19 @@ public struct RunPipeline {
         }
 
         for (n, a) in preset.applicators.enumerated() {
-            if case let .radiofrequency(rf) = a, rf.diameterMM < 2 * preset.grid.spacingMM {
-                warnings.append(String(format: "applicators.%d: the electrode (%.2f mm) is thinner than two voxels at grid.spacing_mm = %@; its resistance and the heating next to it are not resolved: use grid.spacing_mm <= %.3g", n, rf.diameterMM, JSONWriter.format(preset.grid.spacingMM), rf.diameterMM / 2))
+            guard case let .radiofrequency(rf) = a else { continue }
+            // Conductors thinner than two voxels are rasterised as at least one voxel thick.
+            let spacing = JSONWriter.format(preset.grid.spacingMM)
+            switch rf.electrode {
+            case .cooledTip, .cluster:
+                if rf.diameterMM < 2 * preset.grid.spacingMM {
+                    let what = rf.electrode == .cooledTip ? "the electrode" : "each cluster needle"
+                    warnings.append(String(format: "applicators.%d: %@ (%.2f mm) is thinner than two voxels at grid.spacing_mm = %@; its resistance and the heating next to it are not resolved: use grid.spacing_mm <= %.3g", n, what, rf.diameterMM, spacing, rf.diameterMM / 2))
+                }
+            case let .multiTine(m):
+                if m.tineDiameterMM < 2 * preset.grid.spacingMM {
+                    warnings.append(String(format: "applicators.%d: the tines (%.2f mm) are thinner than two voxels at grid.spacing_mm = %@, so each is rasterised at least one voxel thick; the impedance and the heating next to them are not resolved: use grid.spacing_mm <= %.3g", n, m.tineDiameterMM, spacing, m.tineDiameterMM / 2))
+                }
             }
         }
         if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {

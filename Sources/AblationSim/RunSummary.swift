@@ -78,14 +78,17 @@ public enum RunSummary {
     public static func timeSeriesCSV(_ r: SimulationResult) -> String {
         var header = ["time_s"]
         for n in r.preset.applicators.indices { header.append("power_w_\(n)") }
-        header += ["energy_j", "impedance_ohm", "max_temperature_c", "ablation_volume_ml"]
+        header += ["energy_j", "impedance_ohm", "max_temperature_c", "ablation_volume_ml",
+                   "voltage_v", "current_a", "electrode_temperature_c"]
         var lines = [header.joined(separator: ",")]
         for s in r.timeSeries {
             var row = [String(format: "%.6g", s.time)]
             row += s.powers.map { String(format: "%.6g", $0) }
             row += [String(format: "%.8g", s.energy), s.impedanceOhm.map { String(format: "%.6g", $0) } ?? "",
                     String(format: "%.6g", s.maxTemperatureC),
-                    String(format: "%.6g", s.ablationVolumeML)]
+                    String(format: "%.6g", s.ablationVolumeML),
+                    s.voltageV.map { String(format: "%.6g", $0) } ?? "", s.currentA.map { String(format: "%.6g", $0) } ?? "",
+                    s.electrodeTemperatureC.map { String(format: "%.6g", $0) } ?? ""]
             lines.append(row.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

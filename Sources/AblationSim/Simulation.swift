@@ -93,6 +93,9 @@ public final class Simulation {
             peak = max(peak, Double(maxT))
             series.append(.init(time: time, powers: powers, energy: energy.reduce(0, +),
                                 impedanceOhm: drivers.first.map(\.resistance),
+                                voltageV: drivers.first.map { RadiofrequencyDriver.voltage(power: powers[$0.index], impedance: $0.resistance) },
+                                currentA: drivers.first.map { RadiofrequencyDriver.current(power: powers[$0.index], impedance: $0.resistance) },
+                                electrodeTemperatureC: drivers.first.flatMap { $0.measuredTemperature(current) },
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
                 let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
@@ -152,8 +155,10 @@ public final class Simulation {
                     if powers[d.index] > 0 {
                         d.update(temperature: current, time: time)
                         d.addHeat(into: model.op.externalSource)
+                    } else {
+                        d.stop()
                     }
-                    deliveredPowers[d.index] = powers[d.index] > 0 ? d.power : 0
+                    deliveredPowers[d.index] = d.power
                 }
                 model.op.markSourceRows()
                 lastAntennaUpdate = time
@@ -162,9 +167,11 @@ public final class Simulation {
             activity.markAll()
         }
 
-        try takeSample(powers: timeline.segments.first?.powers ?? [])
-        for segment in timeline.segments {
+        if timeline.segments.isEmpty { try takeSample(powers: []) }
+        for (number, segment) in timeline.segments.enumerated() {
             depositAll(powers: segment.powers)
+            // The first sample shows the powers the generators actually start with.
+            if number == 0 { try takeSample(powers: deliveredPowers) }
             let n = max(1, Int((segment.duration / dtMax).rounded(.up)))
             let dt = segment.duration / Double(n)
             for s in 0..<n {
@@ -174,9 +181,14 @@ public final class Simulation {
                 }
                 vaporisation.correct(before: src, after: dst, damage: damage, inverseHeatCapacity: model.op.inverseHeatCapacity,
                                      threads: threads)
-                // RF heat follows each voxel's conductivity between potential solves.
+                // Energy of this step at the powers it ran with, before a generator changes its power.
+                let stepPowers = deliveredPowers
+                for (a, p) in stepPowers.enumerated() { energy[a] += p * dt }
+                // RF heat follows each voxel's conductivity between potential solves, and a
+                // temperature-controlled generator sets its power for the next step.
                 var refreshed = false
-                for d in drivers where d.refreshHeat(temperature: dst, into: model.op.externalSource) { refreshed = true }
+                for d in drivers where d.refreshHeat(temperature: dst, dt: dt, into: model.op.externalSource) { refreshed = true }
+                for d in drivers { deliveredPowers[d.index] = d.power }
                 if refreshed { activity.markAll() }
                 activity.propagate()
                 activeSum += activity.activeFraction
@@ -184,9 +196,9 @@ public final class Simulation {
                 swap(&current, &next)
                 steps += 1
                 time = segment.start + Double(s + 1) * dt
-                for (a, p) in deliveredPowers.enumerated() { energy[a] += p * dt }
                 if (s + 1) % sampleEvery == 0 || s + 1 == n {
-                    try takeSample(powers: deliveredPowers)
+                    // Samples show the power of the step that ends at the sample.
+                    try takeSample(powers: stepPowers)
                     if antennaInterval.isFinite && time - lastAntennaUpdate >= antennaInterval - 1e-9 && s + 1 < n {
                         depositAll(powers: currentPowers)
                     }

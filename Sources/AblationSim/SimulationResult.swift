@@ -11,6 +11,11 @@ public struct SimulationResult: @unchecked Sendable {
         public var powers: [Double]
         public var energy: Double
         public var impedanceOhm: Double?
+        /// First RF electrode: applied RMS voltage and current (from power and the last solved impedance).
+        public var voltageV: Double?
+        public var currentA: Double?
+        /// First RF electrode: mean of its thermocouples (multi-tine tine ends); nil without thermocouples.
+        public var electrodeTemperatureC: Double?
         public var maxTemperatureC: Double
         public var ablationVolumeML: Double
     }

@@ -83,7 +83,7 @@ public final class ThermalModel: @unchecked Sendable {
         // Internally cooled electrodes: the active tip is held at the coolant temperature.
         for a in preset.applicators {
             guard case let .radiofrequency(rf) = a else { continue }
-            for v in RadiofrequencyGeometry.electrodeVoxels(rf, grid: g) {
+            for v in RadiofrequencyGeometry.cooledVoxels(rf, grid: g) {
                 let idx = L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))
                 op.inverseHeatCapacity[idx] = 0
                 op.perfusion[idx] = 0

@@ -360,7 +360,8 @@ def check_timeseries(t, out, summary, resolved):
         rows = list(csv.reader(f))
     n_apps = len(resolved.get("applicators", []))
     want = ["time_s"] + [f"power_w_{n}" for n in range(n_apps)] + ["energy_j", "impedance_ohm", "max_temperature_c",
-                                                                   "ablation_volume_ml"]
+                                                                   "ablation_volume_ml", "voltage_v", "current_a",
+                                                                   "electrode_temperature_c"]
     t.check(rows and rows[0] == want, "timeseries.csv header", ",".join(rows[0]) if rows else "empty file")
     if len(rows) < 2 or rows[0] != want:
         return
@@ -373,6 +374,15 @@ def check_timeseries(t, out, summary, resolved):
     stated = float(summary["ablation"]["volume_ml"])
     t.check(abs(vol - stated) <= 0.005 * max(abs(stated), 1e-12) or vol == stated == 0,
             "timeseries.csv last ablation_volume_ml equals summary volume_ml within 0.5 %", f"{vol} vs {stated}")
+    # RF columns: P = V I and R = V / I wherever the first RF electrode delivers power.
+    rf_rows = [dict(zip(rows[0], r)) for r in rows[1:] if r[rows[0].index("voltage_v")] not in ("", "0")]
+    first_rf = next((n for n, a in enumerate(resolved.get("applicators", [])) if a.get("type") == "rfa"), None)
+    if first_rf is not None:
+        bad = [r for r in rf_rows if abs(float(r["voltage_v"]) * float(r["current_a"]) - float(r[f"power_w_{first_rf}"]))
+               > 1e-4 * max(1, float(r[f"power_w_{first_rf}"]))
+               or abs(float(r["voltage_v"]) / float(r["current_a"]) - float(r["impedance_ohm"])) > 1e-4 * float(r["impedance_ohm"])]
+        t.check(rf_rows and not bad, f"timeseries.csv voltage_v x current_a = power and voltage_v / current_a = impedance_ohm ({len(rf_rows)} powered rows)",
+                f"{len(bad)} rows disagree, first {bad[:1]}")
     energy = sum(a.get("delivered_energy_j", 0) for a in summary.get("applicators", []))
     t.check(abs(float(last["energy_j"]) - energy) <= 1e-4 * max(1, energy),
             "timeseries.csv last energy_j equals the sum of applicators[].delivered_energy_j", f"{last['energy_j']} vs {energy}")
@@ -458,8 +468,10 @@ def check_stl(t, out, summary, voxel_ml):
     except Exception as e:
         t.crash("ablation.stl loads with meshio", e)
         return
-    # STL repeats vertices per facet: merge identical coordinates before looking at edges.
-    uniq, inverse = np.unique(np.round(pts, 5), axis=0, return_inverse=True)
+    # STL repeats vertices per facet: merge identical coordinates before looking at edges. The writer
+    # computes a shared crossing bit-identically, so only exact matches are merged (rounding to 1e-5 mm
+    # merged distinct crossings 1e-4 mm apart near a grid point into degenerate triangles).
+    uniq, inverse = np.unique(pts, axis=0, return_inverse=True)
     tri = inverse.reshape(-1)[tri]
     t.check(len(tri) > 0, "ablation.stl loads with meshio", f"{len(tri)} triangles, {len(uniq)} distinct vertices")
     if len(tri) == 0:

@@ -7,10 +7,10 @@ Checks, each printed as one line:
   - deliberately broken documents FAIL validation (unknown key, negative spacing, 2-element
     centre, unknown damage model, ...), so this script can fail when the schema is too loose;
   - a few edge-case documents that the decoder accepts also validate (schema not too strict);
-  - documents that use contract-only features (mwa, rfa) validate.
+  - documents that use every rfa electrode and control mode, and mwa, validate.
 With --ablsim PATH, every case document is also given to `PATH check FILE`, and the exit status
 must agree: 0 where the schema and decoder should both accept, 65 where both should reject, and
-65 for contract-only features (valid per schema, rejected by this ablsim version). The label_map
+65 for documents valid per schema but refused by checks that need geometry (touching tines or needles, conductors beyond the grid). The label_map
 case then points at a small NIfTI label map written with nibabel into a temporary folder.
 
 Usage: python3 scripts/interop/validate_presets.py [--presets DIR] [--ablsim PATH]
@@ -171,22 +171,43 @@ def cases(label_map_path):
     rfa = {"type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,
            "coolant_temperature_c": 10, "tip_mm": [0, 0, -15], "entry_mm": [0, 0, 60],
            "control": {"mode": "impedance", "max_power_w": 200}, "duration_s": 720}
+    multi_tine = {"type": "rfa", "electrode": "multi_tine", "diameter_mm": 2.1, "tines": 12, "deployed_diameter_mm": 30,
+                  "tip_mm": [0, 0, 10], "entry_mm": [0, 0, 60],
+                  "control": {"mode": "impedance", "max_power_w": 90}, "duration_s": 720}
+    cluster = dict(rfa, electrode="cluster", spacing_mm=5)
     implemented = [
         ("rfa applicator", lambda d: d.update(applicators=[rfa])),
+        ("rfa multi-tine electrode", lambda d: d.update(applicators=[multi_tine])),
+        ("rfa multi-tine star with every key", lambda d: d.update(applicators=[dict(multi_tine, tine_shape="star", tine_diameter_mm=0.5)])),
+        ("rfa multi-tine temperature control", lambda d: d.update(applicators=[dict(multi_tine, control={"mode": "temperature", "target_c": 95, "max_power_w": 100})])),
+        ("rfa cluster electrode", lambda d: d.update(applicators=[cluster])),
+        ("rfa cluster with default spacing", lambda d: d.update(applicators=[dict(rfa, electrode="cluster")])),
         ("mwa applicator", lambda d: d.update(applicators=[mwa])),
         ("mwa emprint with update interval", lambda d: d.update(applicators=[dict(mwa, device="emprint", update_interval_s=2)])),
     ]
     for label, fn in implemented:
         yield label, mutate(fn), True, 0
 
-    contract_only = [
-        ("contract-only rfa multi-tine electrode", lambda d: d.update(applicators=[dict(rfa, electrode="multi_tine")])),
-        ("contract-only rfa temperature control", lambda d: d.update(applicators=[dict(rfa, control={"mode": "temperature", "target_c": 90, "max_power_w": 100})])),
+    # Valid per schema, refused by the decoder: checks that need geometry (exit 65).
+    beyond_schema = [
+        ("rfa multi-tine tines that touch", lambda d: d.update(applicators=[dict(multi_tine, tines=16, tine_diameter_mm=1)])),
+        ("rfa cluster needles that touch", lambda d: d.update(applicators=[dict(cluster, spacing_mm=2, diameter_mm=2)])),
+        ("rfa multi-tine tines beyond the grid", lambda d: d.update(applicators=[dict(multi_tine, deployed_diameter_mm=50)])),
     ]
-    for label, fn in contract_only:
+    for label, fn in beyond_schema:
         yield label, mutate(fn), True, 65
 
     contract_invalid = [
+        ("rfa temperature control on a cooled tip", lambda d: d.update(applicators=[dict(rfa, control={"mode": "temperature", "target_c": 90, "max_power_w": 100})])),
+        ("rfa temperature target above 120 C", lambda d: d.update(applicators=[dict(multi_tine, control={"mode": "temperature", "target_c": 150, "max_power_w": 100})])),
+        ("rfa multi-tine without deployed_diameter_mm", lambda d: d.update(applicators=[{k: v for k, v in multi_tine.items() if k != "deployed_diameter_mm"}])),
+        ("rfa multi-tine with active_length_mm", lambda d: d.update(applicators=[dict(multi_tine, active_length_mm=30)])),
+        ("rfa multi-tine with 20 tines", lambda d: d.update(applicators=[dict(multi_tine, tines=20)])),
+        ("rfa multi-tine deployed 80 mm", lambda d: d.update(applicators=[dict(multi_tine, deployed_diameter_mm=80)])),
+        ("rfa multi-tine unknown tine shape", lambda d: d.update(applicators=[dict(multi_tine, tine_shape="hook")])),
+        ("rfa tines on a cooled tip", lambda d: d.update(applicators=[dict(rfa, tines=10)])),
+        ("rfa spacing_mm on a cooled tip", lambda d: d.update(applicators=[dict(rfa, spacing_mm=5)])),
+        ("rfa negative power", lambda d: d.update(applicators=[dict(rfa, control={"mode": "constant_power", "power_w": -5})])),
         ("mwa frequency 1000 MHz", lambda d: d.update(applicators=[dict(mwa, frequency_mhz=1000)])),
         ("mwa amica at 915 MHz", lambda d: d.update(applicators=[dict(mwa, device="amica", frequency_mhz=915)])),
         ("mwa unknown device", lambda d: d.update(applicators=[dict(mwa, device="acme")])),

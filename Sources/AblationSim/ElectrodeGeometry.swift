@@ -1,0 +1,132 @@
+import AblationGrid
+import Foundation
+
+/// Where an RF electrode's parts are, in world millimetres, and which voxels they occupy.
+///
+/// Conductors (bare needle tips, tines) are ideal conductors at the applied potential; shafts are
+/// insulating. Cooled electrodes also hold their conductors at the coolant temperature; tines are
+/// not cooled and take the temperature of the tissue around them.
+struct ElectrodeGeometry {
+    /// A straight cylinder of `radiusMM` from `startMM` to `endMM`.
+    struct Rod {
+        var startMM: SIMD3<Double>
+        var endMM: SIMD3<Double>
+        var radiusMM: Double
+    }
+
+    /// Bare tips of cooled needles (one, or three for a cluster).
+    private(set) var activeRods: [Rod] = []
+    /// Deployed tines of a multi-tine electrode.
+    private(set) var tineArray: MultiTineArray?
+    private(set) var tineRadiusMM = 0.0
+    /// Insulated shafts, from the end of each bare tip (the trocar tip for multi-tine) to the entry.
+    private(set) var shafts: [Rod] = []
+    let isCooled: Bool
+
+    init(_ spec: Preset.RadiofrequencySpec) {
+        isCooled = spec.electrode.isCooled
+        let (forward, e1, e2) = NeedleFrame.basis(tipMM: spec.tipMM, entryMM: spec.entryMM)
+        let radius = spec.diameterMM / 2
+        switch spec.electrode {
+        case .cooledTip:
+            addNeedle(tip: spec.tipMM, entry: spec.entryMM, forward: forward, spec: spec)
+        case let .cluster(spacing):
+            // Corners of an equilateral triangle of side `spacing` centred on the path: circumradius s / sqrt(3).
+            let circumradius = spacing / 3.0.squareRoot()
+            for n in 0..<3 {
+                let phi = 2 * Double.pi * Double(n) / 3
+                let offset = (e1 * cos(phi) + e2 * sin(phi)) * circumradius
+                addNeedle(tip: spec.tipMM + offset, entry: spec.entryMM + offset, forward: forward, spec: spec)
+            }
+        case let .multiTine(tines):
+            tineArray = MultiTineArray(tipMM: spec.tipMM, entryMM: spec.entryMM, trocarDiameterMM: spec.diameterMM, spec: tines)
+            tineRadiusMM = tines.tineDiameterMM / 2
+            shafts.append(Rod(startMM: spec.tipMM, endMM: spec.entryMM, radiusMM: radius))
+        }
+    }
+
+    private mutating func addNeedle(tip: SIMD3<Double>, entry: SIMD3<Double>, forward: SIMD3<Double>, spec: Preset.RadiofrequencySpec) {
+        let activeEnd = tip - forward * spec.activeLengthMM
+        activeRods.append(Rod(startMM: tip, endMM: activeEnd, radiusMM: spec.diameterMM / 2))
+        shafts.append(Rod(startMM: activeEnd, endMM: entry, radiusMM: spec.diameterMM / 2))
+    }
+
+    /// Voxels (grid order, sorted) of every conductor. A bare tip is a cylinder of the electrode's
+    /// diameter, a tine every voxel whose centre lies within the tine's radius of its centreline;
+    /// both also take every voxel their centreline passes through, so a conductor thinner than a
+    /// voxel is never lost (it is then as thick as a voxel: summary.json warns).
+    func electrodeVoxels(grid g: Grid3D) -> [Int] {
+        var voxels = Set<Int>()
+        for rod in activeRods {
+            voxels.formUnion(ElectrodeGeometry.inside(Cylinder(startMM: rod.startMM, endMM: rod.endMM, radiusMM: rod.radiusMM), grid: g))
+            voxels.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: g))
+        }
+        if let tineArray {
+            for tine in tineArray.tines {
+                for s in 0..<(tine.count - 1) {
+                    voxels.formUnion(ElectrodeGeometry.nearSegment(tine[s], tine[s + 1], radiusMM: tineRadiusMM, grid: g))
+                    voxels.formUnion(ElectrodeGeometry.alongLine(tine[s], tine[s + 1], grid: g))
+                }
+            }
+        }
+        return voxels.sorted()
+    }
+
+    /// Voxels of the insulated shafts that no conductor claims.
+    func shaftVoxels(grid g: Grid3D) -> [Int] {
+        let electrode = Set(electrodeVoxels(grid: g))
+        var voxels = Set<Int>()
+        for rod in shafts {
+            voxels.formUnion(ElectrodeGeometry.inside(Cylinder(startMM: rod.startMM, endMM: rod.endMM, radiusMM: rod.radiusMM), grid: g))
+        }
+        return voxels.subtracting(electrode).sorted()
+    }
+
+    /// Voxels held at the coolant temperature: the conductors of cooled electrodes, none otherwise.
+    func cooledVoxels(grid g: Grid3D) -> [Int] { isCooled ? electrodeVoxels(grid: g) : [] }
+
+    static func inside(_ shape: Cylinder, grid g: Grid3D) -> [Int] {
+        let (lo, hi) = shape.boundingBoxMM
+        guard let (rx, ry, rz) = g.voxelRange(coveringMin: lo, max: hi) else { return [] }
+        var out: [Int] = []
+        for k in rz { for j in ry { for i in rx where shape.contains(g.worldPosition(i, j, k)) { out.append(g.linearIndex(i, j, k)) } } }
+        return out
+    }
+
+    /// Voxels whose centre lies within `radiusMM` of the segment (a capsule, so consecutive
+    /// segments of a curved tine join without gaps).
+    static func nearSegment(_ a: SIMD3<Double>, _ b: SIMD3<Double>, radiusMM: Double, grid g: Grid3D) -> [Int] {
+        guard let (rx, ry, rz) = g.voxelRange(coveringMin: pointwiseMin(a, b) - radiusMM, max: pointwiseMax(a, b) + radiusMM) else { return [] }
+        var out: [Int] = []
+        for k in rz { for j in ry { for i in rx where NeedleFrame.distance(g.worldPosition(i, j, k), segment: a, b) <= radiusMM {
+            out.append(g.linearIndex(i, j, k))
+        } } }
+        return out
+    }
+
+    /// Voxels containing points of the segment, sampled every half spacing.
+    static func alongLine(_ a: SIMD3<Double>, _ b: SIMD3<Double>, grid g: Grid3D) -> [Int] {
+        let d = b - a
+        let steps = Int((d * d).sum().squareRoot() / (g.spacingMM / 2)) + 1
+        var out: [Int] = []
+        for s in 0...steps {
+            if let (i, j, k) = g.voxel(containing: a + d * (Double(s) / Double(steps))) { out.append(g.linearIndex(i, j, k)) }
+        }
+        return out
+    }
+}
+
+/// The voxels of an RF applicator's parts, for the scene, the thermal model and the driver.
+enum RadiofrequencyGeometry {
+    static func electrodeVoxels(_ spec: Preset.RadiofrequencySpec, grid g: Grid3D) -> [Int] {
+        ElectrodeGeometry(spec).electrodeVoxels(grid: g)
+    }
+
+    static func shaftVoxels(_ spec: Preset.RadiofrequencySpec, grid g: Grid3D) -> [Int] {
+        ElectrodeGeometry(spec).shaftVoxels(grid: g)
+    }
+
+    static func cooledVoxels(_ spec: Preset.RadiofrequencySpec, grid g: Grid3D) -> [Int] {
+        ElectrodeGeometry(spec).cooledVoxels(grid: g)
+    }
+}

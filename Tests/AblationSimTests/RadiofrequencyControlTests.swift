@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import AblationSim
+
+func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
+    let scene = try Scene(preset: p)
+    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let axis = p.applicators[0].needle.map { $0.tipMM - $0.entryMM } ?? [0, 0, 1]
+    return (r, ZoneAnalysis(necrosis: r.necrosis(), scene: scene, axis: axis, marginMM: 5, zoneField: r.zoneField()).zone)
+}
+
+/// Temperature control: after settling, the tine thermocouples' mean stays within 2 °C of the
+/// target, the power never exceeds max_power_w, and it does regulate (falls well below the maximum
+/// once the target is reached).
+@Test func temperatureControlHoldsTheTineTemperature() throws {
+    let p = try rfPreset("""
+        {"type": "rfa", "electrode": "multi_tine", "diameter_mm": 2, "tines": 8, "deployed_diameter_mm": 20,
+         "tip_mm": [0, 0, 4], "entry_mm": [0, 0, 30], "control": {"mode": "temperature", "target_c": 90, "max_power_w": 40},
+         "duration_s": 300}
+        """, size: 36)
+    let (r, _) = try runZone(p)
+    let readings = r.timeSeries.compactMap { s in s.electrodeTemperatureC.map { (s.time, $0, s.powers[0]) } }
+    #expect(readings.count == r.timeSeries.count)
+    #expect(r.timeSeries.allSatisfy { $0.powers[0] <= 40 && $0.powers[0] >= 0 })
+    let settled = readings.filter { $0.0 >= 100 }
+    let worst = settled.map { abs($0.1 - 90) }.max() ?? .infinity
+    #expect(worst <= 2, "thermocouples off target by up to \(worst) K after 100 s")
+    #expect(readings.contains { $0.0 < 60 && $0.2 == 40 }, "no full-power warm-up")
+    let lateMean = settled.map(\.2).reduce(0, +) / Double(max(1, settled.count))
+    #expect(lateMean < 0.8 * 40, "mean late power \(lateMean) W: the controller is not regulating")
+    // Energy is the integral of the delivered power (power changes every step here, samples are 1 s apart).
+    var integral = 0.0
+    for (a, b) in zip(r.timeSeries, r.timeSeries.dropFirst()) { integral += (a.powers[0] + b.powers[0]) / 2 * (b.time - a.time) }
+    #expect(abs(integral - r.deliveredEnergy[0]) / r.deliveredEnergy[0] < 0.01, "integral \(integral) J vs \(r.deliveredEnergy[0]) J")
+    // V I = P and V / I = R in every powered sample.
+    for s in r.timeSeries where s.powers[0] > 0 {
+        let v = try #require(s.voltageV), i = try #require(s.currentA), z = try #require(s.impedanceOhm)
+        #expect(abs(v * i - s.powers[0]) < 1e-9 * s.powers[0] + 1e-12)
+        #expect(abs(v / i - z) < 1e-9 * z)
+    }
+}
+
+/// Impedance control changes power only at potential solves, which fall on samples, and a sample
+/// shows the power of the step that ends at it: the delivered energy is exactly the sum of each
+/// sample's power over the interval that ends at it.
+@Test func impedanceControlEnergyIsTheIntegralOfPower() throws {
+    let p = try rfPreset("""
+        {"type": "rfa", "electrode": "cluster", "active_length_mm": 10, "tip_mm": [0, 0, -5], "entry_mm": [0, 0, 30],
+         "control": {"mode": "impedance", "max_power_w": 60}, "duration_s": 120}
+        """)
+    let (r, _) = try runZone(p)
+    var integral = 0.0
+    for (a, b) in zip(r.timeSeries, r.timeSeries.dropFirst()) { integral += b.powers[0] * (b.time - a.time) }
+    #expect(abs(integral - r.deliveredEnergy[0]) <= 1e-9 * r.deliveredEnergy[0], "integral \(integral) J vs \(r.deliveredEnergy[0]) J")
+    #expect(r.timeSeries[0].powers[0] == 60 * 0.05, "the ramp starts at 5 % of max power")
+}
+
+/// Three cooled needles at one potential heat a larger zone than one cooled needle at the same
+/// generator settings (lower impedance, three cooled surfaces), as the cluster is used clinically.
+@Test func clusterZoneIsLargerThanASingleCooledTip() throws {
+    func applicator(_ electrode: String) -> String {
+        """
+        {"type": "rfa", "electrode": "\(electrode)", "active_length_mm": 10, "tip_mm": [0, 0, -5], "entry_mm": [0, 0, 30],
+         "control": {"mode": "impedance", "max_power_w": 80}, "duration_s": 240}
+        """
+    }
+    let (single, singleZone) = try runZone(try rfPreset(applicator("cooled_tip")))
+    let (cluster, clusterZone) = try runZone(try rfPreset(applicator("cluster")))
+    #expect(clusterZone.volumeML > 1.3 * singleZone.volumeML, "cluster \(clusterZone.volumeML) mL vs single \(singleZone.volumeML) mL")
+    #expect(clusterZone.shortAxisMM > singleZone.shortAxisMM + 2, "short axes \(clusterZone.shortAxisMM) vs \(singleZone.shortAxisMM) mm")
+    #expect(cluster.finalImpedance[0]! < single.finalImpedance[0]!)
+    #expect(cluster.deliveredEnergy[0] > single.deliveredEnergy[0])
+}
+
+/// A multi-tine array heats a roughly spherical zone at least as wide as the deployed array,
+/// and a wider array a wider zone.
+@Test func multiTineZoneIsRoundAndFollowsTheArray() throws {
+    func zone(_ deployed: Double) throws -> ZoneAnalysis.Zone {
+        try runZone(try rfPreset("""
+            {"type": "rfa", "electrode": "multi_tine", "diameter_mm": 2, "tines": 10, "deployed_diameter_mm": \(deployed),
+             "tip_mm": [0, 0, \(deployed / 8)], "entry_mm": [0, 0, 30], "control": {"mode": "impedance", "max_power_w": 60},
+             "duration_s": 300}
+            """, size: 48)).1
+    }
+    let small = try zone(20), large = try zone(30)
+    for (z, d) in [(small, 20.0), (large, 30.0)] {
+        #expect(z.shortAxisMM >= d, "\(d) mm array: zone \(z.shortAxisMM) mm wide")
+        #expect(z.sphericity > 0.85, "\(d) mm array: sphericity \(z.sphericity)")
+        #expect(z.longAxisMM > 0.6 * z.shortAxisMM, "\(d) mm array: \(z.longAxisMM) x \(z.shortAxisMM) mm")
+    }
+    #expect(large.shortAxisMM > small.shortAxisMM + 4, "\(small.shortAxisMM) -> \(large.shortAxisMM) mm")
+}
