@@ -74,8 +74,9 @@ public struct RunPipeline {
         mark("analysis_s")
 
         var warnings: [String] = []
-        if preset.applicators.contains(where: { if case .microwave = $0 { return true } else { return false } }) {
-            warnings.append("mwa: the device profiles are not yet calibrated against published zones, so microwave zone sizes are not clinically meaningful in ablsim \(AblsimVersion.string)")
+        for (n, a) in preset.applicators.enumerated() {
+            guard case let .microwave(m) = a else { continue }
+            warnings.append(MicrowaveCalibrationNote.warning(device: m.device, frequencyMHz: m.frequencyMHz, applicator: n))
         }
         for (n, footprint) in scene.sourceFootprints.enumerated() {
             if let f = footprint, f.voxelVolume < 8 {

@@ -14,29 +14,187 @@ public struct ValidationRow: Sendable {
     public var longAxisMM: Double?
     public var volumeML: Double?
 
-    /// Device profile for rows ablsim can map, nil otherwise.
-    public var profile: String? {
-        guard modality == "MWA", frequencyMHz == 2450, powerW != nil, timeMin != nil else { return nil }
-        if id.hasPrefix("CHART-EMP") { return "emprint" }
-        if id.hasPrefix("CHART-AMI") { return "amica" }
-        return nil
+    /// How ablsim simulates this row, or why it cannot.
+    public var mapping: Result<ValidationMapping, ValidationSkip> { ValidationMapping.map(self) }
+
+    /// A preset for the row: the antenna along z in a block of tissue in the row's condition.
+    public func presetJSON(spacingMM: Double) -> String? {
+        guard case let .success(m) = mapping else { return nil }
+        return m.presetJSON(id: id, spacingMM: spacingMM)
+    }
+}
+
+/// The tissue a published zone was measured in, as ablsim models it. One condition per kind of
+/// experiment, never per row.
+public struct TissueCondition: Sendable, Equatable {
+    public var name: String
+    /// Liver perfusion (1/s); nil keeps the built-in liver's (1.67e-2).
+    public var perfusionPerS: Double?
+    /// Start and far-boundary temperature (°C).
+    public var temperatureC: Double
+
+    /// Excised liver on the bench: no perfusion, at room temperature (most ex vivo studies and
+    /// manufacturer bench tests do not warm the organ; 20 °C assumed where a paper does not say).
+    public static let exVivo = TissueCondition(name: "ex vivo (unperfused, 20 °C)", perfusionPerS: 0, temperatureC: 20)
+    /// Living liver: the built-in liver material (perfusion 1.67e-2 1/s, shut down where tissue dies), 37 °C.
+    public static let inVivo = TissueCondition(name: "in vivo (built-in liver, perfusion 1 mL/min/g, 37 °C)", perfusionPerS: nil, temperatureC: 37)
+}
+
+/// What a validation row is simulated with.
+public enum ValidationApplicator: Sendable, Equatable {
+    case microwave(device: String, frequencyMHz: Int, powerW: Double)
+    /// An RF electrode under impedance control (the clinical protocol of the rows' devices).
+    case radiofrequency(electrode: String, activeLengthMM: Double, maxPowerW: Double)
+}
+
+/// A validation row turned into a simulation: the applicator and the tissue condition.
+public struct ValidationMapping: Sendable, Equatable {
+    public var applicator: ValidationApplicator
+    public var minutes: Double
+    public var tissue: TissueCondition
+    /// Why this mapping (which device, which condition), for the report.
+    public var note: String
+
+    /// Name of the device profile or electrode, for the report.
+    public var device: String {
+        switch applicator {
+        case let .microwave(device, _, _): return device
+        case let .radiofrequency(electrode, _, _): return electrode
+        }
     }
 
-    /// A preset for the row: the antenna along z in a 100 x 100 x 120 mm block of liver. Chart rows
-    /// state no tissue model; manufacturers test unperfused (ex vivo) liver, so perfusion is off and
-    /// the tissue starts at 37 °C (an assumption to revisit during calibration).
-    public func presetJSON(spacingMM: Double) -> String? {
-        guard let profile, let power = powerW, let minutes = timeMin else { return nil }
+    /// Forward power (MWA) or the generator's maximum (RF), W.
+    public var powerW: Double {
+        switch applicator {
+        case let .microwave(_, _, p): return p
+        case let .radiofrequency(_, _, p): return p
+        }
+    }
+
+    /// Tissue the manufacturer charts stand for. The charts do not say; the zones' growth with time
+    /// does. AMICA zones keep growing to 15 min (x2 in diameter from 3 to 15 min at 20 W), as
+    /// unperfused tissue does: bench tissue. Emprint zones plateau (+26 % from 2.5 to 10 min at
+    /// 45 W), the signature of a perfusion heat sink: living tissue.
+    public static let chartTissue: [String: TissueCondition] = ["emprint": .inVivo, "amica": .exVivo]
+
+    /// Huang & Dodd's blood-perfused bovine liver: portal flows of 10-50 mL/min/100 g pooled, taken at
+    /// their mean (30 mL/min/100 g = 5e-3 1/s), perfused with warm blood (37 °C).
+    public static let bloodPerfusedBench = TissueCondition(name: "blood-perfused bench liver (5e-3 1/s, 37 °C)",
+                                                           perfusionPerS: 5e-3, temperatureC: 37)
+
+    /// Generator maximum for the RF rows: the 200 W Cool-tip generator under impedance control.
+    public static let radiofrequencyMaxPowerW = 200.0
+
+    static func map(_ row: ValidationRow) -> Result<ValidationMapping, ValidationSkip> {
+        let tissue = row.tissue.lowercased()
+        if row.modality == "RFA" { return mapRadiofrequency(row, tissue: tissue) }
+        guard row.modality == "MWA" else {
+            return .failure(ValidationSkip(id: row.id, reason: "modality \(row.modality) not simulated"))
+        }
+        guard let power = row.powerW, let minutes = row.timeMin else {
+            return .failure(ValidationSkip(id: row.id, reason: "power or time not published"))
+        }
+        if row.id.hasPrefix("CHART-EMP") || row.id.hasPrefix("CHART-AMI") {
+            let device = row.id.hasPrefix("CHART-EMP") ? "emprint" : "amica"
+            let condition = chartTissue[device]!
+            return .success(ValidationMapping(applicator: .microwave(device: device, frequencyMHz: 2450, powerW: power),
+                                              minutes: minutes, tissue: condition,
+                                              note: "manufacturer chart; tissue: \(condition.name)"))
+        }
+        if row.device.contains("AMICA") {
+            guard tissue.contains("clinical") || tissue.contains("in vivo") else {
+                return .failure(ValidationSkip(id: row.id, reason: "AMICA row in unrecognised tissue"))
+            }
+            return .success(ValidationMapping(applicator: .microwave(device: "amica", frequencyMHz: row.frequencyMHz ?? 2450, powerW: power),
+                                              minutes: minutes, tissue: .inVivo,
+                                              note: "AMICA profile from its chart, in living liver"))
+        }
+        if row.device.lowercased().contains("perfusion") {
+            return .failure(ValidationSkip(id: row.id, reason: "saline-perfused antenna: not modelled"))
+        }
+        guard tissue.contains("ex vivo") || tissue.contains("in vivo") else {
+            return .failure(ValidationSkip(id: row.id, reason: "tissue \"\(row.tissue)\" not mapped"))
+        }
+        return .success(ValidationMapping(applicator: .microwave(device: "generic", frequencyMHz: row.frequencyMHz ?? 2450, powerW: power),
+                                          minutes: minutes, tissue: tissue.contains("ex vivo") ? .exVivo : .inVivo,
+                                          note: "unnamed cooled-shaft antenna: generic profile\(row.frequencyMHz == nil ? ", 2450 MHz assumed" : "")"))
+    }
+
+    /// RF rows: internally cooled single electrodes and Cool-tip clusters under impedance control.
+    static func mapRadiofrequency(_ row: ValidationRow, tissue: String) -> Result<ValidationMapping, ValidationSkip> {
+        func skip(_ reason: String) -> Result<ValidationMapping, ValidationSkip> { .failure(ValidationSkip(id: row.id, reason: reason)) }
+        let device = row.device.lowercased()
+        if device.contains("expandable") { return skip("expandable electrode of unknown geometry") }
+        if device.contains("perfusion electrode") || device.contains("uniblate") { return skip("saline-perfused electrode: not modelled") }
+        if device.contains("cryo") || device.contains("co2") { return skip("gas-cooled applicator with current control: not modelled") }
+        if device.contains("3 x") || device.contains("switching") { return skip("several clusters switched: not modelled") }
+        let isCluster = device.contains("cluster")
+        let isCooled = isCluster || device.contains("cooled") || device.contains("cool-tip")
+        guard isCooled else { return skip("electrode not identified") }
+        guard row.shortAxisMM != nil || row.longAxisMM != nil else { return skip("no axis published (volume only)") }
+        let condition: TissueCondition
+        var note = ""
+        if tissue.contains("blood-perfused") {
+            condition = bloodPerfusedBench
+            note = "perfused bench model at its pooled mean flow"
+        } else if tissue.contains("ex vivo") {
+            condition = .exVivo
+        } else if tissue.contains("in vivo") {
+            condition = .inVivo
+        } else {
+            return skip("tissue \"\(row.tissue)\" not mapped")
+        }
+        var minutes = row.timeMin
+        if minutes == nil, row.id.hasPrefix("LIT-DODD12") {
+            minutes = 12
+            note += "; 12 min assumed (the Cool-tip protocol; the row gives no time)"
+        }
+        guard let minutes else { return skip("time not published (or a maximum, not a setting)") }
+        // Goldberg 1998's cluster tips were 1.5-3.0 cm: 2.5 cm taken; single Cool-tip electrodes 3 cm.
+        let length = isCluster ? 25.0 : 30.0
+        return .success(ValidationMapping(
+            applicator: .radiofrequency(electrode: isCluster ? "cluster" : "cooled_tip", activeLengthMM: length,
+                                        maxPowerW: radiofrequencyMaxPowerW),
+            minutes: minutes, tissue: condition,
+            note: "\(isCluster ? "cluster of three 17G cooled needles 5 mm apart" : "17G cooled electrode"), \(Int(length)) mm tips, impedance control to 200 W" + note))
+    }
+
+    /// The needle along z, tip 25 mm below the block's centre plane, in a block sized for the zone.
+    func presetJSON(id: String, spacingMM: Double) -> String {
+        let long = minutes > 15 || powerW > 70 && { if case .microwave = applicator { return true } else { return false } }()
+        let size = long ? "[120, 120, 150]" : "[100, 100, 120]"
+        let centre = long ? "[0, 0, 20]" : "[0, 0, 10]"
+        let t = tissue.temperatureC
+        let perfusion = tissue.perfusionPerS.map { "\"materials\": {\"liver\": {\"perfusion_per_s\": \($0)}}," } ?? ""
+        let applicatorJSON: String
+        switch applicator {
+        case let .microwave(device, frequency, power):
+            applicatorJSON = """
+                {"type": "mwa", "frequency_mhz": \(frequency), "device": "\(device)",
+                 "tip_mm": [0, 0, -25], "entry_mm": [0, 0, 90],
+                 "schedule": [{"duration_s": \(minutes * 60), "power_w": \(power)}]}
+                """
+        case let .radiofrequency(electrode, length, maxPower):
+            applicatorJSON = """
+                {"type": "rfa", "electrode": "\(electrode)", "active_length_mm": \(length), "diameter_mm": 1.5,
+                 "coolant_temperature_c": 15, "tip_mm": [0, 0, -25], "entry_mm": [0, 0, 90],
+                 "control": {"mode": "impedance", "max_power_w": \(maxPower)}, "duration_s": \(minutes * 60)}
+                """
+        }
         return """
             {"ablsim": 1, "name": "validate-\(id)",
-             "grid": {"center_mm": [0, 0, 10], "size_mm": [100, 100, 120], "spacing_mm": \(spacingMM)},
-             "materials": {"liver": {"perfusion_per_s": 0}},
-             "applicators": [{"type": "mwa", "frequency_mhz": 2450, "device": "\(profile)",
-                              "tip_mm": [0, 0, -25], "entry_mm": [0, 0, 70],
-                              "schedule": [{"duration_s": \(minutes * 60), "power_w": \(power)}]}],
+             "grid": {"center_mm": \(centre), "size_mm": \(size), "spacing_mm": \(spacingMM)},
+             "boundary": {"type": "dirichlet", "temperature_c": \(t)}, "initial_temperature_c": \(t),
+             \(perfusion)
+             "applicators": [\(applicatorJSON)],
              "output": {"formats": []}}
             """
     }
+}
+
+public struct ValidationSkip: Error, Sendable, Equatable {
+    public var id: String
+    public var reason: String
 }
 
 public enum ValidationData {
@@ -55,8 +213,13 @@ public enum ValidationData {
                  f: try column("frequency_mhz"), p: try column("power_w"), t: try column("time_min"),
                  tissue: try column("tissue"), s: try column("short_axis_mm"), l: try column("long_axis_mm"),
                  v: try column("volume_ml"))
+        // A device given as "same" is the previous row's.
+        var previousDevice = ""
         return records.dropFirst().filter { $0.count == header.count }.map { r in
-            ValidationRow(id: r[c.id], modality: r[c.modality], device: r[c.device], frequencyMHz: Int(r[c.f]),
+            var device = r[c.device]
+            if device == "same" { device = previousDevice }
+            previousDevice = device
+            return ValidationRow(id: r[c.id], modality: r[c.modality], device: device, frequencyMHz: Int(r[c.f]),
                           powerW: Double(r[c.p]), timeMin: Double(r[c.t]), tissue: r[c.tissue],
                           shortAxisMM: Double(r[c.s]), longAxisMM: Double(r[c.l]), volumeML: Double(r[c.v]))
         }

@@ -22,22 +22,28 @@ public enum ValidationReport {
 
     public static func run(_ rows: [ValidationRow], spacingMM: Double, threads: Int,
                            log: (String) -> Void = { _ in }) throws -> String {
-        var lines = ["| row | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err |",
-                     "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        var skipped: [String] = []
+        var lines = ["| row | device | tissue | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err |",
+                     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+        var skipped: [ValidationSkip] = []
         var shortErrors: [Double] = [], longErrors: [Double] = []
         func pct(_ a: Double, _ b: Double?) -> String {
             guard let b, b > 0 else { return "-" }
             return String(format: "%+.0f %%", 100 * (a - b) / b)
         }
         for row in rows {
-            guard row.profile != nil else { skipped.append(row.id); continue }
+            let mapping: ValidationMapping
+            switch row.mapping {
+            case let .success(m): mapping = m
+            case let .failure(skip): skipped.append(skip); continue
+            }
             log("simulating \(row.id) ...")
             guard let r = try simulate(row, spacingMM: spacingMM, threads: threads) else { continue }
             if let s = row.shortAxisMM { shortErrors.append(abs(r.shortAxisMM - s) / s) }
             if let l = row.longAxisMM { longErrors.append(abs(r.longAxisMM - l) / l) }
-            lines.append(String(format: "| %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ |",
-                                row.id as NSString, row.powerW ?? 0, row.timeMin ?? 0,
+            lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ |",
+                                row.id as NSString, mapping.device as NSString,
+                                (mapping.tissue == .exVivo ? "ex vivo" : mapping.tissue == .inVivo ? "in vivo" : "perfused bench") as NSString,
+                                mapping.powerW, mapping.minutes,
                                 r.shortAxisMM, (row.shortAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
                                 r.longAxisMM, (row.longAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
                                 r.volumeML, (row.volumeML.map { String(format: "%.1f", $0) } ?? "-") as NSString,
@@ -47,7 +53,9 @@ public enum ValidationReport {
         lines.append("")
         lines.append("mean |error|: short axis \(mean(shortErrors)), long axis \(mean(longErrors)) over \(shortErrors.count) rows")
         if !skipped.isEmpty {
-            lines.append("not simulated (no preset mapping yet: RFA rows and literature MWA rows): " + skipped.joined(separator: ", "))
+            lines.append("")
+            lines.append("not simulated:")
+            for s in skipped { lines.append("- \(s.id): \(s.reason)") }
         }
         return lines.joined(separator: "\n")
     }
