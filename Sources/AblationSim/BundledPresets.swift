@@ -51,11 +51,34 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
-        ("mwa-2450-emprint-100w-5min", "2.45 GHz Emprint-profile antenna, 100 W forward for 5 min, in perfused liver around a 20 mm tumour (device profile not yet calibrated; no vaporisation yet)", #"""
+        ("mwa-2450-amica-60w-10min", "2.45 GHz AMICA-profile antenna at a chart setting, 60 W forward for 10 min, in living liver around a 25 mm tumour (bench chart: 40 x 54 mm; clinical: 37 mm across)", #"""
+{
+  "ablsim": 1,
+  "name": "mwa-2450-amica-60w-10min",
+  "description": "2.45 GHz AMICA-profile antenna at a chart setting, 60 W forward for 10 min, in living liver around a 25 mm tumour (bench chart: 40 x 54 mm; clinical: 37 mm across)",
+  "grid": { "center_mm": [0, 0, 5], "size_mm": [80, 80, 90], "spacing_mm": 0.5 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 12.5 } }
+  ],
+  "applicators": [
+    { "type": "mwa", "frequency_mhz": 2450, "device": "amica",
+      "tip_mm": [0, 0, -15], "entry_mm": [0, 0, 70],
+      "schedule": [ { "duration_s": 600, "power_w": 60 } ] }
+  ],
+  "time": { "cooldown_s": 0 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5
+}
+"""#),
+        ("mwa-2450-emprint-100w-5min", "2.45 GHz Emprint-profile antenna at a chart setting, 100 W forward for 5 min, in living liver around a 20 mm tumour (chart: 34 x 39 mm)", #"""
 {
   "ablsim": 1,
   "name": "mwa-2450-emprint-100w-5min",
-  "description": "2.45 GHz Emprint-profile antenna, 100 W forward for 5 min, in perfused liver around a 20 mm tumour (device profile not yet calibrated; no vaporisation yet)",
+  "description": "2.45 GHz Emprint-profile antenna at a chart setting, 100 W forward for 5 min, in living liver around a 20 mm tumour (chart: 34 x 39 mm)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.5 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,
@@ -68,6 +91,55 @@ public enum BundledPresets {
     { "type": "mwa", "frequency_mhz": 2450, "device": "emprint",
       "tip_mm": [0, 0, -12], "entry_mm": [0, 0, 60],
       "schedule": [ { "duration_s": 300, "power_w": 100 } ] }
+  ],
+  "time": { "cooldown_s": 0 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5
+}
+"""#),
+        ("mwa-2450-emprint-vessel", "Heat sink next to a tumour: Emprint-profile antenna, 100 W for 5 min, 24 mm tumour, 5 mm hepatic vein 14 mm from its centre", #"""
+{
+  "ablsim": 1,
+  "name": "mwa-2450-emprint-vessel",
+  "description": "Heat sink next to a tumour: Emprint-profile antenna, 100 W for 5 min, 24 mm tumour, 5 mm hepatic vein 14 mm from its centre",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [70, 70, 80], "spacing_mm": 0.5 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "materials": { "tumor": { "perfusion_per_s": 0.0036 } },
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 12 } },
+    { "name": "hepatic vein", "material": "blood", "vessel": true,
+      "shape": { "type": "cylinder", "start_mm": [14, -35, 0], "end_mm": [14, 35, 0], "radius_mm": 2.5 } }
+  ],
+  "applicators": [
+    { "type": "mwa", "frequency_mhz": 2450, "device": "emprint",
+      "tip_mm": [0, 0, -20], "entry_mm": [0, 0, 60],
+      "schedule": [ { "duration_s": 300, "power_w": 100 } ] }
+  ],
+  "time": { "cooldown_s": 60 },
+  "damage": { "model": "arrhenius", "threshold": 1.0 },
+  "margin_mm": 5
+}
+"""#),
+        ("mwa-915-generic-45w-10min", "915 MHz generic cooled antenna, 45 W forward for 10 min, in living liver around a 20 mm tumour (no 915 MHz zone data to calibrate against: uncalibrated)", #"""
+{
+  "ablsim": 1,
+  "name": "mwa-915-generic-45w-10min",
+  "description": "915 MHz generic cooled antenna, 45 W forward for 10 min, in living liver around a 20 mm tumour (no 915 MHz zone data to calibrate against: uncalibrated)",
+  "grid": { "center_mm": [0, 0, 5], "size_mm": [80, 80, 90], "spacing_mm": 0.5 },
+  "boundary": { "type": "dirichlet", "temperature_c": 37 },
+  "initial_temperature_c": 37,
+  "background": "liver",
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 } }
+  ],
+  "applicators": [
+    { "type": "mwa", "frequency_mhz": 915, "device": "generic",
+      "tip_mm": [0, 0, -18], "entry_mm": [0, 0, 70],
+      "schedule": [ { "duration_s": 600, "power_w": 45 } ] }
   ],
   "time": { "cooldown_s": 0 },
   "damage": { "model": "arrhenius", "threshold": 1.0 },
