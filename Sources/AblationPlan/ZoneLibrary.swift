@@ -58,7 +58,12 @@ public struct ZoneLibrary: Sendable {
             "tip_mm": vectorJSON(tipMM), "entry_mm": vectorJSON(tipMM + [0, 0, 80]),
             "schedule": [["duration_s": .number(durationS), "power_w": .number(powerW)]],
         ]
-        let document = preset.resolvedJSON()
+        // Only the background tissue matters (the library has no regions); keeping the other
+        // materials out lets presets with different vessels share one cache.
+        let full = preset.resolvedJSON()
+        let background = full["materials"]?[preset.background].map { JSONValue.object([(preset.background, $0)]) } ?? .object([])
+        let document = full
+            .setting("materials", background)
             .setting("name", "zone-library")
             .setting("description", "")
             .setting("grid", ["center_mm": [0, 0, 0], "size_mm": vectorJSON(sizeMM), "spacing_mm": .number(spacingMM)])
