@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "AblationMicrowave", targets: ["AblationMicrowave"]),
         .library(name: "AblationElectric", targets: ["AblationElectric"]),
         .library(name: "AblationSweep", targets: ["AblationSweep"]),
+        .library(name: "AblationPlan", targets: ["AblationPlan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,8 +54,11 @@ let package = Package(
                                "AblationElectric"],
                 swiftSettings: optimizedInDebug),
         .target(name: "AblationSweep", dependencies: ["AblationSim", "AblationSpectral", "AblationIO"]),
+        // The planner scores thousands of candidate zones voxel by voxel: optimised even in debug.
+        .target(name: "AblationPlan", dependencies: ["AblationSim", "AblationGrid", "AblationMicrowave", "AblationSpectral"],
+                swiftSettings: optimizedInDebug),
         .executableTarget(name: "ablsim",
-                          dependencies: ["AblationSim", "AblationSweep",
+                          dependencies: ["AblationSim", "AblationSweep", "AblationPlan",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "AblationGridTests", dependencies: ["AblationGrid"]),
         .testTarget(name: "AblationKernelsTests", dependencies: ["AblationKernels"]),
@@ -65,6 +69,7 @@ let package = Package(
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "AblationSimTests", dependencies: ["AblationSim", "AblationSpectral", "AblationMicrowave"]),
         .testTarget(name: "AblationSweepTests", dependencies: ["AblationSweep", "AblationSim"]),
+        .testTarget(name: "AblationPlanTests", dependencies: ["AblationPlan", "AblationSim", "AblationGrid"]),
         .testTarget(name: "CLITests", dependencies: ["ablsim"]),
     ]
 )

@@ -146,6 +146,83 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
+        ("plan-mwa-20mm", "Planning example: 20 mm tumour in homogeneous liver, one Emprint-profile antenna 45-100 W for 3-10 min, 5 mm margin; applicators hold a first guess that ablsim plan replaces", #"""
+{
+  "ablsim": 1,
+  "name": "plan-mwa-20mm",
+  "description": "Planning example: 20 mm tumour in homogeneous liver, one Emprint-profile antenna 45-100 W for 3-10 min, 5 mm margin; applicators hold a first guess that ablsim plan replaces",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [70, 70, 70], "spacing_mm": 1 },
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 } }
+  ],
+  "applicators": [
+    { "type": "mwa", "frequency_mhz": 2450, "device": "emprint",
+      "tip_mm": [0, 0, -12], "entry_mm": [0, 0, 60],
+      "schedule": [ { "duration_s": 300, "power_w": 100 } ] }
+  ],
+  "margin_mm": 5,
+  "planning": {
+    "applicators": [
+      { "type": "mwa", "frequency_mhz": 2450, "device": "emprint", "power_w": [45, 100], "duration_s": [180, 600] }
+    ],
+    "max_applicators": 1,
+    "clearance_mm": 3
+  }
+}
+"""#),
+        ("plan-mwa-25mm-vessel", "Planning example: 25 mm tumour 4 mm from a 6 mm hepatic vein (convective), Emprint-profile antennas 45-100 W for 3-10 min, up to 2 needles, 3 mm clearance from the vein", #"""
+{
+  "ablsim": 1,
+  "name": "plan-mwa-25mm-vessel",
+  "description": "Planning example: 25 mm tumour 4 mm from a 6 mm hepatic vein (convective), Emprint-profile antennas 45-100 W for 3-10 min, up to 2 needles, 3 mm clearance from the vein",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [70, 70, 70], "spacing_mm": 1 },
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 12.5 } },
+    { "name": "hepatic vein", "material": "blood", "vessel": true,
+      "shape": { "type": "cylinder", "start_mm": [19.5, -35, 0], "end_mm": [19.5, 35, 0], "radius_mm": 3 } }
+  ],
+  "applicators": [
+    { "type": "mwa", "frequency_mhz": 2450, "device": "emprint",
+      "tip_mm": [0, 0, -14], "entry_mm": [0, 0, 60],
+      "schedule": [ { "duration_s": 300, "power_w": 100 } ] }
+  ],
+  "margin_mm": 5,
+  "planning": {
+    "applicators": [
+      { "type": "mwa", "frequency_mhz": 2450, "device": "emprint", "power_w": [45, 100], "duration_s": [180, 600] }
+    ],
+    "max_applicators": 2,
+    "clearance_mm": 3,
+    "avoid": ["hepatic vein"]
+  }
+}
+"""#),
+        ("plan-mwa-40mm", "Planning example: 40 mm tumour in homogeneous liver, up to three Emprint-profile antennas 45-100 W for 3-10 min, 5 mm margin; applicators hold a first guess that ablsim plan replaces", #"""
+{
+  "ablsim": 1,
+  "name": "plan-mwa-40mm",
+  "description": "Planning example: 40 mm tumour in homogeneous liver, up to three Emprint-profile antennas 45-100 W for 3-10 min, 5 mm margin; applicators hold a first guess that ablsim plan replaces",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [90, 90, 90], "spacing_mm": 1 },
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 20 } }
+  ],
+  "applicators": [
+    { "type": "mwa", "frequency_mhz": 2450, "device": "emprint",
+      "tip_mm": [0, 0, -20], "entry_mm": [0, 0, 70],
+      "schedule": [ { "duration_s": 600, "power_w": 100 } ] }
+  ],
+  "margin_mm": 5,
+  "planning": {
+    "applicators": [
+      { "type": "mwa", "frequency_mhz": 2450, "device": "emprint", "power_w": [45, 100], "duration_s": [180, 600] }
+    ],
+    "max_applicators": 3
+  }
+}
+"""#),
         ("rfa-cluster-12min", "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (not yet validated against published zones)", #"""
 {
   "ablsim": 1,

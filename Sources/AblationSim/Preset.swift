@@ -22,6 +22,8 @@ public struct Preset: Sendable {
     public var seed: UInt64
     /// The contract's `planning` block, kept verbatim for `ablsim plan` (not in this version).
     public var planning: JSONValue?
+    /// Extension: a segmented zone (e.g. post-ablation imaging) the predicted zone is compared with.
+    public var referenceZone: LabelMapShape?
 
     public struct GridSpec: Sendable, Equatable {
         public var centerMM: SIMD3<Double>

@@ -142,13 +142,21 @@ extension Preset {
             guard case .object = value else { throw PresetError(path: "planning", "got \(value.kindDescription); expected an object") }
             planning = value
         }
+        var referenceZone: LabelMapShape? = nil
+        if var z = try r.object("reference_zone") {
+            let file = try z.string("path")
+            guard !file.isEmpty else { throw PresetError(path: z.child("path"), "is empty; expected the path of a NIfTI mask (.nii or .nii.gz)") }
+            let label = try z.integer("label", default: 1, .range(-2_147_483_648, 2_147_483_647))
+            try z.finish()
+            referenceZone = try LabelMapShape.load(path: file, label: label, baseDirectory: baseDirectory, jsonPath: "reference_zone")
+        }
         try r.finish()
 
         let preset = Preset(name: name, description: description, grid: grid, boundary: boundary,
                             initialTemperatureC: initial, background: background, materials: materials,
                             materialOrder: materialOrder, blood: blood, regions: regions, applicators: applicators,
                             time: time, damage: damage, marginMM: margin, outputFormats: formats, seed: UInt64(seed),
-                            planning: planning)
+                            planning: planning, referenceZone: referenceZone)
         try MemoryBudget.check(preset)
         try preset.checkGeometry()
         return preset

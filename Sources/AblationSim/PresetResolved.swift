@@ -84,6 +84,10 @@ extension Preset {
             members.append(("planning", planning))
             document = .object(members)
         }
+        if let referenceZone, case var .object(members) = document {
+            members.append(("reference_zone", ["path": .string(referenceZone.resolvedPath), "label": .number(Double(referenceZone.label))]))
+            document = .object(members)
+        }
         return document
     }
 }

@@ -35,22 +35,45 @@ public struct RunPipeline {
         return (p, bytes)
     }
 
+    /// A finished simulation and its analysis, not yet written.
+    public struct Computed {
+        public var preset: Preset
+        public var presetBytes: [UInt8]
+        public var scene: Scene
+        public var result: SimulationResult
+        public var necrosis: [UInt8]
+        public var analysis: ZoneAnalysis
+        public var warnings: [String]
+        var timings: [(String, Double)]
+        var started: ContinuousClock.Instant
+    }
+
     public func run() throws -> Outcome {
-        let clock = ContinuousClock()
-        let started = clock.now
         let (preset, bytes) = try loadPreset()
         try MemoryBudget.check(preset)
         let target = URL(fileURLWithPath: outputDirectory ?? preset.name)
         // Claim the output folder before the long computation so an unwritable path fails fast.
-        let staging: AtomicOutputDirectory
+        let staging = try RunPipeline.claim(target)
+        let computed = try compute(preset: preset, bytes: bytes)
+        return try write(computed, to: staging)
+    }
+
+    /// The hidden staging folder beside `target` (exit 73 when it cannot be made).
+    public static func claim(_ target: URL) throws(PresetError) -> AtomicOutputDirectory {
         do {
-            staging = try AtomicOutputDirectory(final: target)
+            return try AtomicOutputDirectory(final: target)
         } catch let AtomicOutputError.cannotCreateDirectory(path, reason) where path.contains(".partial-") {
             // The hidden staging folder is an implementation detail: name the folder the user asked for.
             throw PresetError(.cannotCreateOutput, path: "", "cannot create output folder \(target.path): \(reason)")
         } catch {
             throw PresetError(.cannotCreateOutput, path: "", "\(error)")
         }
+    }
+
+    /// Simulates and analyses a decoded preset; writes nothing.
+    public func compute(preset: Preset, bytes: [UInt8]) throws -> Computed {
+        let clock = ContinuousClock()
+        let started = clock.now
         var timings: [(String, Double)] = []
         var lap = clock.now
         func mark(_ phase: String) {
@@ -69,10 +92,16 @@ public struct RunPipeline {
         let zoneField = result.zoneField()
         // Long axis along the first needle (entry -> tip); world z when there is none.
         let axis: SIMD3<Double> = preset.applicators.compactMap(\.needle).first.map { $0.tipMM - $0.entryMM } ?? [0, 0, 1]
+        let reference = preset.referenceZone.map { ReferenceComparison.mask(of: $0, grid: scene.grid) }
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: axis, marginMM: preset.marginMM,
-                                    zoneField: zoneField)
+                                    zoneField: zoneField, reference: reference)
         mark("analysis_s")
+        return Computed(preset: preset, presetBytes: bytes, scene: scene, result: result, necrosis: necrosis,
+                        analysis: analysis, warnings: RunPipeline.warnings(preset: preset, scene: scene, result: result),
+                        timings: timings, started: started)
+    }
 
+    static func warnings(preset: Preset, scene: Scene, result: SimulationResult) -> [String] {
         var warnings: [String] = []
         for (n, a) in preset.applicators.enumerated() {
             guard case let .microwave(m) = a else { continue }
@@ -108,24 +137,35 @@ public struct RunPipeline {
                 warnings.append(String(format: "applicators.%d: %.1f %% of the absorbed microwave power falls outside the grid and is lost; enlarge grid.size_mm", n, 100 * report.outsideGridFraction))
             }
         }
+        return warnings
+    }
+
+    /// Encodes every output of `c` into `staging` (plus `extraFiles`) and publishes it.
+    public func write(_ c: Computed, to staging: AtomicOutputDirectory, extraFiles: [(String, Data)] = []) throws -> Outcome {
+        let clock = ContinuousClock()
+        let preset = c.preset, scene = c.scene, result = c.result, analysis = c.analysis
+        let lap = clock.now
+        var timings = c.timings
         let g = scene.grid
         let geometry = VolumeGeometry(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: SIMD3(repeating: g.spacingMM), originMM: g.originMM)
-        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: necrosis, surface: analysis.surface,
+        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: c.necrosis, surface: analysis.surface,
                                                 geometry: geometry), formats: preset.outputFormats)
-        mark("encode_s")
-        let wall = clock.now - started
+        let encode = clock.now - lap
+        timings.append(("encode_s", Double(encode.components.seconds) + Double(encode.components.attoseconds) * 1e-18))
+        let wall = clock.now - c.started
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-        let summary = RunSummary.json(result: result, analysis: analysis, presetSHA256: SHA256.hex(bytes),
-                                      wallTimeS: wallSeconds, threads: threads, warnings: warnings,
+        let summary = RunSummary.json(result: result, analysis: analysis, presetSHA256: SHA256.hex(c.presetBytes),
+                                      wallTimeS: wallSeconds, threads: threads, warnings: c.warnings,
                                       outputs: files.map(\.0) + ["summary.json"], timings: timings)
         files.append(("summary.json", Data(JSONWriter.string(summary).utf8)))
+        files += extraFiles
         do {
             for (name, data) in files { try staging.write(data, named: name) }
             try staging.commit()
         } catch {
             staging.discard()
-            throw PresetError(.io, path: "", "writing \(target.path) failed: \(error)")
+            throw PresetError(.io, path: "", "writing \(staging.finalURL.path) failed: \(error)")
         }
-        return Outcome(directory: target, summary: summary, result: result, analysis: analysis)
+        return Outcome(directory: staging.finalURL, summary: summary, result: result, analysis: analysis)
     }
 }

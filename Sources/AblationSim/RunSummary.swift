@@ -32,11 +32,20 @@ public enum RunSummary {
              "outlet_temperature_c": num(v.outletTemperatureC, 5)]
         }
         let targets: [JSONValue] = a.targets.map { t in
-            ["name": .string(t.name), "volume_ml": num(t.volumeML), "coverage_percent": num(t.coveragePercent),
-             "min_margin_mm": num(t.minMarginMM), "complete": .bool(t.complete),
-             "complete_with_margin": .bool(t.completeWithMargin)]
+            var entry: [(String, JSONValue)] = [
+                ("name", .string(t.name)), ("volume_ml", num(t.volumeML)), ("coverage_percent", num(t.coveragePercent)),
+                ("min_margin_mm", num(t.minMarginMM)), ("complete", .bool(t.complete)),
+                ("complete_with_margin", .bool(t.completeWithMargin))]
+            if let d = t.detail {
+                entry.append(("weakest_margin_point_mm", v(d.weakestPointMM)))
+                entry.append(("weakest_margin_direction", v(d.weakestDirection)))
+                entry.append(("surface_margin_shares", [
+                    "below_0_mm": num(d.surfaceShares[0], 4), "0_to_5_mm": num(d.surfaceShares[1], 4),
+                    "5_to_10_mm": num(d.surfaceShares[2], 4), "above_10_mm": num(d.surfaceShares[3], 4)]))
+            }
+            return .object(entry)
         }
-        return [
+        var document: JSONValue = [
             "ablsim_version": .string(AblsimVersion.string),
             "preset_name": .string(r.preset.name),
             "preset_sha256": .string(presetSHA256),
@@ -53,7 +62,7 @@ public enum RunSummary {
             "timings": .object(timings.map { ($0.0, num($0.1, 4)) }),
             "ablation": ["volume_ml": num(a.zone.volumeML), "long_axis_mm": num(a.zone.longAxisMM),
                          "short_axis_mm": num(a.zone.shortAxisMM), "sphericity": num(a.zone.sphericity, 4),
-                         "axis": v(a.zone.axis)],
+                         "axis": v(a.zone.axis), "healthy_ablated_ml": num(a.healthyAblatedML)],
             "targets": .array(targets),
             "max_temperature_c": num(r.peakTemperatureC),
             "applicators": .array(applicators),
@@ -65,6 +74,14 @@ public enum RunSummary {
             "warnings": .array(warnings.map { .string($0) }),
             "resolved_preset": r.preset.resolvedJSON(),
         ]
+        if let c = a.reference, case var .object(members) = document {
+            let comparison: JSONValue = ["volume_ml": num(c.referenceVolumeML), "dice": num(c.dice, 4),
+                                         "mean_surface_distance_mm": num(c.meanSurfaceDistanceMM, 4),
+                                         "hausdorff_mm": num(c.hausdorffMM, 4)]
+            members.insert(("reference_zone", comparison), at: members.firstIndex { $0.0 == "targets" }! + 1)
+            document = .object(members)
+        }
+        return document
     }
 
     static func damageUnits(_ m: Preset.DamageSpec.Model) -> String {

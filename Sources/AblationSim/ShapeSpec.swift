@@ -41,7 +41,7 @@ public enum ShapeSpec: Sendable, Equatable {
 
     static let types = ["sphere", "ellipsoid", "cylinder", "box"]
 
-    static func decode(_ value: JSONValue, path: String, baseDirectory: String? = nil) throws(PresetError) -> ShapeSpec {
+    public static func decode(_ value: JSONValue, path: String, baseDirectory: String? = nil) throws(PresetError) -> ShapeSpec {
         var r = try JSONObjectReader(value, path: path)
         let type = try r.string("type", oneOf: types + ["label_map"])
         let spec: ShapeSpec
@@ -92,7 +92,7 @@ public enum ShapeSpec: Sendable, Equatable {
         return spec
     }
 
-    func json() -> JSONValue {
+    public func json() -> JSONValue {
         func v(_ p: SIMD3<Double>) -> JSONValue { .array([.number(p.x), .number(p.y), .number(p.z)]) }
         switch self {
         case let .sphere(c, r): return ["type": "sphere", "center_mm": v(c), "radius_mm": .number(r)]

@@ -18,10 +18,16 @@ public struct ZoneAnalysis: Sendable {
         public var minMarginMM: Double
         public var complete: Bool
         public var completeWithMargin: Bool
+        /// Weakest point and the margin histogram over the surface (nil for an empty target).
+        public var detail: MarginDetail?
     }
 
     public var zone: Zone
     public var targets: [TargetCoverage]
+    /// Necrotic voxels that belong to no target and no vessel: healthy tissue ablated (mL).
+    public var healthyAblatedML: Double
+    /// The zone against the preset's `reference_zone` (nil without one).
+    public var reference: ReferenceComparison?
     /// The zone's sub-voxel surface (also what ablation.stl holds), computed once here.
     public var surface: IsoSurface
 
@@ -40,7 +46,9 @@ public struct ZoneAnalysis: Sendable {
     /// direction; world z for presets without needles).
     /// `zoneField`: a continuous field that is >= 0 exactly where `necrosis` is 1 (e.g. ln(Omega/threshold)),
     /// used for a sub-voxel surface (area, sphericity); nil falls back to the mask itself.
-    public init(necrosis: [UInt8], scene: Scene, axis: SIMD3<Double>, marginMM: Double, zoneField: [Float]? = nil) {
+    /// `reference`: a mask on the same grid to compare the zone with (Dice, surface distances).
+    public init(necrosis: [UInt8], scene: Scene, axis: SIMD3<Double>, marginMM: Double, zoneField: [Float]? = nil,
+                reference: [UInt8]? = nil) {
         let g = scene.grid
         let h = g.spacingMM
         let u = axis / ((axis * axis).sum()).squareRoot()
@@ -106,9 +114,18 @@ public struct ZoneAnalysis: Sendable {
                 coverage.append(TargetCoverage(
                     name: t.name, volumeML: Double(t.voxels.count) * g.voxelVolumeMM3 / 1000,
                     coveragePercent: t.voxels.isEmpty ? 0 : 100 * Double(covered) / Double(t.voxels.count),
-                    minMarginMM: margin, complete: complete, completeWithMargin: complete && margin >= marginMM - 1e-9))
+                    minMarginMM: margin, complete: complete, completeWithMargin: complete && margin >= marginMM - 1e-9,
+                    detail: MarginDetail(voxels: t.voxels, necrosis: necrosis, grid: g, toLive: toLive, toDead: toDead,
+                                         complete: complete)))
             }
         }
         targets = coverage
+        var excluded = [Bool](repeating: false, count: necrosis.count)
+        for t in scene.targets { for v in t.voxels { excluded[v] = true } }
+        for v in scene.vesselVoxels { excluded[v] = true }
+        var healthy = 0
+        for i in necrosis.indices where necrosis[i] != 0 && !excluded[i] { healthy += 1 }
+        healthyAblatedML = Double(healthy) * g.voxelVolumeMM3 / 1000
+        self.reference = reference.map { ReferenceComparison(zone: necrosis, reference: $0, grid: g) }
     }
 }

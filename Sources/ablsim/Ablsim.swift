@@ -19,7 +19,7 @@ struct Ablsim: ParsableCommand {
             """,
         version: AblsimVersionText.text,
         subcommands: [RunCommand.self, CheckCommand.self, PresetsCommand.self, VerifyCommand.self, ValidateCommand.self,
-                      SweepCommand.self]
+                      SweepCommand.self, PlanCommand.self]
     )
 }
 

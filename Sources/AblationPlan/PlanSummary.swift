@@ -1,0 +1,81 @@
+import AblationSim
+
+/// plan-summary.json: the decision, the evidence (predicted and verified coverage and margins),
+/// what else was tried, and everything needed to reproduce it.
+enum PlanSummary {
+    static func targetJSON(_ t: ZoneAnalysis.TargetCoverage) -> JSONValue {
+        ["name": .string(t.name), "coverage_percent": rounded(t.coveragePercent, 6), "min_margin_mm": rounded(t.minMarginMM),
+         "complete": .bool(t.complete), "complete_with_margin": .bool(t.completeWithMargin)]
+    }
+
+    static func verificationJSON(_ v: Planner.Verification) -> JSONValue {
+        let c = v.candidate
+        let errors: [JSONValue] = zip(v.predicted.targets, v.computed.analysis.targets).map { p, q in rounded(p.minMarginMM - q.minMarginMM) }
+        return [
+            "description": .string(c.label),
+            "applicators": .array(c.needles.map { ["tip_mm": vectorJSON(Planner.roundVector($0.tipMM)), "entry_mm": vectorJSON(Planner.roundVector($0.entryMM))] }),
+            "power_w": .number(c.powerW), "duration_s": .number(c.durationS),
+            "predicted": ["targets": .array(v.predicted.targets.map(targetJSON)), "healthy_ablated_ml": rounded(v.predicted.healthyAblatedML),
+                          "zone_volume_ml": rounded(v.predicted.zone.volumeML)],
+            "verified": ["targets": .array(v.computed.analysis.targets.map(targetJSON)),
+                         "healthy_ablated_ml": rounded(v.computed.analysis.healthyAblatedML),
+                         "zone_volume_ml": rounded(v.computed.analysis.zone.volumeML),
+                         "solver_time_s": rounded(v.computed.result.solverSeconds)],
+            "margin_error_mm": .array(errors),
+            "confirmed": .bool(v.confirmed),
+        ]
+    }
+
+    static func json(preset: Preset, presetBytes: [UInt8], spec: PlanningSpec, libraries: [ZoneLibrary], problem: PlanningProblem,
+                     tally: SearchTally, verifications: [Planner.Verification], feasible: Bool, reason: Planner.Reason?,
+                     explanation: String, timings: [String: Double]) -> JSONValue {
+        var risks: [JSONValue] = []
+        for (n, shell) in problem.shells.enumerated() where problem.vesselDistanceToTarget[n] < 10 {
+            risks.append(.string(String(format: "target \"%@\": a vessel lies %.1f mm from it (voxel centres); its heat sink is in the verifying simulation, but perfusion and flow vary between patients", shell.name, problem.vesselDistanceToTarget[n])))
+        }
+        let library: [JSONValue] = libraries.map { lib in
+            ["device": .string(lib.template.device), "frequency_mhz": .number(Double(lib.template.frequencyMHz)),
+             "spacing_mm": .number(lib.spacingMM),
+             "points": .array(lib.entries.map { e in
+                 ["power_w": .number(e.powerW), "duration_s": .number(e.durationS),
+                  "zone_volume_ml": rounded(e.profile.volumeMM3 / 1000), "zone_length_mm": rounded(e.profile.lengthMM),
+                  "zone_max_diameter_mm": rounded(2 * e.profile.maxRadiusMM), "from_cache": .bool(e.fromCache),
+                  "cache_key": .string(e.cacheKey), "simulation_s": rounded(e.simulationSeconds)]
+             })]
+        }
+        var document: JSONValue = [
+            "ablsim_version": .string(AblsimVersion.string),
+            "preset_name": .string(preset.name),
+            "preset_sha256": .string(SHA256.hex(presetBytes)),
+            "seed": .number(Double(preset.seed)),
+            "feasible": .bool(feasible),
+            "margin_mm": .number(preset.marginMM),
+        ]
+        if let reason {
+            document = document.setting("reason", .string(reason.rawValue)).setting("explanation", .string(explanation))
+        }
+        if feasible, let plan = verifications.last {
+            document = document.setting("plan", verificationJSON(plan))
+        } else if let attempt = verifications.last {
+            document = document.setting("best_attempt", verificationJSON(attempt))
+        }
+        return document
+            .setting("alternatives_verified", .array(verifications.dropLast().map(verificationJSON)))
+            .setting("risks", .array(risks))
+            .setting("search", [
+                "placements": .number(Double(tally.placements)), "safe_placements": .number(Double(tally.safePlacements)),
+                "paths_too_close_to_vessel": .number(Double(tally.rejectedVessel)),
+                "paths_crossing_avoided_region": .number(Double(tally.rejectedAvoid)),
+                "paths_outside_entry": .number(Double(tally.rejectedEntry)),
+                "surrogate_evaluations": .number(Double(tally.evaluations)), "surrogate_feasible": .number(Double(tally.feasible)),
+                "library_s": rounded(timings["library_s"] ?? 0), "search_s": rounded(timings["search_s"] ?? 0),
+            ])
+            .setting("zone_library", .array(library))
+            .setting("surrogate", .string("axisymmetric zone r(z) of one antenna in homogeneous background tissue, simulated by ablsim at the library's powers and durations; zones of several needles are united (no overlap heating), vessels and target tissue are ignored; every plan is confirmed by the full simulation"))
+            .setting("planning", [
+                "max_applicators": .number(Double(spec.maxApplicators)), "clearance_mm": .number(spec.clearanceMM),
+                "avoid": .array(spec.avoid.map { .string($0) }), "entry": spec.entry.map { $0.json() } ?? .null,
+            ])
+            .setting("resolved_preset", preset.resolvedJSON())
+    }
+}

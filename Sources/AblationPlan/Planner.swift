@@ -1,0 +1,184 @@
+import AblationGrid
+import AblationSim
+import Foundation
+
+/// `ablsim plan`: search with the surrogate, then confirm with the full simulation (vessels and
+/// all); a plan counts only when the verifying run covers every target with the margin.
+public struct Planner {
+    public var presetPath: String
+    public var overrides: [String] = []
+    public var outputDirectory: String?
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var cacheDirectory: URL?
+    public var libraryPowers = 3
+    public var libraryDurations = 3
+    public var maxVerifications = 3
+    /// Tissue samples for the probability of coverage of the verified plan (0: none).
+    public var samples = 0
+    public var seed: UInt64?
+    public var log: (String) -> Void = { _ in }
+
+    public init(presetPath: String) { self.presetPath = presetPath }
+
+    public enum Reason: String, Sendable {
+        case tooLarge = "too_large"
+        case tooCloseToVessel = "too_close_to_vessel"
+        case noSafePath = "no_safe_path"
+    }
+
+    /// One full simulation of a candidate.
+    public struct Verification {
+        public var candidate: Candidate
+        public var preset: Preset
+        public var computed: RunPipeline.Computed
+        public var predicted: ZoneAnalysis
+        public var confirmed: Bool
+    }
+
+    public struct Outcome {
+        public var feasible: Bool
+        public var reason: Reason?
+        public var explanation: String
+        public var verifications: [Verification]
+        public var summary: JSONValue
+        public var directory: URL
+    }
+
+    /// Reads the preset and its planning block (exit 65/66 on problems, before anything runs).
+    public func load() throws(PresetError) -> (Preset, PlanningSpec, [UInt8]) {
+        let loaded = try Preset.load(contentsOf: presetPath, overrides: overrides)
+        let preset = loaded.0, bytes = loaded.2
+        let spec = try PlanningSpec.decode(preset, baseDirectory: (presetPath as NSString).deletingLastPathComponent)
+        try MemoryBudget.check(preset)
+        return (preset, spec, bytes)
+    }
+
+    /// The preset with the candidate's needles in place of its applicators.
+    static func planPreset(_ preset: Preset, _ c: Candidate, _ spec: PlanningSpec) throws(PresetError) -> Preset {
+        let t = spec.templates[c.templateIndex]
+        let applicators: [JSONValue] = c.needles.map { n in
+            ["type": "mwa", "frequency_mhz": .number(Double(t.frequencyMHz)), "device": .string(t.device),
+             "tip_mm": vectorJSON(roundVector(n.tipMM)), "entry_mm": vectorJSON(roundVector(n.entryMM)),
+             "schedule": [["duration_s": .number(c.durationS), "power_w": .number(c.powerW)]]]
+        }
+        let document = preset.resolvedJSON()
+            .setting("name", .string(String((preset.name + "-plan").prefix(200))))
+            .setting("applicators", .array(applicators))
+        return try Preset.decode(document)
+    }
+
+    /// Positions to 0.01 mm: plan.json reads cleanly and decodes to the same numbers.
+    static func roundVector(_ v: SIMD3<Double>) -> SIMD3<Double> { (v * 100).rounded(.toNearestOrAwayFromZero) / 100 }
+
+    public func run() throws -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        func seconds(since t: ContinuousClock.Instant) -> Double {
+            let d = clock.now - t
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let (preset, spec, bytes) = try load()
+        let target = URL(fileURLWithPath: outputDirectory ?? preset.name + "-plan")
+        let staging = try RunPipeline.claim(target)
+
+        let libraryStarted = clock.now
+        let spacing = max(preset.grid.spacingMM, 1)
+        var libraries: [ZoneLibrary] = []
+        for t in spec.templates {
+            libraries.append(try ZoneLibrary.build(template: t, tissueFrom: preset, spacingMM: spacing, powers: libraryPowers,
+                                                   durations: libraryDurations, cacheDirectory: cacheDirectory,
+                                                   threads: threads, log: log))
+        }
+        let librarySeconds = seconds(since: libraryStarted)
+
+        let scene = try Scene(preset: preset)
+        let problem = PlanningProblem(scene: scene, preset: preset, spec: spec)
+        let search = CandidateSearch(problem: problem, spec: spec, libraries: libraries)
+        var tally = SearchTally()
+        var searchSeconds = 0.0
+        var verifications: [Verification] = []
+        var required = preset.marginMM
+        var tried = Set<String>()
+        var count = 1
+        var reason: Reason? = nil
+        var explanation = ""
+        let pipeline: RunPipeline = { var p = RunPipeline(); p.threads = threads; return p }()
+        planning: while count <= spec.maxApplicators {
+            let searchStarted = clock.now
+            let candidates = search.search(count: count, requiredMarginMM: required, tally: &tally).filter { !tried.contains($0.label) }
+            searchSeconds += seconds(since: searchStarted)
+            guard let best = candidates.first else {
+                count += 1
+                continue
+            }
+            if verifications.count >= maxVerifications { break }
+            tried.insert(best.label)
+            let plan = try Planner.planPreset(preset, best, spec)
+            log("verifying: \(best.label)")
+            let computed = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
+            let zones = best.needles.map { PlacedZone(tipMM: $0.tipMM, axis: axisOf($0), profile: libraries[best.templateIndex].entries[best.entryIndex].profile) }
+            let predicted = ZoneAnalysis(necrosis: problem.mask(zones), scene: computed.scene, axis: axisOf(best.needles[0]) * -1,
+                                         marginMM: preset.marginMM)
+            let confirmed = computed.analysis.targets.allSatisfy(\.completeWithMargin)
+            verifications.append(Verification(candidate: best, preset: plan, computed: computed, predicted: predicted, confirmed: confirmed))
+            if confirmed { break planning }
+            // The full simulation fell short (heat sink of a vessel, tissue the surrogate does not
+            // model): ask the surrogate for that much more margin next time.
+            let deficit = zip(predicted.targets, computed.analysis.targets).map { p, v in
+                min(p.minMarginMM, preset.marginMM + PlanningProblem.reportBeyondMM) - v.minMarginMM
+            }.max() ?? 0
+            required += max(deficit, problem.grid.spacingMM)
+            if verifications.count >= maxVerifications { break }
+        }
+        let confirmed = verifications.last?.confirmed == true
+        if !confirmed {
+            if !problem.vesselInMargin.isEmpty {
+                reason = .tooCloseToVessel
+                explanation = "a vessel lies within margin_mm (\(JSONWriter.format(preset.marginMM)) mm) of target " + problem.vesselInMargin.map { "\"\($0)\"" }.joined(separator: ", ") + ": blood keeps that tissue alive, so no plan can give the full margin there"
+            } else if tally.safePlacements == 0 {
+                reason = .noSafePath
+                explanation = "no straight needle path keeps \(JSONWriter.format(spec.clearanceMM)) mm from every vessel" + (spec.avoid.isEmpty ? "" : " and avoids " + spec.avoid.joined(separator: ", ")) + (spec.entry == nil ? "" : " from planning.entry") + String(format: " (%d paths too close to a vessel, %d crossing an avoided region, %d outside the entry window)", tally.rejectedVessel, tally.rejectedAvoid, tally.rejectedEntry)
+            } else if verifications.isEmpty {
+                reason = .tooLarge
+                explanation = "no arrangement of up to \(spec.maxApplicators) applicator(s) within the power and duration ranges covers the target(s) with the margin in the surrogate"
+            } else {
+                reason = problem.vesselDistanceToTarget.contains(where: { $0 < 10 }) ? .tooCloseToVessel : .tooLarge
+                explanation = "\(verifications.count) candidate(s) looked sufficient in the surrogate but the full simulation did not confirm coverage with margin" + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")
+            }
+        }
+        var summary = PlanSummary.json(preset: preset, presetBytes: bytes, spec: spec, libraries: libraries, problem: problem,
+                                       tally: tally, verifications: verifications, feasible: confirmed,
+                                       reason: reason, explanation: explanation,
+                                       timings: ["library_s": librarySeconds, "search_s": searchSeconds])
+        var files: [(String, Data)] = []
+        if let final = verifications.last {
+            files.append(("plan.json", Data(JSONWriter.string(final.preset.resolvedJSON()).utf8)))
+        }
+        if samples > 0, confirmed, let final = verifications.last {
+            let u = try TissueUncertainty.run(preset: final.preset, samples: samples, seed: seed ?? preset.seed, threads: threads, log: log)
+            let report = u.json(preset: final.preset)
+            files.append(("uncertainty.json", Data(JSONWriter.string(report).utf8)))
+            summary = summary.setting("uncertainty", report.setting("draws", nil))
+        }
+        summary = summary.setting("wall_time_s", rounded(seconds(since: started)))
+        files.append(("plan-summary.json", Data(JSONWriter.string(summary).utf8)))
+        if let final = verifications.last {
+            _ = try pipeline.write(final.computed, to: staging, extraFiles: files)
+        } else {
+            do {
+                for (name, data) in files { try staging.write(data, named: name) }
+                try staging.commit()
+            } catch {
+                staging.discard()
+                throw PresetError(.io, path: "", "writing \(target.path) failed: \(error)")
+            }
+        }
+        return Outcome(feasible: confirmed, reason: reason, explanation: explanation, verifications: verifications,
+                       summary: summary, directory: staging.finalURL)
+    }
+}
+
+func axisOf(_ n: Candidate.Needle) -> SIMD3<Double> {
+    let d = n.entryMM - n.tipMM
+    return d / (d * d).sum().squareRoot()
+}

@@ -1,0 +1,153 @@
+import AblationGrid
+import AblationSim
+
+/// What every candidate is scored against, computed once from the preset: for each target, the
+/// voxels around it sorted by distance (so a candidate's margin is the distance of the first
+/// voxel it leaves alive), and the distances and masks that needle paths are checked with.
+struct PlanningProblem {
+    struct TargetShell {
+        var name: String
+        var voxelCount: Int
+        /// Voxels with distance to the target <= margin + one spacing + `reportBeyondMM`, nearest first.
+        var voxels: [Int32]
+        var distances: [Float]
+    }
+
+    let grid: Grid3D
+    let scene: Scene
+    let marginMM: Double
+    var shells: [TargetShell]
+    /// Centroid of all target voxels: where needles aim.
+    var centroidMM: SIMD3<Double>
+    /// Distance from each voxel to the nearest vessel voxel centre (infinite without vessels).
+    let vesselDistance: [Double]
+    /// 1 where a region listed in planning.avoid lies.
+    let avoidMask: [UInt8]
+    /// Targets and vessels: necrosis there is not healthy tissue.
+    let notHealthy: [Bool]
+    /// Targets whose required margin region reaches into a vessel: a full margin cannot exist there.
+    var vesselInMargin: [String]
+    /// Closest vessel to each target (mm between voxel centres), for the heat-sink flag.
+    var vesselDistanceToTarget: [Double]
+
+    static let reportBeyondMM = 10.0
+
+    init(scene: Scene, preset: Preset, spec: PlanningSpec) {
+        grid = scene.grid
+        self.scene = scene
+        marginMM = preset.marginMM
+        let g = grid, h = g.spacingMM
+        var vesselMask = [Bool](repeating: false, count: g.voxelCount)
+        for v in scene.vesselVoxels { vesselMask[v] = true }
+        vesselDistance = scene.vesselVoxels.isEmpty
+            ? [Double](repeating: .infinity, count: g.voxelCount)
+            : DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { vesselMask[$0] }
+        var avoid = [UInt8](repeating: 0, count: g.voxelCount)
+        let avoidLabels = Set(preset.regions.enumerated().filter { spec.avoid.contains($0.element.name) }.map { UInt8($0.offset + 1) })
+        for i in avoid.indices where avoidLabels.contains(scene.labels[i]) { avoid[i] = 1 }
+        avoidMask = avoid
+        let vesselVoxels = scene.vesselVoxels
+        var excluded = vesselMask
+        var sum = SIMD3<Double>(), count = 0
+        shells = []
+        vesselInMargin = []
+        vesselDistanceToTarget = []
+        for t in scene.targets {
+            var inTarget = [Bool](repeating: false, count: g.voxelCount)
+            for v in t.voxels { inTarget[v] = true; excluded[v] = true; sum += g.position(ofLinear: v); count += 1 }
+            let d = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { inTarget[$0] }
+            let limit = preset.marginMM + h + PlanningProblem.reportBeyondMM
+            var pairs: [(Float, Int32)] = []
+            for i in d.indices where d[i] <= limit { pairs.append((Float(d[i]), Int32(i))) }
+            pairs.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+            shells.append(TargetShell(name: t.name, voxelCount: t.voxels.count, voxels: pairs.map(\.1), distances: pairs.map(\.0)))
+            if vesselVoxels.contains(where: { d[$0] < preset.marginMM + h - 1e-9 }) { vesselInMargin.append(t.name) }
+            var nearest = Double.infinity
+            for v in t.voxels { nearest = min(nearest, vesselDistance[v]) }
+            vesselDistanceToTarget.append(nearest)
+        }
+        centroidMM = count > 0 ? sum / Double(count) : .zero
+        notHealthy = excluded
+    }
+
+    /// Predicted margin per target for a set of zones (capped at margin + reportBeyondMM): the
+    /// distance of the nearest voxel the zones leave alive, less one spacing, as ZoneAnalysis
+    /// measures it. Stops early once a target falls below `stopBelowMM`.
+    func margins(_ zones: [PlacedZone], stopBelowMM: Double = -.infinity) -> [Double] {
+        let h = grid.spacingMM
+        var out: [Double] = []
+        for shell in shells {
+            var margin = marginMM + PlanningProblem.reportBeyondMM
+            for n in shell.voxels.indices {
+                let p = grid.position(ofLinear: Int(shell.voxels[n]))
+                if !zones.contains(where: { $0.contains(p) }) {
+                    // A target voxel left alive: incomplete (the depth is measured on the final mask).
+                    margin = shell.distances[n] == 0 ? -h : Double(shell.distances[n]) - h
+                    break
+                }
+            }
+            out.append(margin)
+            if margin < stopBelowMM { return out + [Double](repeating: -.infinity, count: shells.count - out.count) }
+        }
+        return out
+    }
+
+    /// Healthy tissue the zones would ablate (mL), from every `stride`-th voxel per axis.
+    func healthyML(_ zones: [PlacedZone], stride: Int = 1) -> Double {
+        let g = grid
+        var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
+        for z in zones { let b = z.boundingBoxMM; lo = pointwiseMin(lo, b.0); hi = pointwiseMax(hi, b.1) }
+        guard let (rx, ry, rz) = g.voxelRange(coveringMin: lo, max: hi) else { return 0 }
+        var count = 0
+        for k in Swift.stride(from: rz.lowerBound, through: rz.upperBound, by: stride) {
+            for j in Swift.stride(from: ry.lowerBound, through: ry.upperBound, by: stride) {
+                for i in Swift.stride(from: rx.lowerBound, through: rx.upperBound, by: stride) {
+                    let idx = g.linearIndex(i, j, k)
+                    guard !notHealthy[idx] else { continue }
+                    let p = g.worldPosition(i, j, k)
+                    if zones.contains(where: { $0.contains(p) }) { count += 1 }
+                }
+            }
+        }
+        return Double(count * stride * stride * stride) * g.voxelVolumeMM3 / 1000
+    }
+
+    /// The surrogate's necrosis mask on the whole grid.
+    func mask(_ zones: [PlacedZone]) -> [UInt8] {
+        let g = grid
+        var mask = [UInt8](repeating: 0, count: g.voxelCount)
+        for z in zones {
+            let b = z.boundingBoxMM
+            guard let (rx, ry, rz) = g.voxelRange(coveringMin: b.0, max: b.1) else { continue }
+            for k in rz { for j in ry { for i in rx where z.contains(g.worldPosition(i, j, k)) { mask[g.linearIndex(i, j, k)] = 1 } } }
+        }
+        return mask
+    }
+
+    enum PathProblem: Equatable { case vessel, avoided, tipOutside }
+
+    /// Checks the straight path from entry to tip: clearance from vessels and no avoided region,
+    /// sampled every half voxel inside the grid.
+    func pathProblem(entry: SIMD3<Double>, tip: SIMD3<Double>, clearanceMM: Double) -> PathProblem? {
+        let g = grid
+        guard g.contains(tip) else { return .tipOutside }
+        let d = entry - tip
+        let length = (d * d).sum().squareRoot()
+        let steps = max(1, Int((length / (g.spacingMM / 2)).rounded(.up)))
+        for s in 0...steps {
+            let p = tip + d * (Double(s) / Double(steps))
+            guard let (i, j, k) = g.voxel(containing: p) else { break }
+            let idx = g.linearIndex(i, j, k)
+            // Vessel voxel centres lie half a voxel inside the vessel's surface.
+            if vesselDistance[idx] < clearanceMM + g.spacingMM / 2 { return .vessel }
+            if avoidMask[idx] != 0 { return .avoided }
+        }
+        return nil
+    }
+}
+
+extension Grid3D {
+    func position(ofLinear idx: Int) -> SIMD3<Double> {
+        worldPosition(idx % nx, (idx / nx) % ny, idx / (nx * ny))
+    }
+}

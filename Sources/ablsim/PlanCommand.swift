@@ -1,0 +1,159 @@
+import AblationPlan
+import AblationSim
+import ArgumentParser
+import Foundation
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Choose applicators, paths, power and time that cover every target with the margin.",
+        discussion: """
+            Uses the preset's planning block (planning.applicators[] templates with power_w and \
+            duration_s ranges, max_applicators, entry, clearance_mm, avoid). A zone library of one \
+            antenna in homogeneous tissue is simulated by ablsim and cached (--cache, default \
+            $XDG_CACHE_HOME/ablsim or ~/.cache/ablsim); candidates are scored with it and the best \
+            is confirmed by the full simulation with vessels. Writes DIR/plan.json (a preset for \
+            `ablsim run`), DIR/plan-summary.json and the verifying run's outputs, all at once.
+
+            --samples N draws N tissue variations (perfusion, conductivity, specific heat) and \
+            writes DIR/uncertainty.json with the probability of complete coverage with margin and \
+            its Wilson 95 % interval. --evaluate-only skips planning: the preset's own applicators \
+            are run and (with --samples) evaluated.
+
+            Exit status: 0 a confirmed plan (or --evaluate-only done), 2 no feasible plan (the \
+            reason is in plan-summary.json), 64/65/66/70/73/74 as for `ablsim run`.
+
+            Examples:
+              ablsim plan presets/plan-mwa-20mm.json --out plans/20mm
+              ablsim plan case.json --out plans/case --samples 20 --seed 7
+              ablsim plan plans/20mm/plan.json --evaluate-only --samples 20 --out plans/20mm-uq
+            """)
+
+    @Argument(help: "Preset JSON file with a planning block.")
+    var preset: String
+
+    @Option(name: .long, help: "Output folder (default: the preset's name + \"-plan\").")
+    var out: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a preset value by dotted path (repeatable).", valueName: "path=value"))
+    var overrides: [String] = []
+
+    @Option(name: .long, help: "Zone library cache folder.")
+    var cache: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the zone library cache.")
+    var noCache = false
+
+    @Option(name: .customLong("library-powers"), help: "Powers per template in the zone library (default 3).")
+    var libraryPowers = 3
+
+    @Option(name: .customLong("library-durations"), help: "Durations per template in the zone library (default 3).")
+    var libraryDurations = 3
+
+    @Option(name: .customLong("max-verifications"), help: "Full simulations of candidates at most (default 3).")
+    var maxVerifications = 3
+
+    @Option(name: .long, help: "Tissue samples for the probability of coverage (default 0: none).")
+    var samples = 0
+
+    @Option(name: .long, help: "Seed of the tissue samples (default: the preset's seed).")
+    var seed: UInt64?
+
+    @Flag(name: .customLong("evaluate-only"), help: "Do not plan: run the preset's applicators (and --samples).")
+    var evaluateOnly = false
+
+    @Option(name: .long, help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be between 1 and 1024, got \(threads)") }
+        if !(1...9).contains(libraryPowers) { throw ValidationError("--library-powers must be between 1 and 9, got \(libraryPowers)") }
+        if !(1...9).contains(libraryDurations) { throw ValidationError("--library-durations must be between 1 and 9, got \(libraryDurations)") }
+        if !(1...20).contains(maxVerifications) { throw ValidationError("--max-verifications must be between 1 and 20, got \(maxVerifications)") }
+        if !(0...10_000).contains(samples) { throw ValidationError("--samples must be between 0 and 10000, got \(samples)") }
+        if evaluateOnly && cache != nil { throw ValidationError("--cache has no use with --evaluate-only") }
+    }
+
+    var cacheDirectory: URL? {
+        if noCache { return nil }
+        if let cache { return URL(fileURLWithPath: cache) }
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("ablsim") }
+        if let home = env["HOME"], !home.isEmpty { return URL(fileURLWithPath: home).appendingPathComponent(".cache/ablsim") }
+        return nil
+    }
+
+    func run() throws {
+        Interrupt.install()
+        let log: (String) -> Void = quiet ? { _ in } : { FileHandle.standardError.write(Data("ablsim: \($0)\n".utf8)) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        do {
+            if evaluateOnly {
+                try evaluate(log: log, threads: threads ?? cores)
+                return
+            }
+            var planner = Planner(presetPath: preset)
+            planner.overrides = overrides
+            planner.outputDirectory = out
+            planner.threads = threads ?? cores
+            planner.cacheDirectory = cacheDirectory
+            planner.libraryPowers = libraryPowers
+            planner.libraryDurations = libraryDurations
+            planner.maxVerifications = maxVerifications
+            planner.samples = samples
+            planner.seed = seed
+            planner.log = log
+            let outcome = try planner.run()
+            if !quiet { print(PlanReport.text(outcome)) }
+            if !outcome.feasible { throw ExitCode(2) }
+        } catch {
+            throw Failure.exit(for: error)
+        }
+    }
+
+    /// --evaluate-only: the preset as it is, its run's outputs and (with --samples) uncertainty.json.
+    func evaluate(log: @escaping (String) -> Void, threads: Int) throws {
+        var pipeline = RunPipeline()
+        pipeline.presetPath = preset
+        pipeline.overrides = overrides
+        pipeline.threads = threads
+        let (p, bytes) = try pipeline.loadPreset()
+        try MemoryBudget.check(p)
+        let target = URL(fileURLWithPath: out ?? p.name)
+        let staging = try RunPipeline.claim(target)
+        let computed = try pipeline.compute(preset: p, bytes: bytes)
+        var extra: [(String, Data)] = []
+        var line = ""
+        if samples > 0 {
+            let u = try TissueUncertainty.run(preset: p, samples: samples, seed: seed ?? p.seed, threads: threads, log: log)
+            extra.append(("uncertainty.json", Data(JSONWriter.string(u.json(preset: p)).utf8)))
+            let (lo, hi) = TissueUncertainty.wilson(successes: u.successes, trials: samples)
+            line = String(format: "probability of complete coverage with margin: %d/%d = %.2f (Wilson 95 %%: %.2f-%.2f)",
+                          u.successes, samples, Double(u.successes) / Double(samples), lo, hi)
+        }
+        let outcome = try pipeline.write(computed, to: staging, extraFiles: extra)
+        if !quiet {
+            print(RunReport.text(outcome))
+            if !line.isEmpty { print(line) }
+        }
+    }
+}
+
+enum PlanReport {
+    static func text(_ o: Planner.Outcome) -> String {
+        var lines = ["wrote \(o.directory.path)"]
+        if o.feasible, let v = o.verifications.last {
+            lines.append("plan: \(v.candidate.needles.count) applicator(s), \(JSONWriter.format(v.candidate.powerW)) W for \(JSONWriter.format(v.candidate.durationS)) s (\(v.candidate.label))")
+            for (p, q) in zip(v.predicted.targets, v.computed.analysis.targets) {
+                lines.append(String(format: "target %@: verified %.1f %% covered, margin %.1f mm (surrogate predicted %.1f mm)",
+                                    q.name, q.coveragePercent, q.minMarginMM, p.minMarginMM))
+            }
+        } else {
+            lines.append("no feasible plan: \(o.reason?.rawValue ?? "unknown"): \(o.explanation)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
