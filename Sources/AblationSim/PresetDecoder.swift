@@ -228,7 +228,7 @@ extension Preset {
                 throw PresetError(path: r.child("entry_mm"), "is within 1 mm of tip_mm; expected an insertion point that gives the needle a direction")
             }
             let schedule = try decodeSchedule(&r)
-            let interval = try r.number("update_interval_s", default: 5, .positiveAtMost(600, unit: "s"))
+            let interval = try r.number("update_interval_s", default: 10, .positiveAtMost(600, unit: "s"))
             try r.finish()
             return .microwave(MicrowaveSpec(frequencyMHz: frequency, device: device, tipMM: tip, entryMM: entry,
                                             schedule: schedule, updateIntervalS: interval))
