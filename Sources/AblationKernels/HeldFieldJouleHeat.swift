@@ -39,20 +39,19 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
         changedRows = AlignedBuffer(count: max(1, layout.rowCount), repeating: 0)
     }
 
-    /// Takes the heat of a new solve: `heatAtOneVolt` (W/m³ at 1 V) times `resistance` gives the
-    /// heat per watt, since V² = P R. `followsLaw(idx)` tells which voxels follow the law.
-    public func capture(heatAtOneVolt: AlignedBuffer<Float>, resistance: Double, sigmaAtSolve: AlignedBuffer<Float>,
+    /// Takes the heat of a new solve: `source` is the heat per watt of generator power (W/m³/W).
+    /// `followsLaw(idx)` tells which voxels follow the law.
+    public func capture(heatPerWatt source: AlignedBuffer<Float>, sigmaAtSolve: AlignedBuffer<Float>,
                         sigma37: AlignedBuffer<Float>, followsLaw: (Int) -> Bool) {
         let L = layout
-        let r = Float(resistance)
         let H = heatPerWatt.pointer, G = lawGain.pointer
-        let Q1 = UnsafePointer(heatAtOneVolt.pointer), S = UnsafePointer(sigmaAtSolve.pointer), S37 = UnsafePointer(sigma37.pointer)
+        let Q1 = UnsafePointer(source.pointer), S = UnsafePointer(sigmaAtSolve.pointer), S37 = UnsafePointer(sigma37.pointer)
         nonisolated(unsafe) let law = followsLaw
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
             for k in planes { for j in 0..<L.ny {
                 let base = L.index(0, j, k)
                 for idx in base..<(base + L.nx) {
-                    H[idx] = Q1[idx] * r
+                    H[idx] = Q1[idx]
                     G[idx] = law(idx) ? S37[idx] / S[idx] : 0
                 }
             } }

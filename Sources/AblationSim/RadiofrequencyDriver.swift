@@ -16,14 +16,12 @@ final class RadiofrequencyDriver {
     let insulated: AlignedBuffer<UInt8>
     /// 1 where the material follows temperature laws (`linear: false`); linear tissue keeps sigma37.
     let nonlinear: AlignedBuffer<UInt8>
-    /// Joule heat at 1 V (W/m³); scaled by V² when deposited.
-    let heatAtOneVolt: AlignedBuffer<Float>
+    /// Heat per watt of generator power at the last solve (W/m³/W).
+    let heatPerWatt: AlignedBuffer<Float>
     /// Impedance the generator sees (ohm): the grid's resistance plus the return path's.
     private(set) var resistance: Double = .nan
     /// Resistance of the tissue in the grid (ohm), from the last solve.
     private(set) var gridResistance: Double = .nan
-    /// Share of the generator's power that the grid's tissue takes (the rest heats the return path).
-    var gridShare: Double { gridResistance.isFinite && resistance > 0 ? gridResistance / resistance : 0 }
     private(set) var baseline: Double = .nan
     /// Power the generator currently delivers (W).
     private(set) var power: Double = 0
@@ -80,7 +78,7 @@ final class RadiofrequencyDriver {
         sigma = AlignedBuffer(count: L.count, repeating: 0)
         insulated = AlignedBuffer(count: L.count, repeating: 0)
         nonlinear = AlignedBuffer(count: L.count, repeating: 0)
-        heatAtOneVolt = AlignedBuffer(count: L.count, repeating: 0)
+        heatPerWatt = AlignedBuffer(count: L.count, repeating: 0)
         for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
             let m = materials[Int(scene.labels[g.linearIndex(i, j, k)])]
             sigma37[L.index(i, j, k)] = Float(m.electricalConductivitySM)
@@ -185,7 +183,11 @@ final class RadiofrequencyDriver {
             // dt 0: the controller's output for the present reading, without advancing its integral.
             power = resistance.isFinite ? controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: 0) : 0
         }
-        solver.jouleHeat(into: heatAtOneVolt)
+        // One current I = sqrt(P / R) through grid and return path in series: the grid gets
+        // V² = (I R_grid)² = P R_grid² / R.
+        if resistance.isFinite {
+            solver.jouleHeat(into: heatPerWatt, scale: gridResistance * gridResistance / resistance)
+        }
         fieldIsNew = true
     }
 
@@ -204,8 +206,7 @@ final class RadiofrequencyDriver {
     /// Rows whose source the last `addHeat` or `refreshHeat` changed.
     var changedRows: AlignedBuffer<UInt8> { heat.changedRows }
 
-    /// Adds this electrode's Joule heat at the current power: the grid's tissue takes
-    /// P R_grid / (R_grid + R_return), and V² = P_grid R_grid across it. The
+    /// Adds this electrode's Joule heat at the current power (`heatPerWatt` times P). The
     /// voxels are kept even at zero power, so that a temperature controller can raise it later.
     /// `base` (the first heating electrode only): q without any electrode's heat, which the heat
     /// is added to; without it the heat adds to q.
@@ -213,13 +214,13 @@ final class RadiofrequencyDriver {
         guard resistance.isFinite else { heat.clear(); return }
         if fieldIsNew || heat.isEmpty {
             let lawVoxels = nonlinear, shaft = insulated
-            heat.capture(heatAtOneVolt: heatAtOneVolt, resistance: gridResistance, sigmaAtSolve: sigma, sigma37: sigma37) {
+            heat.capture(heatPerWatt: heatPerWatt, sigmaAtSolve: sigma, sigma37: sigma37) {
                 lawVoxels[$0] != 0 && shaft[$0] == 0
             }
             fieldIsNew = false
         }
         appliedPower = power
-        _ = heat.apply(temperature: temperature, power: power * gridShare, base: base, into: q)
+        _ = heat.apply(temperature: temperature, power: power, base: base, into: q)
     }
 
     /// Between solves a voxel's heat may grow with its conductivity by at most this factor. With
@@ -252,7 +253,7 @@ final class RadiofrequencyDriver {
         // Off before and after (an impedance pause): q already holds what the pass would write.
         if power == 0 && appliedPower == 0 && (base == nil || alone) { return false }
         appliedPower = power
-        return heat.apply(temperature: temperature, power: power * gridShare, base: base, into: q)
+        return heat.apply(temperature: temperature, power: power, base: base, into: q)
     }
 
     /// The power of the last heat written into q.
