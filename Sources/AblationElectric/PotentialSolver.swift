@@ -61,6 +61,12 @@ public final class PotentialSolver: @unchecked Sendable {
     public let spacingM: Double
     public let threads: Int
     public var preconditioner: Preconditioner = .multigrid { didSet { hierarchy = nil } }
+    /// How many conductivity updates the multigrid hierarchy may lag behind the operator (0: rebuilt
+    /// for every new operator). A lagged hierarchy is still a symmetric positive definite
+    /// preconditioner, so CG converges to the same tolerance; it only costs iterations when the
+    /// conductivity has moved far since the hierarchy was built. Electrode changes always rebuild it.
+    public var hierarchyLag = 0
+    private var hierarchyAge = 0
     /// Relative reduction of the Float residual per refinement step.
     public var innerReduction: Double = 1e-4
 
@@ -116,6 +122,7 @@ public final class PotentialSolver: @unchecked Sendable {
     public func setElectrode(_ mask: AlignedBuffer<UInt8>) {
         precondition(mask.count == layout.count, "electrode mask must use the solver's layout")
         electrode.copy(from: mask)
+        hierarchy = nil
         let L = layout
         for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
             let idx = L.index(i, j, k)
@@ -187,12 +194,12 @@ public final class PotentialSolver: @unchecked Sendable {
                 }
             }
         }
-        for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
-            let idx = L.index(i, j, k)
-            precondition(electrode[idx] != 0 || (sigma[idx] > 0 && sigma[idx].isFinite),
-                         "conductivity must be positive and finite outside the electrode (voxel \(i), \(j), \(k))")
-        } } }
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+            for k in planes { for j in 0..<L.ny { for i in 0..<L.nx {
+                let idx = L.index(i, j, k)
+                precondition(el[idx] != 0 || (s[idx] > 0 && s[idx].isFinite),
+                             "conductivity must be positive and finite outside the electrode (voxel \(i), \(j), \(k))")
+            } } }
             g.finishDiagonal(planes: planes) { el[$0] == 0 }
         }
         // ||b|| per volt.
@@ -213,7 +220,8 @@ public final class PotentialSolver: @unchecked Sendable {
             } }
             return sum
         }.squareRoot()
-        hierarchy = nil
+        if hierarchyAge >= hierarchyLag { hierarchy = nil }
+        hierarchyAge += 1
         operatorStale = false
     }
 
@@ -224,9 +232,6 @@ public final class PotentialSolver: @unchecked Sendable {
     @discardableResult
     public func solve(voltage: Double, tolerance: Double = 1e-6, maxIterations: Int = 5000) -> Result {
         if operatorStale { rebuild() }
-        if preconditioner == .multigrid && hierarchy == nil {
-            hierarchy = MultigridPreconditioner(fine: grid, threads: threads)
-        }
         appliedVoltage = voltage
         var iterations = 0
         var refinements = 0
@@ -239,6 +244,11 @@ public final class PotentialSolver: @unchecked Sendable {
                 relative = rNorm / bNorm
                 if refinements == 1 { initial = relative }
                 if relative <= tolerance || iterations >= maxIterations || refinements > 50 { break }
+                // Built only when needed: a warm start may already meet the tolerance.
+                if preconditioner == .multigrid && hierarchy == nil {
+                    hierarchy = MultigridPreconditioner(fine: grid, threads: threads)
+                    hierarchyAge = 0
+                }
                 let target = max(0.5 * tolerance * bNorm, innerReduction * rNorm)
                 iterations += conjugateGradient(initialNorm: rNorm, target: target,
                                                 maxIterations: maxIterations - iterations)
@@ -310,19 +320,33 @@ public final class PotentialSolver: @unchecked Sendable {
         let sy = L.strideY, sz = L.strideZ
         let U = UnsafePointer(unit.pointer), el = UnsafePointer(electrode.pointer)
         let GX = UnsafePointer(g.gx.pointer), GY = UnsafePointer(g.gy.pointer), GZ = UnsafePointer(g.gz.pointer)
-        var out = 0.0, pad = 0.0
-        for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
-            let idx = L.index(i, j, k)
-            let isElectrode = el[idx] != 0
-            func face(_ G: Float, _ nb: Int, _ inside: Bool) {
-                let c = Double(G)
-                if !inside { pad += c * U[idx] }
-                if isElectrode && !(inside && el[nb] != 0) { out += c * (1 - (inside ? U[nb] : 0)) }
+        // Per plane, then summed in plane order (the same bits on any thread count).
+        let perPlane = UnsafeMutablePointer<(Double, Double)>.allocate(capacity: max(1, L.nz))
+        defer { perPlane.deallocate() }
+        nonisolated(unsafe) let slots = perPlane
+        ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
+            for k in planes {
+                var out = 0.0, pad = 0.0
+                for j in 0..<L.ny { for i in 0..<L.nx {
+                    let idx = L.index(i, j, k)
+                    let isElectrode = el[idx] != 0
+                    // Only the boundary layer touches the pad, and only electrode voxels carry current out.
+                    let onBoundary = i == 0 || j == 0 || k == 0 || i + 1 == L.nx || j + 1 == L.ny || k + 1 == L.nz
+                    guard isElectrode || onBoundary else { continue }
+                    func face(_ G: Float, _ nb: Int, _ inside: Bool) {
+                        let c = Double(G)
+                        if !inside { pad += c * U[idx] }
+                        if isElectrode && !(inside && el[nb] != 0) { out += c * (1 - (inside ? U[nb] : 0)) }
+                    }
+                    face(GX[idx], idx + 1, i + 1 < L.nx); face(GX[idx - 1], idx - 1, i > 0)
+                    face(GY[idx], idx + sy, j + 1 < L.ny); face(GY[idx - sy], idx - sy, j > 0)
+                    face(GZ[idx], idx + sz, k + 1 < L.nz); face(GZ[idx - sz], idx - sz, k > 0)
+                } }
+                slots[k] = (out, pad)
             }
-            face(GX[idx], idx + 1, i + 1 < L.nx); face(GX[idx - 1], idx - 1, i > 0)
-            face(GY[idx], idx + sy, j + 1 < L.ny); face(GY[idx - sy], idx - sy, j > 0)
-            face(GZ[idx], idx + sz, k + 1 < L.nz); face(GZ[idx - sz], idx - sz, k > 0)
-        } } }
+        }
+        var out = 0.0, pad = 0.0
+        for k in 0..<L.nz { out += perPlane[k].0; pad += perPlane[k].1 }
         return (out, pad)
     }
 

@@ -38,6 +38,16 @@ public final class RowActivity: @unchecked Sendable {
         }
     }
 
+    /// Marks the rows whose flag (one per row) is non-zero.
+    public func mark(flags: AlignedBuffer<UInt8>) {
+        precondition(flags.count >= layout.rowCount, "one flag per row")
+        let f = UnsafePointer(flags.pointer), a = active.pointer, s = changedSinceSample.pointer
+        for r in 0..<layout.rowCount where f[r] != 0 {
+            a[r] = 1
+            s[r] = 1
+        }
+    }
+
     /// After a step: a row is active next if it or a neighbouring row changed.
     public func propagate() {
         let L = layout

@@ -269,11 +269,11 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
-        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), impedance-controlled generator up to 90 W for 12 min, around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)", #"""
+        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)", #"""
 {
   "ablsim": 1,
   "name": "rfa-multi-tine-leveen-40mm",
-  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), impedance-controlled generator up to 90 W for 12 min, around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)",
+  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [100, 100, 100], "spacing_mm": 1 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,
@@ -285,7 +285,7 @@ public enum BundledPresets {
   "applicators": [
     { "type": "rfa", "electrode": "multi_tine", "diameter_mm": 2.1, "tines": 12, "deployed_diameter_mm": 40,
       "tine_diameter_mm": 0.4, "tine_shape": "umbrella", "tip_mm": [0, 0, 5], "entry_mm": [0, 0, 60],
-      "control": { "mode": "impedance", "max_power_w": 90 }, "duration_s": 720 }
+      "control": { "mode": "impedance", "max_power_w": 90, "ramp": "leveen", "start_power_w": 40 }, "duration_s": 720 }
   ],
   "time": { "cooldown_s": 0 },
   "damage": { "model": "arrhenius", "threshold": 1.0 },

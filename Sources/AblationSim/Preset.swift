@@ -88,13 +88,22 @@ public struct Preset: Sendable {
         public enum Control: Sendable, Equatable {
             /// Hold the delivered power.
             case constantPower(powerW: Double)
-            /// Deliver `maxPowerW`; when the impedance rises well above its baseline (tissue
-            /// drying around the tip), cut the power for `pauseS` and resume, as clinical
-            /// generators do.
-            case impedance(maxPowerW: Double)
+            /// Deliver up to `maxPowerW`; when the impedance rises well above its baseline (tissue
+            /// drying around the tip: roll-off), cut the power, as clinical generators do. `ramp`
+            /// says how the power rises and what follows a roll-off.
+            case impedance(maxPowerW: Double, ramp: ImpedanceRamp)
             /// Regulate the power (at most `maxPowerW`) with a PI controller so that the measured
             /// electrode temperature holds `targetC` (multi-tine electrodes: thermocouples at the tine tips).
             case temperature(targetC: Double, maxPowerW: Double)
+        }
+        /// How an impedance-controlled generator raises its power and what it does at roll-off.
+        public enum ImpedanceRamp: Sendable, Equatable {
+            /// Ramp to the maximum over 30 s; after every roll-off pause 15 s and ramp again.
+            case generic
+            /// LeVeen protocol (RadiofrequencyDriver, README): `startPowerW`, +10 W every minute up
+            /// to the maximum until roll-off; after 30 s a second application at 70 % of the
+            /// roll-off power until the second roll-off, then off.
+            case leveen(startPowerW: Double)
         }
         public enum Electrode: Sendable, Equatable {
             /// One internally cooled needle: `activeLengthMM` of bare tip held at the coolant temperature.
@@ -141,10 +150,14 @@ public struct Preset: Sendable {
         public var durationS: Double
         /// Seconds between re-solves of the potential as conductivity changes (extension; default 2 s).
         public var updateIntervalS: Double
+        /// Resistance of the current path outside the grid (the rest of the body, skin and
+        /// dispersive pads; extension, default 0): in series with the grid's, so it takes its
+        /// share of the generator's power and adds to the impedance the generator measures.
+        public var returnPathOhm: Double = 0
         public var maxPowerW: Double {
             switch control {
             case let .constantPower(p): return p
-            case let .impedance(p): return p
+            case let .impedance(p, _): return p
             case let .temperature(_, p): return p
             }
         }

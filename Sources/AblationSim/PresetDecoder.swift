@@ -294,7 +294,22 @@ extension Preset {
         let control: RadiofrequencySpec.Control
         switch mode {
         case "constant_power": control = .constantPower(powerW: try c.number("power_w", .positiveAtMost(400, unit: "W")))
-        case "impedance": control = .impedance(maxPowerW: try c.number("max_power_w", .positiveAtMost(400, unit: "W")))
+        case "impedance":
+            let maxPower = try c.number("max_power_w", .positiveAtMost(400, unit: "W"))
+            let ramp = try c.string("ramp", default: "generic", oneOf: ["generic", "leveen"])
+            if ramp == "leveen" {
+                let start = try c.number("start_power_w", default: min(RadiofrequencyDriver.LeVeenProtocol.defaultStartPowerW, maxPower),
+                                         .positiveAtMost(400, unit: "W"))
+                guard start <= maxPower else {
+                    throw PresetError(path: c.child("start_power_w"), "got \(JSONWriter.format(start)) W; expected at most max_power_w (\(JSONWriter.format(maxPower)) W)")
+                }
+                control = .impedance(maxPowerW: maxPower, ramp: .leveen(startPowerW: start))
+            } else {
+                guard c.value("start_power_w") == nil else {
+                    throw PresetError(path: c.child("start_power_w"), "applies to \"ramp\": \"leveen\" only; this ramp is \"\(ramp)\"")
+                }
+                control = .impedance(maxPowerW: maxPower, ramp: .generic)
+            }
         default:
             guard electrodeName == "multi_tine" else {
                 throw PresetError(path: c.child("mode"), "\"temperature\" control needs thermocouples in the tissue, and a \(electrodeName) electrode is held at its coolant temperature; expected \"constant_power\" or \"impedance\" (temperature control works with \"multi_tine\" electrodes)")
@@ -305,11 +320,12 @@ extension Preset {
         try c.finish()
         let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
         let interval = try r.number("update_interval_s", default: 2, .positiveAtMost(60, unit: "s"))
+        let returnPath = try r.number("return_path_ohm", default: 0, .range(0, 500, unit: "ohm"))
         try r.finish()
         let spec = RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,
                                       diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
                                       entryMM: entry, control: control, durationS: duration,
-                                      updateIntervalS: interval)
+                                      updateIntervalS: interval, returnPathOhm: returnPath)
         if case let .multiTine(m) = electrode {
             let array = MultiTineArray(tipMM: tip, entryMM: entry, trocarDiameterMM: diameter, spec: m)
             let closest = array.closestApproach()

@@ -39,7 +39,9 @@ extension Preset {
                 let control: JSONValue
                 switch rf.control {
                 case let .constantPower(p): control = ["mode": "constant_power", "power_w": .number(p)]
-                case let .impedance(p): control = ["mode": "impedance", "max_power_w": .number(p)]
+                case let .impedance(p, .generic): control = ["mode": "impedance", "max_power_w": .number(p), "ramp": "generic"]
+                case let .impedance(p, .leveen(start)):
+                    control = ["mode": "impedance", "max_power_w": .number(p), "ramp": "leveen", "start_power_w": .number(start)]
                 case let .temperature(target, p): control = ["mode": "temperature", "target_c": .number(target), "max_power_w": .number(p)]
                 }
                 var members: [(String, JSONValue)] = [("type", "rfa"), ("device", .string(rf.device)), ("electrode", .string(rf.electrode.name))]
@@ -54,7 +56,8 @@ extension Preset {
                                 ("tine_shape", .string(m.shape.rawValue))]
                 }
                 members += [("tip_mm", v(rf.tipMM)), ("entry_mm", v(rf.entryMM)), ("control", control),
-                            ("duration_s", .number(rf.durationS)), ("update_interval_s", .number(rf.updateIntervalS))]
+                            ("duration_s", .number(rf.durationS)), ("update_interval_s", .number(rf.updateIntervalS)),
+                            ("return_path_ohm", .number(rf.returnPathOhm))]
                 return .object(members)
             }
         }

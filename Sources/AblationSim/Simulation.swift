@@ -126,6 +126,9 @@ public final class Simulation {
         }
         let antennaInterval = (antennas.map(\.interval) + drivers.map(\.spec.updateIntervalS)).min() ?? .infinity
         var lastAntennaUpdate = -Double.infinity
+        // The source without any RF electrode's heat: between solves the first heating electrode
+        // rewrites q from it and the others add theirs.
+        let radiofrequencyBase = AlignedBuffer<Float>(count: drivers.isEmpty ? 1 : L.count, repeating: 0)
         var antennaQ = [Float](repeating: 0, count: antennas.isEmpty ? 0 : g.voxelCount)
         var antennaReports = [DepositReport?](repeating: nil, count: preset.applicators.count)
         var currentPowers: [Double] = []
@@ -151,10 +154,13 @@ public final class Simulation {
                 lastAntennaUpdate = time
             }
             if !drivers.isEmpty {
+                radiofrequencyBase.copy(from: model.op.externalSource)
+                var baseTaken = false
                 for d in drivers {
                     if powers[d.index] > 0 {
                         d.update(temperature: current, time: time)
-                        d.addHeat(into: model.op.externalSource)
+                        d.addHeat(into: model.op.externalSource, base: baseTaken ? nil : radiofrequencyBase, temperature: current)
+                        baseTaken = baseTaken || d.isHeating
                     } else {
                         d.stop()
                     }
@@ -186,11 +192,25 @@ public final class Simulation {
                 for (a, p) in stepPowers.enumerated() { energy[a] += p * dt }
                 // RF heat follows each voxel's conductivity between potential solves, and a
                 // temperature-controlled generator sets its power for the next step.
-                var refreshed = false
-                for d in drivers where d.refreshHeat(temperature: dst, dt: dt, into: model.op.externalSource) { refreshed = true }
+                var baseTaken = false
+                var refreshed: [RadiofrequencyDriver] = []
+                let heating = drivers.filter(\.isHeating)
+                for d in heating {
+                    if d.refreshHeat(temperature: dst, dt: dt, base: baseTaken ? nil : radiofrequencyBase,
+                                     alone: heating.count == 1, into: model.op.externalSource) {
+                        refreshed.append(d)
+                    }
+                    baseTaken = true
+                }
+                // A controller that raises its power from 0 puts heat into rows that had none.
+                if drivers.contains(where: { deliveredPowers[$0.index] == 0 && $0.power > 0 && $0.isHeating }) {
+                    model.op.markSourceRows()
+                }
                 for d in drivers { deliveredPowers[d.index] = d.power }
-                if refreshed { activity.markAll() }
+                // Rows whose source changed must be computed in the next step even where their
+                // temperatures did not change, so they are marked after the propagation.
                 activity.propagate()
+                for d in refreshed { activity.mark(flags: d.changedRows) }
                 activeSum += activity.activeFraction
                 if model.boundary.needsRefresh { model.boundary.fillGhosts(dst, layout: L, onlyDependent: true) }
                 swap(&current, &next)

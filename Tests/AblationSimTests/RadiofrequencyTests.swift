@@ -21,7 +21,9 @@ let rfaPreset = """
     let T = model.initialTemperature(p, scene: scene)
     driver.update(temperature: T, time: 0)
     let q = AlignedBuffer<Float>(count: model.op.layout.count, repeating: 0)
-    driver.addHeat(into: q)
+    // No other source: the electrode's heat goes on top of zeros.
+    let base = AlignedBuffer<Float>(count: q.count, repeating: 0)
+    driver.addHeat(into: q, base: base, temperature: T)
     let h = scene.grid.spacingMM * 1e-3
     var total = 0.0
     for i in 0..<q.count { total += Double(q[i]) }
@@ -32,7 +34,7 @@ let rfaPreset = """
     let hot = AlignedBuffer<Float>(count: T.count, repeating: 37)
     hot.copy(from: T)
     for i in 0..<q.count where q[i] > 0 { hot[i] = 110 }
-    driver.refreshHeat(temperature: hot, dt: 0, into: q)
+    driver.refreshHeat(temperature: hot, dt: 0, base: base, alone: true, into: q)
     var after = 0.0
     for i in 0..<q.count { after += Double(q[i]) }
     #expect(after * h * h * h < 0.01 * 20)

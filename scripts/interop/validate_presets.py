@@ -182,6 +182,8 @@ def cases(label_map_path):
         ("rfa multi-tine temperature control", lambda d: d.update(applicators=[dict(multi_tine, control={"mode": "temperature", "target_c": 95, "max_power_w": 100})])),
         ("rfa cluster electrode", lambda d: d.update(applicators=[cluster])),
         ("rfa cluster with default spacing", lambda d: d.update(applicators=[dict(rfa, electrode="cluster")])),
+        ("rfa multi-tine leveen ramp with start power and return path", lambda d: d.update(applicators=[dict(multi_tine, return_path_ohm=30, control={"mode": "impedance", "max_power_w": 90, "ramp": "leveen", "start_power_w": 40})])),
+        ("rfa generic ramp named", lambda d: d.update(applicators=[dict(rfa, control={"mode": "impedance", "max_power_w": 200, "ramp": "generic"})])),
         ("mwa applicator", lambda d: d.update(applicators=[mwa])),
         ("mwa emprint with update interval", lambda d: d.update(applicators=[dict(mwa, device="emprint", update_interval_s=2)])),
     ]
@@ -193,6 +195,7 @@ def cases(label_map_path):
         ("rfa multi-tine tines that touch", lambda d: d.update(applicators=[dict(multi_tine, tines=16, tine_diameter_mm=1)])),
         ("rfa cluster needles that touch", lambda d: d.update(applicators=[dict(cluster, spacing_mm=2, diameter_mm=2)])),
         ("rfa multi-tine tines beyond the grid", lambda d: d.update(applicators=[dict(multi_tine, deployed_diameter_mm=50)])),
+        ("rfa leveen start power above max power", lambda d: d.update(applicators=[dict(multi_tine, control={"mode": "impedance", "max_power_w": 50, "ramp": "leveen", "start_power_w": 60})])),
     ]
     for label, fn in beyond_schema:
         yield label, mutate(fn), True, 65
@@ -211,6 +214,10 @@ def cases(label_map_path):
         ("mwa frequency 1000 MHz", lambda d: d.update(applicators=[dict(mwa, frequency_mhz=1000)])),
         ("mwa amica at 915 MHz", lambda d: d.update(applicators=[dict(mwa, device="amica", frequency_mhz=915)])),
         ("mwa unknown device", lambda d: d.update(applicators=[dict(mwa, device="acme")])),
+        ("rfa unknown impedance ramp", lambda d: d.update(applicators=[dict(rfa, control={"mode": "impedance", "max_power_w": 50, "ramp": "stepwise"})])),
+        ("rfa start power without leveen ramp", lambda d: d.update(applicators=[dict(rfa, control={"mode": "impedance", "max_power_w": 50, "start_power_w": 20})])),
+        ("rfa ramp on constant power", lambda d: d.update(applicators=[dict(rfa, control={"mode": "constant_power", "power_w": 50, "ramp": "leveen"})])),
+        ("rfa negative return path", lambda d: d.update(applicators=[dict(rfa, return_path_ohm=-5)])),
         ("rfa unknown control mode", lambda d: d.update(applicators=[dict(rfa, control={"mode": "pulsed", "power_w": 50})])),
     ]
     for label, fn in contract_invalid:
