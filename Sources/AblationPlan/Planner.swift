@@ -167,10 +167,11 @@ public struct Planner {
         }
         // Nothing the surrogate accepts: simultaneous needles heat each other's zones beyond the
         // union it scores, so the closest misses (largest zones) are simulated in full before
-        // calling the target too large. Not when a vessel sits inside the margin (see above).
-        if !everFeasible, problem.vesselInMargin.isEmpty {
+        // calling the target too large; only one when a vessel sits inside the margin (see above).
+        if !everFeasible {
             for miss in nearMisses where verifications.count < maxVerifications && !tried.contains(miss.label) {
                 if try verify(miss, why: String(format: "near miss, surrogate margin %.1f mm", miss.worstMarginMM)).confirmed { break }
+                if !problem.vesselInMargin.isEmpty { break }
             }
         }
         let confirmed = verifications.last?.confirmed == true
