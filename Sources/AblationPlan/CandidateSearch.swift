@@ -2,23 +2,6 @@ import Foundation
 import AblationGrid
 import AblationSim
 
-/// One arrangement of needles with one library zone each, as the surrogate scores it.
-public struct Candidate: Sendable {
-    public struct Needle: Sendable {
-        public var tipMM: SIMD3<Double>
-        public var entryMM: SIMD3<Double>
-    }
-    public var needles: [Needle]
-    public var templateIndex: Int
-    public var entryIndex: Int
-    public var powerW: Double
-    public var durationS: Double
-    public var predictedMarginsMM: [Double]
-    public var predictedHealthyML: Double
-    /// A stable description for plan-summary.json's list of alternatives.
-    public var label: String
-}
-
 /// Why placements were thrown out, for the infeasibility reason.
 struct SearchTally {
     var placements = 0
@@ -30,15 +13,23 @@ struct SearchTally {
     var feasible = 0
 }
 
-/// Needle directions, arrangements of 1-3 parallel needles and library zones: every combination
-/// whose paths are safe is scored by the surrogate; for each placement only the smallest library
-/// zone that covers every target with the required margin is kept.
+/// What one search pass found: surrogate-feasible candidates (best first) and the nearest misses
+/// (largest zones, best predicted margin first), which the planner may still verify.
+struct SearchResult {
+    var feasible: [Candidate]
+    var nearMisses: [Candidate]
+}
+
+/// Needle directions x arrangements (Arrangement) x axial shifts x library zones: every
+/// combination whose paths are safe is scored by the surrogate; for each placement only the
+/// smallest library zone that covers every target with the required margin is kept.
 struct CandidateSearch {
     let problem: PlanningProblem
     let spec: PlanningSpec
     let libraries: [ZoneLibrary]
 
     static let directionCount = 48
+    static let nearMissesKept = 3
 
     /// Needle axes (unit, tip -> entry) with an entry point on the path; from the entry shape when given.
     func approaches() -> [(axis: SIMD3<Double>, entry: SIMD3<Double>?)] {
@@ -69,105 +60,129 @@ struct CandidateSearch {
         }
     }
 
-    /// Lateral offsets (perpendicular to the axis) of `count` parallel needles.
-    static func arrangements(count: Int) -> [(label: String, offsets: (SIMD3<Double>, SIMD3<Double>) -> [SIMD3<Double>])] {
-        switch count {
-        case 1: return [("single", { _, _ in [.zero] })]
-        case 2:
-            var out: [(String, (SIMD3<Double>, SIMD3<Double>) -> [SIMD3<Double>])] = []
-            for d in [10.0, 15, 20, 25] { for phi in [0.0, 45, 90, 135] {
-                let a = phi * .pi / 180
-                out.append(("pair \(Int(d)) mm apart at \(Int(phi)) deg", { e1, e2 in
-                    let u = (cos(a) * e1 + sin(a) * e2) * (d / 2)
-                    return [u, -u]
-                }))
-            } }
-            return out
-        default:
-            var out: [(String, (SIMD3<Double>, SIMD3<Double>) -> [SIMD3<Double>])] = []
-            for radius in [6.0, 9, 12, 15] { for phi in [0.0, 60] {
-                out.append(("triangle of radius \(Int(radius)) mm at \(Int(phi)) deg", { e1, e2 in
-                    (0..<3).map { j in
-                        let a = (phi + 120 * Double(j)) * .pi / 180
-                        return (cos(a) * e1 + sin(a) * e2) * radius
-                    }
-                }))
-            } }
-            return out
-        }
+    /// Library entries of a template from small to large zone (then shorter): the first that covers is kept.
+    func sizeOrder(_ t: Int) -> [Int] {
+        let entries = libraries[t].entries
+        return entries.indices.sorted { (entries[$0].profile.volumeMM3, entries[$0].durationS) < (entries[$1].profile.volumeMM3, entries[$1].durationS) }
     }
 
-    static func axialShifts(count: Int) -> [Double] { count == 1 ? [-6, -4, -2, 0, 2, 4, 6] : [-4, 0, 4] }
-
-    /// Every surrogate-feasible candidate with `count` needles, best first.
-    func search(count: Int, requiredMarginMM: Double, tally: inout SearchTally) -> [Candidate] {
+    /// Every surrogate-feasible candidate with `count` needle insertions, best first, and the near misses.
+    func search(count: Int, requiredMarginMM: Double, tally: inout SearchTally, isCancelled: () -> Bool = { false }) throws -> SearchResult {
         var found: [Candidate] = []
+        var misses: [Candidate] = []
         let g = problem.grid
+        let entryShape = spec.entry?.makeShape()
+        let orders = libraries.indices.map(sizeOrder)
         for (axis, entryPoint) in approaches() {
+            if isCancelled() { throw SimulationFailure.cancelled }
             let helper: SIMD3<Double> = abs(axis.x) < 0.9 ? [1, 0, 0] : [0, 1, 0]
             var e1 = helper - (helper * axis).sum() * axis
             e1 /= (e1 * e1).sum().squareRoot()
             let e2 = SIMD3<Double>(axis.y * e1.z - axis.z * e1.y, axis.z * e1.x - axis.x * e1.z, axis.x * e1.y - axis.y * e1.x)
-            for arrangement in CandidateSearch.arrangements(count: count) {
-                let offsets = arrangement.offsets(e1, e2)
-                for shift in CandidateSearch.axialShifts(count: count) {
-                    for (t, library) in libraries.enumerated() {
-                        // Library zones from small to large: the first that covers is kept.
-                        let order = library.entries.indices.sorted {
-                            (library.entries[$0].profile.volumeMM3, library.entries[$0].durationS) <
-                                (library.entries[$1].profile.volumeMM3, library.entries[$1].durationS)
-                        }
-                        var checkedPaths: [Double: Bool] = [:]
+            for arrangement in Arrangement.all(count: count, targets: problem.shells.count) {
+                let aims = arrangement.positions.indices.map { arrangement.perTarget ? problem.targetCentroidsMM[$0] : problem.centroidMM }
+                for shift in Arrangement.axialShifts(count: count) {
+                    for t in libraries.indices {
                         tally.placements += 1
-                        var anySafe = false
-                        for e in order {
-                            let entry = library.entries[e]
-                            let zc = entry.profile.centroidZMM
-                            // The path depends on the tip, which depends on the zone's centroid.
-                            let needles: [Candidate.Needle] = offsets.map { off in
-                                let tip = problem.centroidMM + off + axis * (shift - zc)
-                                let start = entryPoint.map { $0 + off } ?? CandidateSearch.exitPoint(from: tip, along: axis, grid: g)
-                                return Candidate.Needle(tipMM: tip, entryMM: start)
+                        var checkedPaths: [String: Bool] = [:]
+                        /// Positions for one library entry per position; nil when a path is unsafe.
+                        func place(_ entries: [Int]) -> [Candidate.Needle]? {
+                            var needles: [Candidate.Needle] = []
+                            // Phase 1 positions start when every phase 0 position has stopped.
+                            let phase1Start = zip(arrangement.positions, entries).filter { $0.0.phase == 0 }
+                                .map { libraries[t].entries[$0.1].durationS }.max() ?? 0
+                            for (n, (position, e)) in zip(arrangement.positions, entries).enumerated() {
+                                let entry = libraries[t].entries[e]
+                                let off = position.lateral(e1, e2)
+                                let tip = aims[n] + off + axis * (shift + position.axialMM - entry.profile.centroidZMM)
+                                let start = entryPoint.map { $0 + off + (aims[n] - problem.centroidMM) }
+                                    ?? CandidateSearch.exitPoint(from: tip, along: axis, grid: g)
+                                needles.append(Candidate.Needle(tipMM: tip, entryMM: start, templateIndex: t, entryIndex: e,
+                                                                powerW: entry.powerW, durationS: entry.durationS,
+                                                                startS: position.phase == 0 ? 0 : phase1Start, insertion: position.insertion))
                             }
-                            let safe: Bool
-                            if let cached = checkedPaths[zc] { safe = cached } else {
-                                var ok = true
-                                for n in needles {
-                                    if let shape = spec.entry?.makeShape(), !shape.contains(n.entryMM) { tally.rejectedEntry += 1; ok = false; break }
-                                    switch problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM) {
-                                    case .vessel?: tally.rejectedVessel += 1; ok = false
-                                    case .avoided?: tally.rejectedAvoid += 1; ok = false
-                                    case .tipOutside?: ok = false
-                                    case nil: break
-                                    }
-                                    if !ok { break }
+                            // The paths depend on the tips, which depend on the zones' centroids.
+                            let key = needles.map { String(format: "%.6f,%.6f,%.6f", $0.tipMM.x, $0.tipMM.y, $0.tipMM.z) }.joined(separator: ";")
+                            if let cached = checkedPaths[key] { return cached ? needles : nil }
+                            var ok = true
+                            for n in needles {
+                                if let entryShape, !entryShape.contains(n.entryMM) { tally.rejectedEntry += 1; ok = false; break }
+                                switch problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM) {
+                                case .vessel?: tally.rejectedVessel += 1; ok = false
+                                case .avoided?: tally.rejectedAvoid += 1; ok = false
+                                case .tipOutside?: ok = false
+                                case nil: break
                                 }
-                                checkedPaths[zc] = ok
-                                safe = ok
+                                if !ok { break }
                             }
-                            guard safe else { continue }
+                            checkedPaths[key] = ok
+                            return ok ? needles : nil
+                        }
+                        func zones(_ needles: [Candidate.Needle]) -> [PlacedZone] {
+                            needles.map { PlacedZone(tipMM: $0.tipMM, axis: axis, profile: libraries[t].entries[$0.entryIndex].profile) }
+                        }
+                        func candidate(_ needles: [Candidate.Needle], _ margins: [Double]) -> Candidate {
+                            let settings = Set(needles.map { "\(JSONWriter.format($0.powerW)) W for \(JSONWriter.format($0.durationS)) s" }).sorted().joined(separator: " / ")
+                            return Candidate(needles: needles, predictedMarginsMM: margins,
+                                             predictedHealthyML: problem.healthyML(zones(needles), stride: 2),
+                                             label: String(format: "%@, axis (%.3f, %.3f, %.3f), shift %g mm, %@",
+                                                           arrangement.label, axis.x, axis.y, axis.z, shift, settings))
+                        }
+                        var anySafe = false
+                        let order = orders[t]
+                        // The entries to try: one shared zone from small to large, or (one needle per
+                        // target) each needle's own smallest zone that covers its own target.
+                        var trials: [[Int]] = order.map { [Int](repeating: $0, count: arrangement.positions.count) }
+                        if arrangement.perTarget {
+                            var own: [Int] = []
+                            for n in arrangement.positions.indices {
+                                var chosen = order.last!
+                                for e in order {
+                                    let tip = aims[n] + axis * (shift - libraries[t].entries[e].profile.centroidZMM)
+                                    let z = PlacedZone(tipMM: tip, axis: axis, profile: libraries[t].entries[e].profile)
+                                    if problem.margins([z], stopBelowMM: requiredMarginMM - 1e-9, only: [n])[0] >= requiredMarginMM - 1e-9 { chosen = e; break }
+                                }
+                                own.append(chosen)
+                            }
+                            trials = [own] + trials
+                        }
+                        for (number, entries) in trials.enumerated() {
+                            guard let needles = place(entries) else { continue }
                             anySafe = true
-                            let zones = needles.map { PlacedZone(tipMM: $0.tipMM, axis: axis, profile: entry.profile) }
                             tally.evaluations += 1
-                            let margins = problem.margins(zones, stopBelowMM: requiredMarginMM - 1e-9)
-                            guard margins.allSatisfy({ $0 >= requiredMarginMM - 1e-9 }) else { continue }
-                            tally.feasible += 1
-                            found.append(Candidate(needles: needles, templateIndex: t, entryIndex: e, powerW: entry.powerW,
-                                                   durationS: entry.durationS, predictedMarginsMM: margins,
-                                                   predictedHealthyML: problem.healthyML(zones, stride: 2),
-                                                   label: String(format: "%@, axis (%.3f, %.3f, %.3f), shift %g mm, %g W for %g s",
-                                                                 arrangement.label, axis.x, axis.y, axis.z, shift, entry.powerW, entry.durationS)))
-                            break
+                            let margins = problem.margins(zones(needles), stopBelowMM: requiredMarginMM - 1e-9)
+                            if margins.allSatisfy({ $0 >= requiredMarginMM - 1e-9 }) {
+                                tally.feasible += 1
+                                found.append(candidate(needles, margins))
+                                break
+                            }
+                            // The largest shared zone still falls short: remember how close it came.
+                            if number == trials.count - 1 {
+                                // Only a miss that beats the kept ones needs its exact margin.
+                                let bar = misses.count == CandidateSearch.nearMissesKept ? misses.last!.worstMarginMM : -Double.infinity
+                                let exact = problem.margins(zones(needles), stopBelowMM: bar + 1e-9)
+                                guard (exact.min() ?? -.infinity) > bar else { continue }
+                                misses.append(candidate(needles, exact))
+                                misses.sort(by: CandidateSearch.closer)
+                                if misses.count > CandidateSearch.nearMissesKept { misses.removeLast() }
+                            }
                         }
                         if anySafe { tally.safePlacements += 1 }
                     }
                 }
             }
         }
-        // Least healthy tissue, then the shortest treatment, then fewer watts; the label breaks ties.
-        return found.sorted {
-            ($0.predictedHealthyML, $0.durationS, $0.powerW, $0.label) < ($1.predictedHealthyML, $1.durationS, $1.powerW, $1.label)
-        }
+        return SearchResult(feasible: found.sorted(by: CandidateSearch.better), nearMisses: misses)
+    }
+
+    /// Least healthy tissue, then the shortest treatment, then the least energy; the label breaks ties.
+    static func better(_ a: Candidate, _ b: Candidate) -> Bool {
+        (a.predictedHealthyML, a.treatmentS, a.energyJ, a.label) < (b.predictedHealthyML, b.treatmentS, b.energyJ, b.label)
+    }
+
+    /// The larger predicted worst margin, then fewer positions, then less healthy tissue.
+    static func closer(_ a: Candidate, _ b: Candidate) -> Bool {
+        (-a.worstMarginMM, a.needles.count, a.predictedHealthyML, a.label) < (-b.worstMarginMM, b.needles.count, b.predictedHealthyML, b.label)
     }
 
     /// One millimetre beyond where the needle's line leaves the grid behind the tip.

@@ -13,8 +13,12 @@ enum PlanSummary {
         let errors: [JSONValue] = zip(v.predicted.targets, v.computed.analysis.targets).map { p, q in rounded(p.minMarginMM - q.minMarginMM) }
         return [
             "description": .string(c.label),
-            "applicators": .array(c.needles.map { ["tip_mm": vectorJSON(Planner.roundVector($0.tipMM)), "entry_mm": vectorJSON(Planner.roundVector($0.entryMM))] }),
-            "power_w": .number(c.powerW), "duration_s": .number(c.durationS),
+            "applicators": .array(c.needles.map {
+                ["tip_mm": vectorJSON(Planner.roundVector($0.tipMM)), "entry_mm": vectorJSON(Planner.roundVector($0.entryMM)),
+                 "power_w": .number($0.powerW), "duration_s": .number($0.durationS), "start_s": .number($0.startS),
+                 "insertion": .number(Double($0.insertion))]
+            }),
+            "needle_insertions": .number(Double(c.insertions)), "treatment_s": .number(c.treatmentS),
             "predicted": ["targets": .array(v.predicted.targets.map(targetJSON)), "healthy_ablated_ml": rounded(v.predicted.healthyAblatedML),
                           "zone_volume_ml": rounded(v.predicted.zone.volumeML)],
             "verified": ["targets": .array(v.computed.analysis.targets.map(targetJSON)),
@@ -71,7 +75,7 @@ enum PlanSummary {
                 "library_s": rounded(timings["library_s"] ?? 0), "search_s": rounded(timings["search_s"] ?? 0),
             ])
             .setting("zone_library", .array(library))
-            .setting("surrogate", .string("axisymmetric zone r(z) of one antenna in homogeneous background tissue, simulated by ablsim at the library's powers and durations; zones of several needles are united (no overlap heating), vessels and target tissue are ignored; every plan is confirmed by the full simulation"))
+            .setting("surrogate", .string("axisymmetric zone r(z) of one antenna in homogeneous background tissue, simulated by ablsim at the library's powers and durations; zones of several needles (and of a pulled-back needle's two positions) are united (no overlap heating, no pre-heating), vessels and target tissue are ignored; every plan is confirmed by the full simulation, and when no candidate passes the surrogate the closest misses are simulated in full"))
             .setting("planning", [
                 "max_applicators": .number(Double(spec.maxApplicators)), "clearance_mm": .number(spec.clearanceMM),
                 "avoid": .array(spec.avoid.map { .string($0) }), "entry": spec.entry.map { $0.json() } ?? .null,

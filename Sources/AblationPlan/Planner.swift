@@ -17,6 +17,12 @@ public struct Planner {
     public var samples = 0
     public var seed: UInt64?
     public var log: (String) -> Void = { _ in }
+    /// A progress observer for each full simulation (library, verification, samples); returning
+    /// false cancels it. nil: no progress.
+    public var makeObserver: () -> ((Simulation.Progress) -> Bool)? = { nil }
+    /// Polled between simulations and search passes: Ctrl-C. The run then throws
+    /// SimulationFailure.cancelled and its staging folder is discarded (nothing is left behind).
+    public var isCancelled: () -> Bool = { false }
 
     public init(presetPath: String) { self.presetPath = presetPath }
 
@@ -53,13 +59,17 @@ public struct Planner {
         return (preset, spec, bytes)
     }
 
-    /// The preset with the candidate's needles in place of its applicators.
+    /// The preset with the candidate's positions in place of its applicators. A position switched
+    /// on later (a pulled-back needle) waits at zero power; one that stops early simply ends.
     static func planPreset(_ preset: Preset, _ c: Candidate, _ spec: PlanningSpec) throws(PresetError) -> Preset {
-        let t = spec.templates[c.templateIndex]
         let applicators: [JSONValue] = c.needles.map { n in
-            ["type": "mwa", "frequency_mhz": .number(Double(t.frequencyMHz)), "device": .string(t.device),
-             "tip_mm": vectorJSON(roundVector(n.tipMM)), "entry_mm": vectorJSON(roundVector(n.entryMM)),
-             "schedule": [["duration_s": .number(c.durationS), "power_w": .number(c.powerW)]]]
+            let t = spec.templates[n.templateIndex]
+            var schedule: [JSONValue] = []
+            if n.startS > 0 { schedule.append(["duration_s": .number(n.startS), "power_w": 0]) }
+            schedule.append(["duration_s": .number(n.durationS), "power_w": .number(n.powerW)])
+            return ["type": "mwa", "frequency_mhz": .number(Double(t.frequencyMHz)), "device": .string(t.device),
+                    "tip_mm": vectorJSON(roundVector(n.tipMM)), "entry_mm": vectorJSON(roundVector(n.entryMM)),
+                    "schedule": .array(schedule)]
         }
         let document = preset.resolvedJSON()
             .setting("name", .string(String((preset.name + "-plan").prefix(200))))
@@ -87,7 +97,7 @@ public struct Planner {
         for t in spec.templates {
             libraries.append(try ZoneLibrary.build(template: t, tissueFrom: preset, spacingMM: spacing, powers: libraryPowers,
                                                    durations: libraryDurations, cacheDirectory: cacheDirectory,
-                                                   threads: threads, log: log))
+                                                   threads: threads, log: log, observer: cancellableObserver()))
         }
         let librarySeconds = seconds(since: libraryStarted)
 
@@ -99,38 +109,79 @@ public struct Planner {
         var verifications: [Verification] = []
         var required = preset.marginMM
         var tried = Set<String>()
+        var nearMisses: [Candidate] = []
+        var everFeasible = false
         var count = 1
         var reason: Reason? = nil
         var explanation = ""
-        let pipeline: RunPipeline = { var p = RunPipeline(); p.threads = threads; return p }()
+        var pipeline = RunPipeline()
+        pipeline.threads = threads
+
+        /// Simulates a candidate in full (vessels, flow, tumour tissue) and records the verdict.
+        func verify(_ candidate: Candidate, why: String) throws -> Verification {
+            if isCancelled() { throw SimulationFailure.cancelled }
+            tried.insert(candidate.label)
+            let plan = try Planner.planPreset(preset, candidate, spec)
+            log("verifying \(verifications.count + 1)/\(maxVerifications) (\(why)): \(candidate.label)")
+            pipeline.observer = cancellableObserver()
+            let computed = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
+            let zones = candidate.needles.map {
+                PlacedZone(tipMM: $0.tipMM, axis: axisOf($0), profile: libraries[$0.templateIndex].entries[$0.entryIndex].profile)
+            }
+            let predicted = ZoneAnalysis(necrosis: problem.mask(zones), scene: computed.scene, axis: axisOf(candidate.needles[0]) * -1,
+                                         marginMM: preset.marginMM)
+            let confirmed = computed.analysis.targets.allSatisfy(\.completeWithMargin)
+            let v = Verification(candidate: candidate, preset: plan, computed: computed, predicted: predicted, confirmed: confirmed)
+            log(String(format: "verified: worst margin %.1f mm (surrogate %.1f mm): %@", computed.analysis.targets.map(\.minMarginMM).min() ?? 0,
+                       predicted.targets.map(\.minMarginMM).min() ?? 0, confirmed ? "confirmed" : "not confirmed"))
+            verifications.append(v)
+            return v
+        }
+
         planning: while count <= spec.maxApplicators {
             let searchStarted = clock.now
-            let candidates = search.search(count: count, requiredMarginMM: required, tally: &tally).filter { !tried.contains($0.label) }
+            let result = try search.search(count: count, requiredMarginMM: required, tally: &tally, isCancelled: isCancelled)
             searchSeconds += seconds(since: searchStarted)
+            let candidates = result.feasible.filter { !tried.contains($0.label) }
+            log(String(format: "search, %d needle(s), margin %.2f mm: %d surrogate-feasible, %d placements so far (%.1f s)",
+                       count, required, candidates.count, tally.placements, seconds(since: searchStarted)))
+            nearMisses = (nearMisses + result.nearMisses).sorted(by: CandidateSearch.closer)
             guard let best = candidates.first else {
                 count += 1
                 continue
             }
+            everFeasible = true
             if verifications.count >= maxVerifications { break }
-            tried.insert(best.label)
-            let plan = try Planner.planPreset(preset, best, spec)
-            log("verifying: \(best.label)")
-            let computed = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
-            let zones = best.needles.map { PlacedZone(tipMM: $0.tipMM, axis: axisOf($0), profile: libraries[best.templateIndex].entries[best.entryIndex].profile) }
-            let predicted = ZoneAnalysis(necrosis: problem.mask(zones), scene: computed.scene, axis: axisOf(best.needles[0]) * -1,
-                                         marginMM: preset.marginMM)
-            let confirmed = computed.analysis.targets.allSatisfy(\.completeWithMargin)
-            verifications.append(Verification(candidate: best, preset: plan, computed: computed, predicted: predicted, confirmed: confirmed))
-            if confirmed { break planning }
+            let v = try verify(best, why: "best in the surrogate")
+            if v.confirmed { break planning }
+            // A vessel inside the margin keeps tissue there alive whatever the plan: more runs
+            // cannot give the full margin, so one confirming run is enough evidence.
+            if !problem.vesselInMargin.isEmpty { break }
             // The full simulation fell short (heat sink of a vessel, tissue the surrogate does not
             // model): ask the surrogate for that much more margin next time.
-            let deficit = zip(predicted.targets, computed.analysis.targets).map { p, v in
-                min(p.minMarginMM, preset.marginMM + PlanningProblem.reportBeyondMM) - v.minMarginMM
+            let deficit = zip(v.predicted.targets, v.computed.analysis.targets).map { p, q in
+                min(p.minMarginMM, preset.marginMM + PlanningProblem.reportBeyondMM) - q.minMarginMM
             }.max() ?? 0
             required += max(deficit, problem.grid.spacingMM)
             if verifications.count >= maxVerifications { break }
         }
+        // Nothing the surrogate accepts: simultaneous needles heat each other's zones beyond the
+        // union it scores, so the closest misses (largest zones) are simulated in full before
+        // calling the target too large; only one when a vessel sits inside the margin (see above).
+        if !everFeasible {
+            for miss in nearMisses where verifications.count < maxVerifications && !tried.contains(miss.label) {
+                if try verify(miss, why: String(format: "near miss, surrogate margin %.1f mm", miss.worstMarginMM)).confirmed { break }
+                if !problem.vesselInMargin.isEmpty { break }
+            }
+        }
         let confirmed = verifications.last?.confirmed == true
+        if !confirmed, let best = verifications.indices.max(by: {
+            (verifications[$0].computed.analysis.targets.map(\.minMarginMM).min() ?? 0, -$0) <
+                (verifications[$1].computed.analysis.targets.map(\.minMarginMM).min() ?? 0, -$1)
+        }) {
+            // The best attempt goes last: its outputs are written and plan-summary.json shows it.
+            verifications.append(verifications.remove(at: best))
+        }
         if !confirmed {
             if !problem.vesselInMargin.isEmpty {
                 reason = .tooCloseToVessel
@@ -141,6 +192,13 @@ public struct Planner {
             } else if verifications.isEmpty {
                 reason = .tooLarge
                 explanation = "no arrangement of up to \(spec.maxApplicators) applicator(s) within the power and duration ranges covers the target(s) with the margin in the surrogate"
+            } else if !everFeasible {
+                let best = verifications.max { ($0.computed.analysis.targets.map(\.minMarginMM).min() ?? 0) < ($1.computed.analysis.targets.map(\.minMarginMM).min() ?? 0) }!
+                let t = best.computed.analysis.targets
+                reason = problem.vesselDistanceToTarget.contains(where: { $0 < 10 }) ? .tooCloseToVessel : .tooLarge
+                explanation = String(format: "no arrangement of up to %d needle(s) (parallel, on a triangle, pulled back once) within the power and duration ranges covers the target(s) with the margin in the surrogate; the %d closest misses were simulated in full, the best (%@) covers %.1f %% with a worst margin of %.1f mm (%g mm required)",
+                                     spec.maxApplicators, verifications.count, best.candidate.label, t.map(\.coveragePercent).min() ?? 0,
+                                     t.map(\.minMarginMM).min() ?? 0, preset.marginMM)
             } else {
                 reason = problem.vesselDistanceToTarget.contains(where: { $0 < 10 }) ? .tooCloseToVessel : .tooLarge
                 explanation = "\(verifications.count) candidate(s) looked sufficient in the surrogate but the full simulation did not confirm coverage with margin" + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")
@@ -155,11 +213,13 @@ public struct Planner {
             files.append(("plan.json", Data(JSONWriter.string(final.preset.resolvedJSON()).utf8)))
         }
         if samples > 0, confirmed, let final = verifications.last {
-            let u = try TissueUncertainty.run(preset: final.preset, samples: samples, seed: seed ?? preset.seed, threads: threads, log: log)
+            let u = try TissueUncertainty.run(preset: final.preset, samples: samples, seed: seed ?? preset.seed, threads: threads, log: log,
+                                              observer: cancellableObserver())
             let report = u.json(preset: final.preset)
             files.append(("uncertainty.json", Data(JSONWriter.string(report).utf8)))
             summary = summary.setting("uncertainty", report.setting("draws", nil))
         }
+        if isCancelled() { throw SimulationFailure.cancelled }
         summary = summary.setting("wall_time_s", rounded(seconds(since: started)))
         files.append(("plan-summary.json", Data(JSONWriter.string(summary).utf8)))
         if let final = verifications.last {
@@ -175,6 +235,15 @@ public struct Planner {
         }
         return Outcome(feasible: confirmed, reason: reason, explanation: explanation, verifications: verifications,
                        summary: summary, directory: staging.finalURL)
+    }
+}
+
+extension Planner {
+    /// The caller's progress observer, which also stops the simulation on Ctrl-C.
+    func cancellableObserver() -> (Simulation.Progress) -> Bool {
+        let inner = makeObserver()
+        let cancelled = isCancelled
+        return { p in !cancelled() && (inner?(p) ?? true) }
     }
 }
 

@@ -19,6 +19,8 @@ struct PlanningProblem {
     var shells: [TargetShell]
     /// Centroid of all target voxels: where needles aim.
     var centroidMM: SIMD3<Double>
+    /// Centroid of each target: where "one needle per target" aims.
+    var targetCentroidsMM: [SIMD3<Double>]
     /// Distance from each voxel to the nearest vessel voxel centre (infinite without vessels).
     let vesselDistance: [Double]
     /// 1 where a region listed in planning.avoid lies.
@@ -52,9 +54,12 @@ struct PlanningProblem {
         shells = []
         vesselInMargin = []
         vesselDistanceToTarget = []
+        targetCentroidsMM = []
         for t in scene.targets {
             var inTarget = [Bool](repeating: false, count: g.voxelCount)
-            for v in t.voxels { inTarget[v] = true; excluded[v] = true; sum += g.position(ofLinear: v); count += 1 }
+            var own = SIMD3<Double>()
+            for v in t.voxels { inTarget[v] = true; excluded[v] = true; sum += g.position(ofLinear: v); own += g.position(ofLinear: v); count += 1 }
+            targetCentroidsMM.append(t.voxels.isEmpty ? .zero : own / Double(t.voxels.count))
             let d = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { inTarget[$0] }
             let limit = preset.marginMM + h + PlanningProblem.reportBeyondMM
             var pairs: [(Float, Int32)] = []
@@ -73,10 +78,25 @@ struct PlanningProblem {
     /// Predicted margin per target for a set of zones (capped at margin + reportBeyondMM): the
     /// distance of the nearest voxel the zones leave alive, less one spacing, as ZoneAnalysis
     /// measures it. Stops early once a target falls below `stopBelowMM`.
-    func margins(_ zones: [PlacedZone], stopBelowMM: Double = -.infinity) -> [Double] {
+    /// `only`: score just these targets (indices into `shells`).
+    func margins(_ zones: [PlacedZone], stopBelowMM: Double = -.infinity, only: [Int]? = nil) -> [Double] {
         let h = grid.spacingMM
+        let selected = only.map { $0.map { shells[$0] } } ?? shells
         var out: [Double] = []
-        for shell in shells {
+        for shell in selected {
+            // Quick rejection: a live voxel in the outermost band that matters (distance in
+            // [stop, stop + h)) already puts the margin below `stopBelowMM`; testing that thin band
+            // first spares scanning the whole covered volume for most losing candidates.
+            if stopBelowMM.isFinite {
+                let low = shell.distances.partitionIndex { Double($0) < max(0, stopBelowMM) }
+                let high = shell.distances.partitionIndex { Double($0) < stopBelowMM + h }
+                if (low..<high).contains(where: { n in
+                    let p = grid.position(ofLinear: Int(shell.voxels[n]))
+                    return !zones.contains(where: { $0.contains(p) })
+                }) {
+                    return out + [Double](repeating: -.infinity, count: selected.count - out.count)
+                }
+            }
             var margin = marginMM + PlanningProblem.reportBeyondMM
             for n in shell.voxels.indices {
                 let p = grid.position(ofLinear: Int(shell.voxels[n]))
@@ -87,7 +107,7 @@ struct PlanningProblem {
                 }
             }
             out.append(margin)
-            if margin < stopBelowMM { return out + [Double](repeating: -.infinity, count: shells.count - out.count) }
+            if margin < stopBelowMM { return out + [Double](repeating: -.infinity, count: selected.count - out.count) }
         }
         return out
     }
@@ -143,6 +163,18 @@ struct PlanningProblem {
             if avoidMask[idx] != 0 { return .avoided }
         }
         return nil
+    }
+}
+
+extension Array where Element == Float {
+    /// First index whose element fails `below` (the array is sorted ascending).
+    func partitionIndex(_ below: (Float) -> Bool) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if below(self[mid]) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
 

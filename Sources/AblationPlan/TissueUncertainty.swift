@@ -55,10 +55,11 @@ public struct TissueUncertainty {
     }
 
     public static func run(preset: Preset, samples count: Int, seed: UInt64, threads: Int,
-                           log: (String) -> Void) throws -> TissueUncertainty {
+                           log: (String) -> Void, observer: ((Simulation.Progress) -> Bool)? = nil) throws -> TissueUncertainty {
         var rng = SplitMix64(seed: seed)
         var pipeline = RunPipeline()
         pipeline.threads = threads
+        pipeline.observer = observer
         var samples: [Sample] = []
         let nominalC = preset.materials[preset.background]?.specificHeatJKgK ?? 3540
         for n in 0..<count {

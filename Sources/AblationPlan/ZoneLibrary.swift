@@ -40,12 +40,13 @@ public struct ZoneLibrary: Sendable {
     /// `cacheDirectory`: nil disables the cache.
     public static func build(template: PlanningSpec.Template, tissueFrom preset: Preset, spacingMM: Double,
                              powers: Int, durations: Int, cacheDirectory: URL?, threads: Int,
-                             log: (String) -> Void) throws -> ZoneLibrary {
+                             log: (String) -> Void, observer: ((Simulation.Progress) -> Bool)? = nil) throws -> ZoneLibrary {
         var entries: [Entry] = []
         for power in lattice(template.powerW, count: powers) {
             for duration in lattice(template.durationS, count: durations) {
                 entries.append(try entry(template: template, preset: preset, spacingMM: spacingMM, powerW: power,
-                                         durationS: duration, cacheDirectory: cacheDirectory, threads: threads, log: log))
+                                         durationS: duration, cacheDirectory: cacheDirectory, threads: threads, log: log,
+                                         observer: observer))
             }
         }
         return ZoneLibrary(template: template, entries: entries, spacingMM: spacingMM)
@@ -91,7 +92,8 @@ public struct ZoneLibrary: Sendable {
     }
 
     static func entry(template: PlanningSpec.Template, preset: Preset, spacingMM: Double, powerW: Double, durationS: Double,
-                      cacheDirectory: URL?, threads: Int, log: (String) -> Void) throws -> Entry {
+                      cacheDirectory: URL?, threads: Int, log: (String) -> Void,
+                      observer: ((Simulation.Progress) -> Bool)? = nil) throws -> Entry {
         var size: SIMD3<Double> = [80, 80, 100]
         let first = try libraryPreset(template: template, preset: preset, spacingMM: spacingMM, powerW: powerW,
                                       durationS: durationS, sizeMM: size)
@@ -110,7 +112,9 @@ public struct ZoneLibrary: Sendable {
         var profile: ZoneProfile
         while true {
             let scene = try Scene(preset: preset)
-            let result = try Simulation(preset: preset, scene: scene, threads: threads).run()
+            let simulation = Simulation(preset: preset, scene: scene, threads: threads)
+            simulation.observer = observer
+            let result = try simulation.run()
             let necrosis = result.necrosis()
             // A zone that reaches the grid's edge is cut off: simulate again in a larger box.
             if touchesEdge(necrosis, grid: scene.grid), size.x < 300 {

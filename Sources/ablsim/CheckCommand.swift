@@ -1,3 +1,4 @@
+import AblationPlan
 import AblationSim
 import ArgumentParser
 import Foundation
@@ -8,7 +9,8 @@ struct CheckCommand: ParsableCommand {
         abstract: "Validate a preset and print it with every default resolved.",
         discussion: """
             Exits 0 and prints the resolved preset when it is valid; otherwise prints the JSON path \
-            and what was expected, and exits 65 (66 when the file is missing).
+            and what was expected, and exits 65 (66 when the file is missing). A planning block is \
+            checked as `ablsim plan` reads it.
 
             Example:
               ablsim check case.json --set grid.spacing_mm=1
@@ -24,6 +26,9 @@ struct CheckCommand: ParsableCommand {
         do {
             let (p, _, _) = try Preset.load(contentsOf: preset, overrides: overrides)
             try MemoryBudget.check(p)
+            // A planning block is checked exactly as `ablsim plan` would read it, so that check
+            // and plan agree on what is valid (exit 65 with the JSON path).
+            if p.planning != nil { _ = try PlanningSpec.decode(p, baseDirectory: (preset as NSString).deletingLastPathComponent) }
             let simulation = Simulation(preset: p, scene: try Scene(preset: p), threads: 1)
             _ = try simulation.chosenTimeStep()
             print(JSONWriter.string(p.resolvedJSON()), terminator: "")

@@ -88,11 +88,13 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         Interrupt.install()
-        let log: (String) -> Void = quiet ? { _ in } : { FileHandle.standardError.write(Data("ablsim: \($0)\n".utf8)) }
+        let progress = PlanProgress(quiet: quiet)
+        let log: (String) -> Void = progress.log
         let cores = ProcessInfo.processInfo.activeProcessorCount
         do {
             if evaluateOnly {
-                try evaluate(log: log, threads: threads ?? cores)
+                try evaluate(log: log, progress: progress, threads: threads ?? cores)
+                progress.finish()
                 return
             }
             var planner = Planner(presetPath: preset)
@@ -106,20 +108,25 @@ struct PlanCommand: ParsableCommand {
             planner.samples = samples
             planner.seed = seed
             planner.log = log
+            planner.makeObserver = progress.observer
+            planner.isCancelled = { Interrupt.isRequested }
             let outcome = try planner.run()
+            progress.finish()
             if !quiet { print(PlanReport.text(outcome)) }
             if !outcome.feasible { throw ExitCode(2) }
         } catch {
+            progress.finish()
             throw Failure.exit(for: error)
         }
     }
 
     /// --evaluate-only: the preset as it is, its run's outputs and (with --samples) uncertainty.json.
-    func evaluate(log: @escaping (String) -> Void, threads: Int) throws {
+    func evaluate(log: @escaping (String) -> Void, progress: PlanProgress, threads: Int) throws {
         var pipeline = RunPipeline()
         pipeline.presetPath = preset
         pipeline.overrides = overrides
         pipeline.threads = threads
+        pipeline.observer = progress.observer()
         let (p, bytes) = try pipeline.loadPreset()
         try MemoryBudget.check(p)
         let target = URL(fileURLWithPath: out ?? p.name)
@@ -128,7 +135,8 @@ struct PlanCommand: ParsableCommand {
         var extra: [(String, Data)] = []
         var line = ""
         if samples > 0 {
-            let u = try TissueUncertainty.run(preset: p, samples: samples, seed: seed ?? p.seed, threads: threads, log: log)
+            let u = try TissueUncertainty.run(preset: p, samples: samples, seed: seed ?? p.seed, threads: threads, log: log,
+                                              observer: progress.observer())
             extra.append(("uncertainty.json", Data(JSONWriter.string(u.json(preset: p)).utf8)))
             let (lo, hi) = TissueUncertainty.wilson(successes: u.successes, trials: samples)
             line = String(format: "probability of complete coverage with margin: %d/%d = %.2f (Wilson 95 %%: %.2f-%.2f)",
@@ -146,7 +154,8 @@ enum PlanReport {
     static func text(_ o: Planner.Outcome) -> String {
         var lines = ["wrote \(o.directory.path)"]
         if o.feasible, let v = o.verifications.last {
-            lines.append("plan: \(v.candidate.needles.count) applicator(s), \(JSONWriter.format(v.candidate.powerW)) W for \(JSONWriter.format(v.candidate.durationS)) s (\(v.candidate.label))")
+            let c = v.candidate
+            lines.append("plan: \(c.insertions) needle(s), \(c.needles.count) position(s), \(JSONWriter.format(c.treatmentS)) s in all (\(c.label))")
             for (p, q) in zip(v.predicted.targets, v.computed.analysis.targets) {
                 lines.append(String(format: "target %@: verified %.1f %% covered, margin %.1f mm (surrogate predicted %.1f mm)",
                                     q.name, q.coveragePercent, q.minMarginMM, p.minMarginMM))

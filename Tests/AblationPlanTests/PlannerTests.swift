@@ -77,3 +77,80 @@ private func withPresetFile<T>(_ text: String, _ body: (String, URL) throws -> T
     let c = try TissueUncertainty.run(preset: p, samples: 2, seed: 12, threads: 2, log: { _ in })
     #expect(c.samples.map(\.perfusionPerS) != a.samples.map(\.perfusionPerS))
 }
+
+/// A pulled-back needle's second position waits at zero power until the first stops, so the
+/// verifying run heats the two positions one after the other, each with its own power and time.
+@Test func pulledBackPositionsRunOneAfterTheOther() throws {
+    let p = try Preset.parse(bytes: Array(planPreset.utf8), source: "t.json").0
+    let spec = try PlanningSpec.decode(p, baseDirectory: nil)
+    let deep = Candidate.Needle(tipMM: [0, 0, -8], entryMM: [0, 0, 26], templateIndex: 0, entryIndex: 0, powerW: 60,
+                                durationS: 90, startS: 0, insertion: 0)
+    let shallow = Candidate.Needle(tipMM: [0, 0, 4], entryMM: [0, 0, 26], templateIndex: 0, entryIndex: 1, powerW: 40,
+                                   durationS: 60, startS: 90, insertion: 0)
+    let c = Candidate(needles: [deep, shallow], predictedMarginsMM: [3], predictedHealthyML: 1, label: "t")
+    #expect(c.insertions == 1 && c.treatmentS == 150 && c.energyJ == 60 * 90 + 40 * 60)
+    let plan = try Planner.planPreset(p, c, spec)
+    let schedules = plan.resolvedJSON()["applicators"].map { JSONWriter.compact($0) } ?? ""
+    #expect(schedules.contains("\"schedule\":[{\"duration_s\":90,\"power_w\":60}]"), "\(schedules)")
+    #expect(schedules.contains("\"schedule\":[{\"duration_s\":90,\"power_w\":0},{\"duration_s\":60,\"power_w\":40}]"), "\(schedules)")
+}
+
+/// A vein inside the margin: one verifying run shows the shortfall, and the planner stops there
+/// (more runs cannot give a margin that blood keeps alive) with the reason and the risk.
+@Test func vesselInsideTheMarginStopsAfterOneVerification() throws {
+    let text = planPreset.replacingOccurrences(of: "\"start_mm\": [15, -25, 0], \"end_mm\": [15, 25, 0]",
+                                               with: "\"start_mm\": [8, -25, 0], \"end_mm\": [8, 25, 0]")
+        .replacingOccurrences(of: "\"power_w\": [40, 80], \"duration_s\": [60, 120]", with: "\"power_w\": [80, 80], \"duration_s\": [120, 120]")
+    #expect(text != planPreset)
+    try withPresetFile(text) { path, dir in
+        var planner = Planner(presetPath: path)
+        planner.outputDirectory = dir.appendingPathComponent("out").path
+        planner.cacheDirectory = nil
+        planner.libraryPowers = 1
+        planner.libraryDurations = 1
+        planner.maxVerifications = 3
+        planner.threads = 2
+        let outcome = try planner.run()
+        #expect(!outcome.feasible)
+        #expect(outcome.reason == .tooCloseToVessel)
+        #expect(outcome.verifications.count == 1, "\(outcome.verifications.count) verifications")
+        #expect(outcome.summary["risks"].map { JSONWriter.compact($0).contains("vessel lies") } == true)
+    }
+}
+
+/// Two targets far apart with two needles: "one needle per target" aims each needle at its own
+/// target and gives each the smallest zone that covers it.
+@Test func oneNeedlePerTargetAimsAtEachTarget() throws {
+    let text = planPreset
+        .replacingOccurrences(of: "\"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 5}},",
+                              with: "\"shape\": {\"type\": \"sphere\", \"center_mm\": [-14, 0, -12], \"radius_mm\": 3}}, {\"name\": \"second\", \"material\": \"tumor\", \"target\": true, \"shape\": {\"type\": \"sphere\", \"center_mm\": [-14, 0, 12], \"radius_mm\": 7}},")
+        .replacingOccurrences(of: "\"max_applicators\": 1", with: "\"max_applicators\": 2")
+    #expect(text != planPreset)
+    let p = try Preset.parse(bytes: Array(text.utf8), source: "t.json").0
+    let spec = try PlanningSpec.decode(p, baseDirectory: nil)
+    // Spherical zones of radius 10 and 13 mm (centred 4 mm behind the tip).
+    func sphere(_ r: Double) -> ZoneProfile {
+        ZoneProfile(z0MM: 4 - r, dzMM: 0.5, radiiMM: (0...Int(4 * r)).map { n in
+            let u = Double(n) * 0.5 - r
+            return max(0, r * r - u * u).squareRoot()
+        })
+    }
+    let small = sphere(10), large = sphere(13)
+    let library = ZoneLibrary(template: spec.templates[0], entries: [
+        .init(powerW: 40, durationS: 60, profile: small, fromCache: true, cacheKey: "", simulationSeconds: 0),
+        .init(powerW: 80, durationS: 120, profile: large, fromCache: true, cacheKey: "", simulationSeconds: 0),
+    ], spacingMM: 2)
+    let problem = PlanningProblem(scene: try Scene(preset: p), preset: p, spec: spec)
+    let search = CandidateSearch(problem: problem, spec: spec, libraries: [library])
+    var tally = SearchTally()
+    let found = try search.search(count: 2, requiredMarginMM: 3, tally: &tally).feasible
+    let perTarget = try #require(found.first { $0.label.hasPrefix("one needle per target") })
+    // Each needle's axis passes through its own target's centre; the small target gets the small zone.
+    for (needle, centre) in zip(perTarget.needles, problem.targetCentroidsMM) {
+        let axis = axisOf(needle)
+        let w = centre - needle.tipMM
+        let off = w - (w * axis).sum() * axis
+        #expect((off * off).sum().squareRoot() < 1e-6)
+    }
+    #expect(perTarget.needles.map(\.powerW) == [40, 80], "\(perTarget.needles.map(\.powerW))")
+}

@@ -10,7 +10,7 @@ Checks, each printed as one line:
   - documents that use every rfa electrode and control mode, and mwa, validate.
 With --ablsim PATH, every case document is also given to `PATH check FILE`, and the exit status
 must agree: 0 where the schema and decoder should both accept, 65 where both should reject, and
-65 for documents valid per schema but refused by checks that need geometry (touching tines or needles, conductors beyond the grid). The label_map
+65 for documents valid per schema but refused by checks that need geometry (touching tines or needles, conductors beyond the grid) or that the schema cannot express (planning ranges with min > max, avoided regions that do not exist, rfa templates this version does not plan). The label_map
 case then points at a small NIfTI label map written with nibabel into a temporary folder.
 
 Usage: python3 scripts/interop/validate_presets.py [--presets DIR] [--ablsim PATH]
@@ -70,6 +70,10 @@ def mutate(fn):
     return doc
 
 
+PLAN_MWA = {"type": "mwa", "frequency_mhz": 2450, "device": "emprint", "power_w": [45, 100], "duration_s": [180, 600]}
+PLANNING = {"applicators": [PLAN_MWA]}
+
+
 # (label, document, expected schema verdict, expected `ablsim check` exit status)
 def cases(label_map_path):
     invalid = [
@@ -123,6 +127,22 @@ def cases(label_map_path):
         ("unknown flow model", lambda d: d["regions"].append(
             {"material": "blood", "vessel": True, "flow": {"model": "turbulent"},
              "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
+        ("planning as an array", lambda d: d.update(planning=[])),
+        ("planning unknown key", lambda d: d.update(planning=dict(PLANNING, entrance={}))),
+        ("planning.applicators empty", lambda d: d.update(planning=dict(PLANNING, applicators=[]))),
+        ("planning.max_applicators 4", lambda d: d.update(planning=dict(PLANNING, max_applicators=4))),
+        ("planning.clearance_mm negative", lambda d: d.update(planning=dict(PLANNING, clearance_mm=-1))),
+        ("planning template power_w of 3 elements", lambda d: d.update(
+            planning=dict(PLANNING, applicators=[dict(PLAN_MWA, power_w=[40, 60, 80])]))),
+        ("planning template without duration_s", lambda d: d.update(
+            planning=dict(PLANNING, applicators=[{k: v for k, v in PLAN_MWA.items() if k != "duration_s"}]))),
+        ("planning template duration_s above 3600", lambda d: d.update(
+            planning=dict(PLANNING, applicators=[dict(PLAN_MWA, duration_s=[60, 4000])]))),
+        ("planning template frequency 900 MHz", lambda d: d.update(
+            planning=dict(PLANNING, applicators=[dict(PLAN_MWA, frequency_mhz=900)]))),
+        ("reference_zone without path", lambda d: d.update(reference_zone={"label": 3})),
+        ("reference_zone unknown key", lambda d: d.update(reference_zone={"path": label_map_path, "label": 3, "lable": 3})),
+        ("reference_zone label as string", lambda d: d.update(reference_zone={"path": label_map_path, "label": "3"})),
     ]
     for label, fn in invalid:
         yield label, mutate(fn), False, 65
@@ -162,6 +182,12 @@ def cases(label_map_path):
              "shape": {"type": "sphere", "center_mm": [0, 8, 0], "radius_mm": 1.5}}])),
         ("label_map region", lambda d: d["regions"][0].update(
             shape={"type": "label_map", "path": label_map_path, "label": 3})),
+        ("planning block with every key", lambda d: d.update(planning=dict(
+            PLANNING, max_applicators=3, clearance_mm=0, avoid=["tumor"],
+            entry={"type": "box", "min_mm": [-20, -20, 15], "max_mm": [20, 20, 20]}))),
+        ("planning template at 915 MHz", lambda d: d.update(
+            planning=dict(PLANNING, applicators=[dict(PLAN_MWA, frequency_mhz=915, device="generic")]))),
+        ("reference_zone", lambda d: d.update(reference_zone={"path": label_map_path, "label": 3})),
     ]
     for label, fn in valid:
         yield label, mutate(fn), True, 0
@@ -196,6 +222,13 @@ def cases(label_map_path):
         ("rfa cluster needles that touch", lambda d: d.update(applicators=[dict(cluster, spacing_mm=2, diameter_mm=2)])),
         ("rfa multi-tine tines beyond the grid", lambda d: d.update(applicators=[dict(multi_tine, deployed_diameter_mm=50)])),
         ("rfa leveen start power above max power", lambda d: d.update(applicators=[dict(multi_tine, control={"mode": "impedance", "max_power_w": 50, "ramp": "leveen", "start_power_w": 60})])),
+        # The schema cannot compare two array elements or look up region names.
+        ("planning template power_w [80, 40]", lambda d: d.update(
+            planning=dict(PLANNING, applicators=[dict(PLAN_MWA, power_w=[80, 40])]))),
+        ("planning.avoid names no region", lambda d: d.update(planning=dict(PLANNING, avoid=["vein"]))),
+        # This version plans microwave antennas only; the schema already describes rfa templates.
+        ("planning rfa template", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            {"type": "rfa", "electrode": "cooled_tip", "power_w": [50, 200], "duration_s": [300, 720]}]))),
     ]
     for label, fn in beyond_schema:
         yield label, mutate(fn), True, 65
