@@ -30,7 +30,7 @@ public final class Simulation {
     }
 
     /// The explicit step the stability bound allows and the step the run will use.
-    public var stableTimeStep: Double { model.op.stableTimeStep() }
+    public var stableTimeStep: Double { model.stableTimeStep() }
 
     public func chosenTimeStep() throws(PresetError) -> Double {
         let bound = stableTimeStep
@@ -81,6 +81,8 @@ public final class Simulation {
 
         func takeSample(powers: [Double]) throws {
             let interval = time - lastSample
+            // k(T) first: it reads which rows changed, which the damage sample then clears.
+            activity.mark(rows: model.respondToTemperature(current, activity: activity))
             let parts = ParallelSlabs.map(planes: planes, threads: threads) {
                 damage.sample(temperature: current, interval: interval, threshold: threshold, planes: $0, activity: activity)
             }

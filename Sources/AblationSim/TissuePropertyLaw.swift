@@ -1,0 +1,69 @@
+/// Temperature law of the thermal conductivity of one non-linear tissue.
+///
+///     k(T) = k37 (1 + a_k (T - 37))                    T <= 99 °C
+///     k(T) = k(99) + (k_d - k(99)) (T - 99) / 5 K      99 °C < T < 104 °C (the vaporisation range)
+///     k(T) = k_d                                       T >= 104 °C (desiccated tissue)
+///
+/// Why this form: measured liver conductivity rises slowly and roughly linearly with temperature up
+/// to the onset of boiling and falls once the tissue dries out (Lopresto et al. 2019, ex vivo bovine
+/// liver 21-113 °C: properties rise to 99 °C and fall above 100 °C; Rossmann & Haemmerich, Crit Rev
+/// Biomed Eng 2014;42:467, survey of 5-90 °C data). Linear coefficients of 0.12-0.16 %/°C are what
+/// RF/MW ablation models use; the default takes the lower end, 0.12 %/°C (k(99) = 1.074 k37).
+/// What it leaves out: the steep rise just below 100 °C that Lopresto measured is vapour transport,
+/// which the enthalpy method (Vaporisation) already carries as latent heat, so it is not added to k
+/// a second time; the small dip near 35-40 °C some ex vivo data show; hysteresis (the law is
+/// reversible, like the vaporisation model). No desiccated liver conductivity was found that we
+/// could check, so `k_d` defaults to the 37 °C value: k returns from k(99) to k37 across the boiling
+/// range. `desiccated_conductivity_w_mk` sets a measured or assumed value.
+///
+/// The heat capacity stays the 37 °C value (see Vaporisation for why above 104 °C).
+///
+/// The law is evaluated at temperatures rounded to `quantumC` (0.5 K). A voxel's coefficients
+/// then change only when it crosses a step, tissue within 0.25 K of 37 °C keeps exactly its 37 °C
+/// conductivity (its rows stay on the kernel's cheap uniform path), and the conductivity error is
+/// at most a_k x 0.25 K = 0.03 % of k37, far below the spread of measured k (0.46-0.57 W/m/K).
+public struct TissuePropertyLaw: Sendable, Equatable {
+    public static let defaultConductivityPerC = 0.0012
+    /// Temperature step at which the law is evaluated (K); `bin` = T / quantumC rounded.
+    public static let quantumC: Float = 0.5
+
+    public let conductivity37: Double
+    public let conductivityPerC: Double
+    public let desiccatedConductivity: Double
+
+    /// Nil where the material has constant conductivity (linear, or a law that never changes k).
+    public init?(_ m: Material) {
+        guard !m.linear, m.conductivityPerC != 0 || m.desiccatedConductivityWMK != m.conductivityWMK else { return nil }
+        conductivity37 = m.conductivityWMK
+        conductivityPerC = m.conductivityPerC
+        desiccatedConductivity = m.desiccatedConductivityWMK
+    }
+
+    /// The temperature step a temperature falls in; non-finite values map to the 37 °C step (the
+    /// damage sample reports them).
+    @inline(__always) public static func bin(_ t: Float) -> Int32 {
+        let q = (t * (1 / quantumC)).rounded()
+        guard q.isFinite else { return Int32((37 * (1 / quantumC)).rounded()) }
+        return Int32(max(-1e6, min(1e6, q)))
+    }
+
+    public func conductivity(bin: Int32) -> Double {
+        conductivity(at: Double(bin) * Double(TissuePropertyLaw.quantumC))
+    }
+
+    /// Below 0 °C the 0 °C value (the linear law is not meant for frozen tissue).
+    public func conductivity(at temperature: Double) -> Double {
+        let t = max(temperature, 0)
+        let lower = Double(Vaporisation.lowerC), upper = Double(Vaporisation.upperC)
+        if t == 37 { return conductivity37 }  // exactly the 37 °C value, bit for bit
+        if t <= lower { return conductivity37 * (1 + conductivityPerC * (t - 37)) }
+        if t >= upper { return desiccatedConductivity }
+        let wet = conductivity37 * (1 + conductivityPerC * (lower - 37))
+        return wet + (desiccatedConductivity - wet) * (t - lower) / (upper - lower)
+    }
+
+    /// The largest conductivity the law reaches at or above 0 °C (for the stability bound).
+    public var maximumConductivity: Double {
+        max(conductivity(at: 0), conductivity(at: Double(Vaporisation.lowerC)), desiccatedConductivity, conductivity37)
+    }
+}
