@@ -36,7 +36,7 @@ public final class Simulation {
         let bound = stableTimeStep
         if let dt = preset.time.dtS {
             if dt > bound {
-                throw PresetError(path: "time.dt_s", "got \(JSONWriter.format(dt)) s; expected at most \(String(format: "%.4g", bound)) s, the stability bound of this grid and tissue (rho c / (sum of face conductances + perfusion)); omit dt_s to use it")
+                throw PresetError(path: "time.dt_s", "got \(JSONWriter.format(dt)) s; expected at most \(String(format: "%.4g", bound)) s, the stability bound of this grid and tissue (rho c / (sum of face conductances + perfusion), with k(T) at its largest); omit dt_s to use it")
             }
             return dt
         }
