@@ -13,7 +13,7 @@ import AblationKernels
 /// changes its conductivity by well under 1 %.
 final class ConductivityResponse: @unchecked Sendable {
     // @unchecked: used only by the simulation loop between kernel launches.
-    static let none = Int32.min
+    static let none: Float = -1e30
     let layout: PaddedLayout
     let spacingSquared: Double
     /// Per label: the law, or nil for constant conductivity.
@@ -22,9 +22,10 @@ final class ConductivityResponse: @unchecked Sendable {
     let fixedConductivity: [Double]
     /// Per padded voxel: its label (interior voxels only).
     let labels: AlignedBuffer<UInt8>
-    /// Per padded voxel: the temperature step (TissuePropertyLaw.bin) of its current conductivity,
-    /// or `none` where the conductivity is fixed (no law, vessels, held voxels, ghosts, padding).
-    let bins: AlignedBuffer<Int32>
+    /// Per padded voxel: the temperature step (TissuePropertyLaw.bin, a whole number held as Float
+    /// so that 16 voxels compare without integer conversion) of its current conductivity, or
+    /// `none` where the conductivity is fixed (no law, vessels, held voxels, ghosts, padding).
+    let bins: AlignedBuffer<Float>
 
     /// Nil when no voxel follows a law (then nothing changes, bit for bit).
     init?(layout L: PaddedLayout, grid g: Grid3D, labels gridLabels: [UInt8], laws: [TissuePropertyLaw?],
@@ -60,15 +61,15 @@ final class ConductivityResponse: @unchecked Sendable {
     @inline(__always) func face(_ a: Double, _ b: Double) -> Float { Float(2 * a * b / (a + b) / spacingSquared) }
 
     /// Updates conductivities from `T` in the rows `activity` saw change since the last sample (all
-    /// rows when `all`). Returns the rows whose own or neighbouring faces changed: the caller
-    /// reclassifies and reactivates them.
+    /// rows when `all`). Returns the rows holding voxels whose conductivity changed; their faces
+    /// reach into the four neighbouring rows, which the caller must reclassify and reactivate too.
     func update(temperature T: AlignedBuffer<Float>, activity: RowActivity, op: PennesOperator, all: Bool) -> Set<Int> {
         let L = layout
         let lanes = PaddedLayout.lanes
         let chunks = (L.nx + lanes - 1) / lanes
         let inverseQuantum = SIMD16<Float>(repeating: 1 / TissuePropertyLaw.quantumC)
         let limit = SIMD16<Float>(repeating: 1e6)
-        let none = SIMD16<Int32>(repeating: ConductivityResponse.none)
+        let fixed = SIMD16<Float>(repeating: ConductivityResponse.none / 2)
         let dirty = activity.changedSinceSample
         var changed: [Int] = []
         for k in 0..<L.nz {
@@ -79,13 +80,12 @@ final class ConductivityResponse: @unchecked Sendable {
                 for c in 0..<chunks {
                     let b = base + c * lanes
                     let t = UnsafeRawPointer(T.pointer + b).loadUnaligned(as: SIMD16<Float>.self)
-                    let old = UnsafeRawPointer(bins.pointer + b).loadUnaligned(as: SIMD16<Int32>.self)
+                    let old = UnsafeRawPointer(bins.pointer + b).loadUnaligned(as: SIMD16<Float>.self)
                     // Most chunks did not cross a step: compare 16 voxels at once (the same rounding
                     // as TissuePropertyLaw.bin; non-finite lanes are left for the damage sample).
-                    let q = (t * inverseQuantum).rounded(.toNearestOrAwayFromZero)
+                    let q = (t * inverseQuantum + 0.5).rounded(.down)
                     let finite = (q .>= -limit) .& (q .<= limit)
-                    let fresh = SIMD16<Int32>(q.replacing(with: 0, where: .!finite), rounding: .towardZero)
-                    guard any((fresh .!= old) .& (old .!= none) .& finite) else { continue }
+                    guard any((q .!= old) .& (old .> fixed) .& finite) else { continue }
                     for idx in b..<min(b + lanes, base + L.nx) where bins[idx] != ConductivityResponse.none {
                         let nb = TissuePropertyLaw.bin(T[idx])
                         if nb != bins[idx] { bins[idx] = nb; changed.append(idx) }
@@ -108,10 +108,6 @@ final class ConductivityResponse: @unchecked Sendable {
             op.gz[idx] = face(own, neighbour(idx + sz, inside: k + 1 < L.nz))
             op.gz[idx - sz] = face(neighbour(idx - sz, inside: k > 0), own)
             rows.insert(L.row(j, k))
-            if j > 0 { rows.insert(L.row(j - 1, k)) }
-            if j + 1 < L.ny { rows.insert(L.row(j + 1, k)) }
-            if k > 0 { rows.insert(L.row(j, k - 1)) }
-            if k + 1 < L.nz { rows.insert(L.row(j, k + 1)) }
         }
         return rows
     }

@@ -114,8 +114,19 @@ public final class ThermalModel: @unchecked Sendable {
         guard let conductivityResponse else { return [] }
         let rows = conductivityResponse.update(temperature: T, activity: activity, op: op, all: !respondedOnce)
         respondedOnce = true
-        if !rows.isEmpty { op.reclassify(rows: rows) }
-        return rows
+        guard !rows.isEmpty else { return [] }
+        // reclassify covers the four neighbouring rows itself; they also need computing next step.
+        op.reclassify(rows: rows)
+        let L = op.layout
+        var touched = rows
+        for r in rows {
+            let j = r % L.ny, k = r / L.ny
+            if j > 0 { touched.insert(r - 1) }
+            if j + 1 < L.ny { touched.insert(r + 1) }
+            if k > 0 { touched.insert(r - L.ny) }
+            if k + 1 < L.nz { touched.insert(r + L.ny) }
+        }
+        return touched
     }
 
     /// The explicit step's monotone bound for the largest coefficients the run can reach: with
