@@ -13,8 +13,7 @@ import AblationKernels
 /// changes its conductivity by well under 1 %.
 final class ConductivityResponse: @unchecked Sendable {
     // @unchecked: used only by the simulation loop between kernel launches.
-    static let none: Float = -1e30
-    let layout: PaddedLayout
+        let layout: PaddedLayout
     let spacingSquared: Double
     /// Per label: the law, or nil for constant conductivity.
     let laws: [TissuePropertyLaw?]
@@ -22,10 +21,10 @@ final class ConductivityResponse: @unchecked Sendable {
     let fixedConductivity: [Double]
     /// Per padded voxel: its label (interior voxels only).
     let labels: AlignedBuffer<UInt8>
-    /// Per padded voxel: the temperature step (TissuePropertyLaw.bin, a whole number held as Float
-    /// so that 16 voxels compare without integer conversion) of its current conductivity, or
-    /// `none` where the conductivity is fixed (no law, vessels, held voxels, ghosts, padding).
-    let bins: AlignedBuffer<Float>
+    /// Per padded voxel: the temperature (a multiple of TissuePropertyLaw.quantumC) its current
+    /// conductivity was evaluated at, or NaN where the conductivity is fixed (no law, vessels,
+    /// held voxels, ghosts, padding).
+    let centres: AlignedBuffer<Float>
 
     /// Nil when no voxel follows a law (then nothing changes, bit for bit).
     init?(layout L: PaddedLayout, grid g: Grid3D, labels gridLabels: [UInt8], laws: [TissuePropertyLaw?],
@@ -37,24 +36,23 @@ final class ConductivityResponse: @unchecked Sendable {
         self.laws = laws
         self.fixedConductivity = fixedConductivity
         labels = AlignedBuffer(count: L.count, repeating: 0)
-        bins = AlignedBuffer(count: L.count, repeating: ConductivityResponse.none)
-        let start = TissuePropertyLaw.bin(37)
-        var any = false
+        centres = AlignedBuffer(count: L.count, repeating: .nan)
+                var any = false
         for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
             let lin = g.linearIndex(i, j, k), idx = L.index(i, j, k)
             let label = gridLabels[lin]
             labels[idx] = label
             // Set-up built every face from the 37 °C conductivity.
-            if laws[Int(label)] != nil && follows(lin) { bins[idx] = start; any = true }
+            if laws[Int(label)] != nil && follows(lin) { centres[idx] = 37; any = true }
         } } }
         guard any else { return nil }
     }
 
     @inline(__always) func conductivity(_ idx: Int) -> Double {
         let label = Int(labels[idx])
-        let b = bins[idx]
-        if b == ConductivityResponse.none { return fixedConductivity[label] }
-        return laws[label]!.conductivity(bin: b)
+        let t = centres[idx]
+        if t.isNaN { return fixedConductivity[label] }
+        return laws[label]!.conductivity(at: Double(t))
     }
 
     /// Same expression as ThermalModel.init's face conductance.
@@ -63,36 +61,15 @@ final class ConductivityResponse: @unchecked Sendable {
     /// Updates conductivities from `T` in the rows `activity` saw change since the last sample (all
     /// rows when `all`). Returns the rows holding voxels whose conductivity changed; their faces
     /// reach into the four neighbouring rows, which the caller must reclassify and reactivate too.
-    func update(temperature T: AlignedBuffer<Float>, activity: RowActivity, op: PennesOperator, all: Bool) -> Set<Int> {
+    func update(temperature T: AlignedBuffer<Float>, activity: RowActivity, op: PennesOperator, all: Bool,
+                threads: Int) -> Set<Int> {
         let L = layout
-        let lanes = PaddedLayout.lanes
-        let chunks = (L.nx + lanes - 1) / lanes
-        let inverseQuantum = SIMD16<Float>(repeating: 1 / TissuePropertyLaw.quantumC)
-        let limit = SIMD16<Float>(repeating: 1e6)
-        let fixed = SIMD16<Float>(repeating: ConductivityResponse.none / 2)
-        let dirty = activity.changedSinceSample
-        var changed: [Int] = []
-        for k in 0..<L.nz {
-            for j in 0..<L.ny {
-                let row = L.row(j, k)
-                guard all || dirty[row] != 0 else { continue }
-                let base = L.index(0, j, k)
-                for c in 0..<chunks {
-                    let b = base + c * lanes
-                    let t = UnsafeRawPointer(T.pointer + b).loadUnaligned(as: SIMD16<Float>.self)
-                    let old = UnsafeRawPointer(bins.pointer + b).loadUnaligned(as: SIMD16<Float>.self)
-                    // Most chunks did not cross a step: compare 16 voxels at once (the same rounding
-                    // as TissuePropertyLaw.bin; non-finite lanes are left for the damage sample).
-                    let q = (t * inverseQuantum + 0.5).rounded(.down)
-                    let finite = (q .>= -limit) .& (q .<= limit)
-                    guard any((q .!= old) .& (old .> fixed) .& finite) else { continue }
-                    for idx in b..<min(b + lanes, base + L.nx) where bins[idx] != ConductivityResponse.none {
-                        let nb = TissuePropertyLaw.bin(T[idx])
-                        if nb != bins[idx] { bins[idx] = nb; changed.append(idx) }
-                    }
-                }
-            }
+        // Pass 1, in parallel slabs: find the voxels that left their step (each writes only its own
+        // entries of `centres`).
+        let parts = ParallelSlabs.map(planes: L.nz, threads: threads) { planes in
+            self.scan(temperature: T, dirty: activity.changedSinceSample, all: all, planes: planes)
         }
+        let changed = parts.flatMap { $0 }
         guard !changed.isEmpty else { return [] }
         var rows = Set<Int>()
         let sy = L.strideY, sz = L.strideZ
@@ -110,5 +87,38 @@ final class ConductivityResponse: @unchecked Sendable {
             rows.insert(L.row(j, k))
         }
         return rows
+    }
+
+    /// Voxels in `planes` whose temperature left the step of their conductivity; moves them to the new step.
+    private func scan(temperature T: AlignedBuffer<Float>, dirty: AlignedBuffer<UInt8>, all: Bool, planes: Range<Int>) -> [Int] {
+        let L = layout
+        let lanes = PaddedLayout.lanes
+        let chunks = (L.nx + lanes - 1) / lanes
+        let half = SIMD16<Float>(repeating: TissuePropertyLaw.quantumC / 2)
+        let band = SIMD16<Float>(repeating: TissuePropertyLaw.restingBandC)
+        let resting = SIMD16<Float>(repeating: 37)
+        var changed: [Int] = []
+        for k in planes {
+            for j in 0..<L.ny {
+                guard all || dirty[L.row(j, k)] != 0 else { continue }
+                let base = L.index(0, j, k)
+                for c in 0..<chunks {
+                    let b = base + c * lanes
+                    let t = UnsafeRawPointer(T.pointer + b).loadUnaligned(as: SIMD16<Float>.self)
+                    let centre = UnsafeRawPointer(centres.pointer + b).loadUnaligned(as: SIMD16<Float>.self)
+                    // Most chunks stay in their step: 16 voxels per compare, no rounding. t - centre is
+                    // exact near the centre (Sterbenz), so this agrees with TissuePropertyLaw.step and
+                    // halfWidth; NaN centres (fixed voxels) and non-finite temperatures compare false.
+                    let d = t - centre
+                    let h = half.replacing(with: band, where: centre .== resting)
+                    guard any((d .>= h) .| (d .< -h)) else { continue }
+                    for idx in b..<min(b + lanes, base + L.nx) where !centres[idx].isNaN {
+                        let step = TissuePropertyLaw.step(T[idx])
+                        if step != centres[idx] { centres[idx] = step; changed.append(idx) }
+                    }
+                }
+            }
+        }
+        return changed
     }
 }

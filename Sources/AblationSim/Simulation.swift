@@ -82,7 +82,7 @@ public final class Simulation {
         func takeSample(powers: [Double]) throws {
             let interval = time - lastSample
             // k(T) first: it reads which rows changed, which the damage sample then clears.
-            activity.mark(rows: model.respondToTemperature(current, activity: activity))
+            activity.mark(rows: model.respondToTemperature(current, activity: activity, threads: threads))
             let parts = ParallelSlabs.map(planes: planes, threads: threads) {
                 damage.sample(temperature: current, interval: interval, threshold: threshold, planes: $0, activity: activity)
             }

@@ -110,13 +110,11 @@ public final class ThermalModel: @unchecked Sendable {
     /// damage sample), reclassifies the rows whose faces changed and returns them, to be marked
     /// active. Call before the damage sample, which clears the change flags.
     @discardableResult
-    public func respondToTemperature(_ T: AlignedBuffer<Float>, activity: RowActivity) -> Set<Int> {
+    public func respondToTemperature(_ T: AlignedBuffer<Float>, activity: RowActivity, threads: Int = 1) -> Set<Int> {
         guard let conductivityResponse else { return [] }
-        let rows = conductivityResponse.update(temperature: T, activity: activity, op: op, all: !respondedOnce)
+        let rows = conductivityResponse.update(temperature: T, activity: activity, op: op, all: !respondedOnce, threads: threads)
         respondedOnce = true
         guard !rows.isEmpty else { return [] }
-        // reclassify covers the four neighbouring rows itself; they also need computing next step.
-        op.reclassify(rows: rows)
         let L = op.layout
         var touched = rows
         for r in rows {
@@ -126,6 +124,9 @@ public final class ThermalModel: @unchecked Sendable {
             if k > 0 { touched.insert(r - L.ny) }
             if k + 1 < L.nz { touched.insert(r + L.ny) }
         }
+        // Only rows still marked uniform can be wrong now; a general row stays correct (and heated
+        // rows, whose conductivity keeps changing, are general anyway), so the others are not rescanned.
+        op.classify(rows: touched.filter { op.rowClass[$0] >= 0 })
         return touched
     }
 
@@ -138,7 +139,7 @@ public final class ThermalModel: @unchecked Sendable {
         let L = op.layout
         func kMax(_ idx: Int) -> Double {
             let label = Int(response.labels[idx])
-            if response.bins[idx] == ConductivityResponse.none { return response.fixedConductivity[label] }
+            if response.centres[idx].isNaN { return response.fixedConductivity[label] }
             return response.laws[label]!.maximumConductivity
         }
         var worst = 0.0

@@ -4,10 +4,13 @@ import Foundation
 import Testing
 @testable import AblationSim
 
-/// Kirchhoff transform: with k(T) = k37 (1 + a theta), theta = T - 37, and no perfusion, the steady
-/// equation div(k grad T) = -q becomes k37 lap(u) = -q for u = theta + a theta^2 / 2, the same linear
-/// problem a constant-k37 run solves for theta. So a k(T) run's u must match a constant-k run's
-/// theta voxel by voxel. A law that was ignored, applied with the wrong sign or lagged wrongly fails.
+/// Kirchhoff transform: with k = k(T) and no perfusion, the steady equation div(k grad T) = -q
+/// becomes k37 lap(u) = -q for u = integral from 37 °C to T of k / k37, the same linear problem a
+/// constant-k37 run solves for T - 37. So a k(T) run's u must match a constant-k run's rise voxel
+/// by voxel. u is integrated exactly for the law as evaluated (TissuePropertyLaw.step: piecewise
+/// constant on 0.5 K steps, 37 °C value in the resting band); for the smooth law k37 (1 + a theta)
+/// it would be theta + a theta^2 / 2. A law that was ignored, applied with the wrong sign, to the
+/// wrong faces or lagged wrongly fails.
 @Test func steadyStateWithLinearConductivityMatchesTheKirchhoffTransform() throws {
     let a = 0.01
     let common = ["materials.liver.perfusion_per_s=0", "applicators.0.schedule.0.power_w=0.4",
@@ -17,20 +20,32 @@ import Testing
     let rv = try Simulation(preset: varying, scene: try Scene(preset: varying), threads: 2).run()
     let rc = try Simulation(preset: constant, scene: try Scene(preset: constant), threads: 2).run()
     #expect(rv.peakTemperatureC < 99, "below boiling, so that k(T) is the only law at work")
+    let law = try #require(TissuePropertyLaw(varying.materials["liver"]!))
+    // Cumulative integral of k(step(T)) / k37 on a 0.01 K table from 37 °C; step edges (multiples of
+    // 0.25 K) fall on table points, so linear interpolation is exact.
+    let h = 0.01
+    var table: [Double] = [0]
+    for n in 0..<7000 {
+        let mid = 37 + (Double(n) + 0.5) * h
+        table.append(table[n] + h * law.conductivity(at: Double(TissuePropertyLaw.step(Float(mid)))) / law.conductivity37)
+    }
+    func u(_ t: Double) -> Double {
+        let x = (t - 37) / h, n = min(max(Int(x.rounded(.down)), 0), table.count - 2)
+        return table[n] + (table[n + 1] - table[n]) * (x - Double(n))
+    }
     let tv = rv.temperature(), tc = rc.temperature()
     var worst = 0.0, peak = 0.0, lawEffect = 0.0
     for (x, y) in zip(tv, tc) {
-        let theta = Double(x) - 37, thetaConstant = Double(y) - 37
-        let u = theta + a * theta * theta / 2
-        worst = max(worst, abs(u - thetaConstant))
+        let thetaConstant = Double(y) - 37
+        worst = max(worst, abs(u(Double(x)) - thetaConstant))
         peak = max(peak, thetaConstant)
-        lawEffect = max(lawEffect, abs(theta - thetaConstant))
+        lawEffect = max(lawEffect, abs(Double(x) - Double(y)))
     }
-    // The law must matter here (k rises 40 % at the source), and the transform must hold to within
-    // the 0.5 K evaluation step of the law and the harmonic face mean (measured 1.5e-4 of the peak
-    // rise at 1 mm; threshold 1.5x that).
-    #expect(lawEffect / peak > 0.1, "k(T) changed the peak rise by only \(lawEffect / peak)")
-    #expect(worst / peak < 2.5e-4, "Kirchhoff mismatch \(worst) K of \(peak) K")
+    // The law must matter here (k rises 25 % at the source), and the transform must hold to within
+    // the harmonic face mean's second-order error across steps (measured 2.9e-4 of the peak rise
+    // at 1 mm, most of it at the 2.75 K edge of the resting band; threshold 1.5x that).
+    #expect(lawEffect / peak > 0.05, "k(T) changed the peak rise by only \(lawEffect / peak)")
+    #expect(worst / peak < 4.5e-4, "Kirchhoff mismatch \(worst) K of \(peak) K")
 }
 
 /// Energy stays exact with k(T) and a lower desiccated conductivity through boiling: face
@@ -102,7 +117,11 @@ func constantConductivityReproducesEarlierResultsBitForBit(setting: String, expe
     #expect(abs(law.conductivity(at: 101.5) - (0.52 * (1 + 0.0012 * 62) + 0.3) / 2) < 1e-12)
     #expect(law.conductivity(at: 110) == 0.3)
     #expect(law.conductivity(at: -20) == law.conductivity(at: 0))
-    #expect(TissuePropertyLaw.bin(37.2) == 74 && TissuePropertyLaw.bin(37.25) == 75 && TissuePropertyLaw.bin(.nan) == 74)
+    for (t, expected): (Float, Float) in [(37.2, 37), (39.7, 37), (39.75, 40), (34.25, 37), (34.2, 34), (41.3, 41.5), (.nan, 37)] {
+        #expect(TissuePropertyLaw.step(t) == expected, "step(\(t))")
+        let c = TissuePropertyLaw.step(t), w = TissuePropertyLaw.halfWidth(of: c)
+        if t.isFinite { #expect(c - w <= t && t < c + w) }
+    }
     m.linear = true
     #expect(TissuePropertyLaw(m) == nil)
 }
