@@ -7,8 +7,8 @@
 /// Why this form: measured liver conductivity rises slowly and roughly linearly with temperature up
 /// to the onset of boiling and falls once the tissue dries out (Lopresto et al. 2019, ex vivo bovine
 /// liver 21-113 °C: properties rise to 99 °C and fall above 100 °C; Rossmann & Haemmerich, Crit Rev
-/// Biomed Eng 2014;42:467, survey of 5-90 °C data). Linear coefficients of 0.12-0.16 %/°C are what
-/// RF/MW ablation models use; the default takes the lower end, 0.12 %/°C (k(99) = 1.074 k37).
+/// Biomed Eng 2014;42:467, survey of 5-90 °C data). Linear coefficients of 0.12-0.16 %/°C are quoted for
+/// RF/MW ablation models (not confirmed against each primary paper); the default takes the lower end, 0.12 %/°C (k(99) = 1.074 k37).
 /// What it leaves out: the steep rise just below 100 °C that Lopresto measured is vapour transport,
 /// which the enthalpy method (Vaporisation) already carries as latent heat, so it is not added to k
 /// a second time; the small dip near 35-40 °C some ex vivo data show; hysteresis (the law is
@@ -25,7 +25,7 @@
 /// per update). Cost in accuracy: k is off by at most a_k x 0.25 K = 0.03 % of k37 above 39.75 °C
 /// and a_k x 2.75 K = 0.33 % in the resting band, far below the spread of measured liver k
 /// (0.46-0.57 W/m/K) and consistent with ex vivo data that show no rise (even a shallow minimum)
-/// near body temperature (Choi et al. 2013, porcine liver 20-90 °C).
+/// near body temperature (ex vivo porcine liver 20-90 °C, Ultrasound Med Biol 2013, "Temperature-dependent thermal properties of ex vivo liver undergoing thermal ablation"; abstract read).
 public struct TissuePropertyLaw: Sendable, Equatable {
     public static let defaultConductivityPerC = 0.0012
     /// Temperature step at which the law is evaluated (K); `bin` = T / quantumC rounded.
