@@ -145,4 +145,11 @@ extension PennesOperator {
         }
         for r in affected { classify(row: r) }
     }
+
+    /// Reclassifies exactly `rows`, for callers that already include every neighbour whose inputs
+    /// changed. Leaving a general row general is always correct (it reads the full arrays), so
+    /// callers may pass only the rows currently marked uniform.
+    public func classify(rows: some Sequence<Int>) {
+        for r in rows { classify(row: r) }
+    }
 }

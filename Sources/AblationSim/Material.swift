@@ -11,8 +11,14 @@ public struct Material: Sendable, Equatable {
     public var waterContent: Double
     public var arrheniusFrequencyFactorPerS: Double
     public var arrheniusActivationEnergyJMol: Double
-    /// Constant properties: no temperature laws, no vaporisation, no perfusion shutdown.
+    /// Constant properties: no temperature laws (k(T), vaporisation, perfusion shutdown).
     public var linear: Bool
+    /// Conductivity of desiccated tissue, reached at the top of the vaporisation range (104 °C).
+    /// Built-ins use the 37 °C value; a preset that overrides `conductivityWMK` alone moves it along.
+    public var desiccatedConductivityWMK: Double
+    /// Relative rise of the thermal conductivity per °C up to the vaporisation range
+    /// (TissuePropertyLaw): k(T) = k37 (1 + conductivityPerC (T - 37)).
+    public var conductivityPerC: Double = TissuePropertyLaw.defaultConductivityPerC
 
     public var volumetricHeatCapacity: Double { densityKgM3 * specificHeatJKgK }
 
@@ -24,7 +30,8 @@ public struct Material: Sendable, Equatable {
     public static let liver = Material(
         densityKgM3: 1079, specificHeatJKgK: 3540, conductivityWMK: 0.52, perfusionPerS: 1.67e-2,
         metabolicHeatWM3: 0, electricalConductivitySM: 0.333, waterContent: 0.78,
-        arrheniusFrequencyFactorPerS: 7.39e39, arrheniusActivationEnergyJMol: 2.577e5, linear: false)
+        arrheniusFrequencyFactorPerS: 7.39e39, arrheniusActivationEnergyJMol: 2.577e5, linear: false,
+        desiccatedConductivityWMK: 0.52)
 
     /// Metastasis: no tumour-specific thermal data were found, so liver values with the lower
     /// perfusion that many models use (3.6e-3 1/s).
@@ -38,7 +45,8 @@ public struct Material: Sendable, Equatable {
     public static let blood = Material(
         densityKgM3: 1050, specificHeatJKgK: 3617, conductivityWMK: 0.52, perfusionPerS: 0,
         metabolicHeatWM3: 0, electricalConductivitySM: 0.667, waterContent: 0.8,
-        arrheniusFrequencyFactorPerS: 7.39e39, arrheniusActivationEnergyJMol: 2.577e5, linear: true)
+        arrheniusFrequencyFactorPerS: 7.39e39, arrheniusActivationEnergyJMol: 2.577e5, linear: true,
+        desiccatedConductivityWMK: 0.52)
 
     public static let builtIn: [String: Material] = ["liver": .liver, "tumor": .tumor, "blood": .blood]
 }

@@ -186,6 +186,12 @@ extension Preset {
             try a.finish()
         }
         m.linear = try r.bool("linear", default: b.linear)
+        m.conductivityPerC = try r.number("conductivity_per_c", default: b.conductivityPerC, .range(0, 0.01, unit: "1/°C"))
+        // The desiccated value follows an overridden 37 °C conductivity unless the base material had its own.
+        let followsK = b.desiccatedConductivityWMK == b.conductivityWMK
+        m.desiccatedConductivityWMK = try r.number("desiccated_conductivity_w_mk",
+                                                   default: followsK ? m.conductivityWMK : b.desiccatedConductivityWMK,
+                                                   .range(0.01, 500, unit: "W/m/K"))
         try r.finish()
         return m
     }

@@ -17,6 +17,8 @@ extension Preset {
                 "arrhenius": ["frequency_factor_per_s": .number(m.arrheniusFrequencyFactorPerS),
                               "activation_energy_j_mol": .number(m.arrheniusActivationEnergyJMol)],
                 "linear": .bool(m.linear),
+                "conductivity_per_c": .number(m.conductivityPerC),
+                "desiccated_conductivity_w_mk": .number(m.desiccatedConductivityWMK),
             ]))
         }
         let regionsJSON: [JSONValue] = regions.map {

@@ -30,13 +30,13 @@ public final class Simulation {
     }
 
     /// The explicit step the stability bound allows and the step the run will use.
-    public var stableTimeStep: Double { model.op.stableTimeStep() }
+    public var stableTimeStep: Double { model.stableTimeStep() }
 
     public func chosenTimeStep() throws(PresetError) -> Double {
         let bound = stableTimeStep
         if let dt = preset.time.dtS {
             if dt > bound {
-                throw PresetError(path: "time.dt_s", "got \(JSONWriter.format(dt)) s; expected at most \(String(format: "%.4g", bound)) s, the stability bound of this grid and tissue (rho c / (sum of face conductances + perfusion)); omit dt_s to use it")
+                throw PresetError(path: "time.dt_s", "got \(JSONWriter.format(dt)) s; expected at most \(String(format: "%.4g", bound)) s, the stability bound of this grid and tissue (rho c / (sum of face conductances + perfusion), with k(T) at its largest); omit dt_s to use it")
             }
             return dt
         }
@@ -81,6 +81,8 @@ public final class Simulation {
 
         func takeSample(powers: [Double]) throws {
             let interval = time - lastSample
+            // k(T) first: it reads which rows changed, which the damage sample then clears.
+            activity.mark(rows: model.respondToTemperature(current, activity: activity, threads: threads))
             let parts = ParallelSlabs.map(planes: planes, threads: threads) {
                 damage.sample(temperature: current, interval: interval, threshold: threshold, planes: $0, activity: activity)
             }

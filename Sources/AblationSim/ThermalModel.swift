@@ -5,8 +5,9 @@ import AblationKernels
 ///
 /// This is the hook for temperature- and damage-dependent tissue: `respond(to:)` runs after every
 /// damage sample and may rewrite coefficients of non-linear voxels. Today it implements perfusion
-/// shutdown (perfusion stops where the damage measure has reached the necrosis threshold);
-/// k(T) and vaporisation plug in at the same place.
+/// shutdown (perfusion stops where the damage measure has reached the necrosis threshold) and
+/// temperature-dependent conductivity (`respondToTemperature`, TissuePropertyLaw); vaporisation
+/// corrects each step separately (Vaporisation).
 public final class ThermalModel: @unchecked Sendable {
     // @unchecked: mutated only by the simulation loop between kernel launches.
     public let op: PennesOperator
@@ -20,6 +21,10 @@ public final class ThermalModel: @unchecked Sendable {
     private var canShutDown: [Bool] = []
     /// Voxels held at a fixed temperature besides vessels: internally cooled RF electrodes.
     private(set) var cooledVoxels: [(voxel: Int, temperatureC: Float)] = []
+    /// k(T) in non-linear tissue; nil when every conductivity is constant.
+    private(set) var conductivityResponse: ConductivityResponse?
+    /// The first response rebuilds every row (the initial temperature may differ from 37 °C).
+    private var respondedOnce = false
 
     public init(preset: Preset, scene: Scene) {
         let g = scene.grid
@@ -93,7 +98,65 @@ public final class ThermalModel: @unchecked Sendable {
             }
         }
         canShutDown = candidates
+        let cooled = Set(cooledVoxels.map(\.voxel))
+        conductivityResponse = ConductivityResponse(
+            layout: L, grid: g, labels: labels, laws: labelMaterial.map(TissuePropertyLaw.init),
+            fixedConductivity: labelMaterial.indices.map { film[$0] ?? labelMaterial[$0].conductivityWMK },
+            follows: { !isVessel[$0] && !cooled.contains($0) })
         op.classifyRows()
+    }
+
+    /// Brings conductivities up to date with the temperature field (rows that changed since the last
+    /// damage sample), reclassifies the rows whose faces changed and returns them, to be marked
+    /// active. Call before the damage sample, which clears the change flags.
+    @discardableResult
+    public func respondToTemperature(_ T: AlignedBuffer<Float>, activity: RowActivity, threads: Int = 1) -> Set<Int> {
+        guard let conductivityResponse else { return [] }
+        let rows = conductivityResponse.update(temperature: T, activity: activity, op: op, all: !respondedOnce, threads: threads)
+        respondedOnce = true
+        guard !rows.isEmpty else { return [] }
+        let L = op.layout
+        var touched = rows
+        for r in rows {
+            let j = r % L.ny, k = r / L.ny
+            if j > 0 { touched.insert(r - 1) }
+            if j + 1 < L.ny { touched.insert(r + 1) }
+            if k > 0 { touched.insert(r - L.ny) }
+            if k + 1 < L.nz { touched.insert(r + L.ny) }
+        }
+        // Only rows still marked uniform can be wrong now; a general row stays correct (and heated
+        // rows, whose conductivity keeps changing, are general anyway), so the others are not rescanned.
+        op.classify(rows: touched.filter { op.rowClass[$0] >= 0 })
+        return touched
+    }
+
+    /// The explicit step's monotone bound for the largest coefficients the run can reach: with
+    /// k(T), every face at the largest conductivity its two voxels' laws allow (the harmonic mean
+    /// grows with both arguments), so a step chosen once stays a convex combination however the
+    /// tissue heats. Without laws this is exactly `op.stableTimeStep()`.
+    public func stableTimeStep() -> Double {
+        guard let response = conductivityResponse else { return op.stableTimeStep() }
+        let L = op.layout
+        func kMax(_ idx: Int) -> Double {
+            let label = Int(response.labels[idx])
+            if response.centres[idx].isNaN { return response.fixedConductivity[label] }
+            return response.laws[label]!.maximumConductivity
+        }
+        var worst = 0.0
+        for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
+            let idx = L.index(i, j, k)
+            let a = Double(op.inverseHeatCapacity[idx])
+            if a == 0 { continue }
+            let own = kMax(idx)
+            func g(_ n: Int, _ inside: Bool) -> Double {
+                let other = inside ? kMax(n) : own
+                return Double(response.face(own, other))
+            }
+            let sumG = g(idx + 1, i + 1 < L.nx) + g(idx - 1, i > 0) + g(idx + L.strideY, j + 1 < L.ny)
+                + g(idx - L.strideY, j > 0) + g(idx + L.strideZ, k + 1 < L.nz) + g(idx - L.strideZ, k > 0)
+            worst = max(worst, a * (sumG + Double(op.perfusion[idx])))
+        } } }
+        return worst > 0 ? 1 / worst : .infinity
     }
 
     /// Stops perfusion in voxels whose damage measure reached the threshold, looking only at

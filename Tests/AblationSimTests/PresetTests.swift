@@ -83,8 +83,8 @@ func expectError(_ text: String, _ overrides: [String] = [], code: Int32 = 65, p
     let p = try decode(minimalPreset)
     let sim = Simulation(preset: p, scene: try Scene(preset: p), threads: 1)
     let bound = sim.stableTimeStep
-    // liver: rho c h^2 / (6 k + w rho_b c_b h^2)
-    let expected = 1079.0 * 3540 * 1e-6 / (6 * 0.52 + 1.67e-2 * 1050 * 3617 * 1e-6)
+    // liver: rho c h^2 / (6 k + w rho_b c_b h^2), with k at its largest: k(99 °C) = k37 (1 + 0.0012 x 62)
+    let expected = 1079.0 * 3540 * 1e-6 / (6 * 0.52 * (1 + 0.0012 * 62) + 1.67e-2 * 1050 * 3617 * 1e-6)
     #expect(abs(bound - expected) / expected < 1e-5)
     let ok = try decode(minimalPreset, ["time.dt_s=\(bound * 0.99)"])
     #expect(try Simulation(preset: ok, scene: try Scene(preset: ok), threads: 1).chosenTimeStep() == bound * 0.99)
