@@ -7,9 +7,11 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Simulate published device zones and print predicted against published sizes.",
         discussion: """
-            Runs every row of the validation table that ablsim can map to a preset (today: the \
-            Emprint and AMICA manufacturer charts) and prints short axis, long axis and volume, \
-            predicted and published, with relative errors. Rows it cannot map are listed with the reason.
+            Runs every row of the validation table that ablsim can map to a preset (the Emprint and \
+            AMICA manufacturer charts, literature MWA rows with power and time, cooled-tip and \
+            cluster RF rows), each in its tissue condition (ex vivo, in vivo, blood-perfused bench), \
+            and prints short axis, long axis and volume, predicted and published, with relative \
+            errors. Rows it cannot map are listed with the reason.
 
             Examples:
               ablsim validate --data ../shared/validation/device-zones-training.csv
