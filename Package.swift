@@ -26,6 +26,7 @@ let package = Package(
     products: [
         .executable(name: "ablsim", targets: ["ablsim"]),
         .library(name: "AblationSim", targets: ["AblationSim"]),
+        .library(name: "AblationGrid", targets: ["AblationGrid"]),
         .library(name: "AblationKernels", targets: ["AblationKernels"]),
         .library(name: "AblationSpectral", targets: ["AblationSpectral"]),
         .library(name: "AblationIO", targets: ["AblationIO"]),

@@ -58,6 +58,19 @@ let package = Package(
             path: "Benchmarks/KernelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The warm potential solve (RFA) and one microwave pattern evaluation (MWA) at 160³.
+        .executableTarget(
+            name: "ModalityBenchmarks",
+            dependencies: [
+                .product(name: "AblationElectric", package: "ablsim"),
+                .product(name: "AblationMicrowave", package: "ablsim"),
+                .product(name: "AblationKernels", package: "ablsim"),
+                .product(name: "AblationGrid", package: "ablsim"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ModalityBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "kernel-report",
             dependencies: ["KernelBenchShared"],
