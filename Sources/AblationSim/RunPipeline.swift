@@ -130,7 +130,7 @@ public struct RunPipeline {
             }
         }
         if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
-            warnings.append("rfa: zones are not yet validated against published data; tissue conductivity follows temperature (+2 %/°C, falling 1000x above 99 °C) and water boils off at 99-104 °C, but thermal conductivity is constant and the generator model is simplified (README)")
+            warnings.append("rfa: zones are not calibrated on published data (first comparison in README, Validation: an in vivo cooled tip within 7 %, a perfused bench cooled tip 38-49 % too wide, bench clusters 14-28 % too small); the generator model is simplified (README)")
         }
         for (n, report) in result.lastDeposits.enumerated() {
             if let report, report.outsideGridFraction > 0.01 {
