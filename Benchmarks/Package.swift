@@ -71,6 +71,17 @@ let package = Package(
             path: "Benchmarks/ModalityBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // `ablsim sweep collect` over 10,000 case folders (issue 6: under 10 s).
+        .executableTarget(
+            name: "SweepBenchmarks",
+            dependencies: [
+                .product(name: "AblationSim", package: "ablsim"),
+                .product(name: "AblationSweep", package: "ablsim"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/SweepBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         .executableTarget(
             name: "kernel-report",
             dependencies: ["KernelBenchShared"],
