@@ -225,13 +225,7 @@ public struct Planner {
         if let final = verifications.last {
             _ = try pipeline.write(final.computed, to: staging, extraFiles: files)
         } else {
-            do {
-                for (name, data) in files { try staging.write(data, named: name) }
-                try staging.commit()
-            } catch {
-                staging.discard()
-                throw PresetError(.io, path: "", "writing \(target.path) failed: \(error)")
-            }
+            try RunPipeline.publish(files, in: staging)
         }
         return Outcome(feasible: confirmed, reason: reason, explanation: explanation, verifications: verifications,
                        summary: summary, directory: staging.finalURL)

@@ -140,6 +140,17 @@ public struct RunPipeline {
         return warnings
     }
 
+    /// Writes `files` into `staging` and publishes the folder; on failure nothing is left behind (exit 74).
+    public static func publish(_ files: [(String, Data)], in staging: AtomicOutputDirectory) throws(PresetError) {
+        do {
+            for (name, data) in files { try staging.write(data, named: name) }
+            try staging.commit()
+        } catch {
+            staging.discard()
+            throw PresetError(.io, path: "", "writing \(staging.finalURL.path) failed: \(error)")
+        }
+    }
+
     /// Encodes every output of `c` into `staging` (plus `extraFiles`) and publishes it.
     public func write(_ c: Computed, to staging: AtomicOutputDirectory, extraFiles: [(String, Data)] = []) throws -> Outcome {
         let clock = ContinuousClock()
@@ -159,13 +170,7 @@ public struct RunPipeline {
                                       outputs: files.map(\.0) + ["summary.json"], timings: timings)
         files.append(("summary.json", Data(JSONWriter.string(summary).utf8)))
         files += extraFiles
-        do {
-            for (name, data) in files { try staging.write(data, named: name) }
-            try staging.commit()
-        } catch {
-            staging.discard()
-            throw PresetError(.io, path: "", "writing \(staging.finalURL.path) failed: \(error)")
-        }
+        try RunPipeline.publish(files, in: staging)
         return Outcome(directory: staging.finalURL, summary: summary, result: result, analysis: analysis)
     }
 }

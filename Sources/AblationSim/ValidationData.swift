@@ -32,12 +32,15 @@ public struct TissueCondition: Sendable, Equatable {
     public var perfusionPerS: Double?
     /// Start and far-boundary temperature (°C).
     public var temperatureC: Double
+    /// Short label for the report's tissue column.
+    public var label: String
 
     /// Excised liver on the bench: no perfusion, at room temperature (most ex vivo studies and
     /// manufacturer bench tests do not warm the organ; 20 °C assumed where a paper does not say).
-    public static let exVivo = TissueCondition(name: "ex vivo (unperfused, 20 °C)", perfusionPerS: 0, temperatureC: 20)
+    public static let exVivo = TissueCondition(name: "ex vivo (unperfused, 20 °C)", perfusionPerS: 0, temperatureC: 20, label: "ex vivo")
     /// Living liver: the built-in liver material (perfusion 1.67e-2 1/s, shut down where tissue dies), 37 °C.
-    public static let inVivo = TissueCondition(name: "in vivo (built-in liver, perfusion 1 mL/min/g, 37 °C)", perfusionPerS: nil, temperatureC: 37)
+    public static let inVivo = TissueCondition(name: "in vivo (built-in liver, perfusion 1 mL/min/g, 37 °C)", perfusionPerS: nil, temperatureC: 37,
+                                                label: "in vivo")
 }
 
 /// What a validation row is simulated with.
@@ -80,7 +83,7 @@ public struct ValidationMapping: Sendable, Equatable {
     /// Huang & Dodd's blood-perfused bovine liver: portal flows of 10-50 mL/min/100 g pooled, taken at
     /// their mean (30 mL/min/100 g = 5e-3 1/s), perfused with warm blood (37 °C).
     public static let bloodPerfusedBench = TissueCondition(name: "blood-perfused bench liver (5e-3 1/s, 37 °C)",
-                                                           perfusionPerS: 5e-3, temperatureC: 37)
+                                                           perfusionPerS: 5e-3, temperatureC: 37, label: "perfused bench")
 
     /// Generator maximum for the RF rows: the 200 W Cool-tip generator under impedance control.
     public static let radiofrequencyMaxPowerW = 200.0
@@ -161,9 +164,11 @@ public struct ValidationMapping: Sendable, Equatable {
 
     /// The needle along z, tip 25 mm below the block's centre plane, in a block sized for the zone.
     func presetJSON(id: String, spacingMM: Double) -> String {
-        let long = minutes > 15 || powerW > 70 && { if case .microwave = applicator { return true } else { return false } }()
-        let size = long ? "[120, 120, 150]" : "[100, 100, 120]"
-        let centre = long ? "[0, 0, 20]" : "[0, 0, 10]"
+        // Long treatments and strong antennas make zones that outgrow the smaller block.
+        var large = minutes > 15
+        if case let .microwave(_, _, power) = applicator, power > 70 { large = true }
+        let size = large ? "[120, 120, 150]" : "[100, 100, 120]"
+        let centre = large ? "[0, 0, 20]" : "[0, 0, 10]"
         let t = tissue.temperatureC
         let perfusion = tissue.perfusionPerS.map { "\"materials\": {\"liver\": {\"perfusion_per_s\": \($0)}}," } ?? ""
         let applicatorJSON: String

@@ -42,7 +42,7 @@ public enum ValidationReport {
             if let l = row.longAxisMM { longErrors.append(abs(r.longAxisMM - l) / l) }
             lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ |",
                                 row.id as NSString, mapping.device as NSString,
-                                (mapping.tissue == .exVivo ? "ex vivo" : mapping.tissue == .inVivo ? "in vivo" : "perfused bench") as NSString,
+                                mapping.tissue.label as NSString,
                                 mapping.powerW, mapping.minutes,
                                 r.shortAxisMM, (row.shortAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
                                 r.longAxisMM, (row.longAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,

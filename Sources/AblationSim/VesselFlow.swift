@@ -233,15 +233,16 @@ final class VesselFlow: @unchecked Sendable {
             var a = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G T_tissue
             var b = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G
             for (idx, s) in zip(channels[c].voxels, channels[c].slice) {
-                // (neighbour, face conductance) for the six faces; ghosts are no tissue.
-                let faces: [(Int, Float)] = [(idx - 1, op.gx[idx - 1]), (idx + 1, op.gx[idx]),
-                                             (idx - sy, op.gy[idx - sy]), (idx + sy, op.gy[idx]),
-                                             (idx - sz, op.gz[idx - sz]), (idx + sz, op.gz[idx])]
-                for (nb, g) in faces where g > 0 && VesselFlow.isInterior(nb, L) && !isBlood[nb] {
+                // The six faces: neighbour and the face's conductance; ghosts are no tissue.
+                func face(_ nb: Int, _ g: Float) {
+                    guard g > 0, VesselFlow.isInterior(nb, L), !isBlood[nb] else { return }
                     let conductance = Double(g) * voxelVolumeM3
                     a[Int(s)] += conductance * Double(T[nb])
                     b[Int(s)] += conductance
                 }
+                face(idx - 1, op.gx[idx - 1]); face(idx + 1, op.gx[idx])
+                face(idx - sy, op.gy[idx - sy]); face(idx + sy, op.gy[idx])
+                face(idx - sz, op.gz[idx - sz]); face(idx + sz, op.gz[idx])
             }
             let mc = channels[c].capacityRate
             var tIn = channels[c].inletC, heat = 0.0

@@ -49,6 +49,15 @@ struct RunCommand: ParsableCommand {
         pipeline.overrides = overrides
         pipeline.outputDirectory = out
         if let threads { pipeline.threads = threads }
+        try pipeline.runReporting(quiet: quiet)
+    }
+}
+
+extension RunPipeline {
+    /// Runs with progress on stderr and the short report on stdout, as `ablsim run` prints them;
+    /// failures become the exit status of their kind.
+    func runReporting(quiet: Bool) throws {
+        var pipeline = self
         let reporter = ProgressReporter(quiet: quiet)
         pipeline.observer = { reporter.update($0) }
         do {

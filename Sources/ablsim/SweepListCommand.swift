@@ -79,15 +79,6 @@ struct SweepCaseCommand: ParsableCommand {
         pipeline.overrides = c.assignments
         pipeline.outputDirectory = out
         if let threads { pipeline.threads = threads }
-        let reporter = ProgressReporter(quiet: quiet)
-        pipeline.observer = { reporter.update($0) }
-        do {
-            let outcome = try pipeline.run()
-            reporter.finish()
-            if !quiet { print(RunReport.text(outcome)) }
-        } catch {
-            reporter.finish()
-            throw Failure.exit(for: error)
-        }
+        try pipeline.runReporting(quiet: quiet)
     }
 }
