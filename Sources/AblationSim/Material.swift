@@ -19,6 +19,11 @@ public struct Material: Sendable, Equatable {
     /// Relative rise of the thermal conductivity per °C up to the vaporisation range
     /// (TissuePropertyLaw): k(T) = k37 (1 + conductivityPerC (T - 37)).
     public var conductivityPerC: Double = TissuePropertyLaw.defaultConductivityPerC
+    /// Volumetric heat capacity of desiccated tissue (J/m³/K), above the vaporisation range (104 °C).
+    /// 0.8 MJ/m³/K is the upper end of the 0.44-0.8 range for desiccated tissue in docs/physics.md
+    /// (Yang et al., IEEE TBME 2007); the upper end keeps closest to the wet value where the
+    /// sources are unsure. See Vaporisation for how the step handles it.
+    public var desiccatedHeatCapacityJM3K: Double = 8.0e5
 
     public var volumetricHeatCapacity: Double { densityKgM3 * specificHeatJKgK }
 

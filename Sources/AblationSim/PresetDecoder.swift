@@ -192,6 +192,11 @@ extension Preset {
         m.desiccatedConductivityWMK = try r.number("desiccated_conductivity_w_mk",
                                                    default: followsK ? m.conductivityWMK : b.desiccatedConductivityWMK,
                                                    .range(0.01, 500, unit: "W/m/K"))
+        // Likewise the desiccated heat capacity keeps its ratio to an overridden wet one.
+        let scale = b.volumetricHeatCapacity > 0 ? m.volumetricHeatCapacity / b.volumetricHeatCapacity : 1
+        m.desiccatedHeatCapacityJM3K = try r.number("desiccated_heat_capacity_j_m3k",
+                                                    default: b.desiccatedHeatCapacityJM3K * scale,
+                                                    .range(1e4, 1e8, unit: "J/m3/K"))
         try r.finish()
         return m
     }

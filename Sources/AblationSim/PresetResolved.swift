@@ -19,6 +19,7 @@ extension Preset {
                 "linear": .bool(m.linear),
                 "conductivity_per_c": .number(m.conductivityPerC),
                 "desiccated_conductivity_w_mk": .number(m.desiccatedConductivityWMK),
+                "desiccated_heat_capacity_j_m3k": .number(m.desiccatedHeatCapacityJM3K),
             ]))
         }
         let regionsJSON: [JSONValue] = regions.map {

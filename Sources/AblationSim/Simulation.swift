@@ -187,8 +187,7 @@ public final class Simulation {
                 ParallelSlabs.run(planes: planes, threads: threads) {
                     model.op.step(from: src, to: dst, dt: Float(dt), planes: $0, activity: activity)
                 }
-                vaporisation.correct(before: src, after: dst, damage: damage, inverseHeatCapacity: model.op.inverseHeatCapacity,
-                                     threads: threads)
+                vaporisation.correct(before: src, after: dst, damage: damage, op: model.op, dt: Float(dt), threads: threads)
                 // Energy of this step at the powers it ran with, before a generator changes its power.
                 let stepPowers = deliveredPowers
                 for (a, p) in stepPowers.enumerated() { energy[a] += p * dt }

@@ -16,7 +16,8 @@
 /// could check, so `k_d` defaults to the 37 °C value: k returns from k(99) to k37 across the boiling
 /// range. `desiccated_conductivity_w_mk` sets a measured or assumed value.
 ///
-/// The heat capacity stays the 37 °C value (see Vaporisation for why above 104 °C).
+/// The heat capacity is not part of this law: it is the 37 °C value up to boiling and the
+/// desiccated value above it, both handled by Vaporisation (README: why no law below 99 °C).
 ///
 /// The law is evaluated at temperatures rounded to `quantumC` (0.5 K; `step`), and tissue within
 /// 2.75 K of 37 °C keeps exactly its 37 °C conductivity. A voxel's coefficients then change only
