@@ -18,6 +18,10 @@ public enum RunSummary {
         let applicators: [JSONValue] = r.preset.applicators.enumerated().map { n, app in
             var entry: [(String, JSONValue)] = [("type", .string(app.typeName)), ("delivered_energy_j", num(r.deliveredEnergy[n], 9))]
             if let z = r.finalImpedance[n] { entry.append(("final_impedance_ohm", num(z))) }
+            if n < r.potentialSolves.count, let s = r.potentialSolves[n] {
+                entry.append(("potential_solves", .number(Double(s.solves))))
+                entry.append(("cg_iterations", .number(Double(s.iterations))))
+            }
             if let d = r.lastDeposits[n] {
                 // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).
                 entry.append(("absorbed_power_w", num(d.totalAbsorbedW)))

@@ -236,6 +236,9 @@ public final class Simulation {
                                 finalImpedance: preset.applicators.indices.map { n in drivers.first { $0.index == n }?.resistance },
                                 solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
         result.vessels = vesselFlow?.reports ?? []
+        result.potentialSolves = preset.applicators.indices.map { n in
+            drivers.first { $0.index == n }.map { (solves: $0.solves, iterations: $0.iterations) }
+        }
         return result
     }
 

@@ -40,6 +40,9 @@ public struct SimulationResult: @unchecked Sendable {
     public let solverSeconds: Double
     /// Convective vessels at the end of the run (see `VesselFlow`).
     public internal(set) var vessels: [VesselReport] = []
+    /// Per applicator: potential solves of an RF electrode and their conjugate-gradient iterations
+    /// (nil for other applicators).
+    public internal(set) var potentialSolves: [(solves: Int, iterations: Int)?] = []
 
     init(preset: Preset, scene: Scene, layout: PaddedLayout, damage: DamageIntegrator, finalTemperature: AlignedBuffer<Float>,
          timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, deliveredEnergy: [Double],

@@ -55,4 +55,8 @@ let rfaPreset = """
     #expect(r.timeSeries.contains { ($0.impedanceOhm ?? 0) > 0 })
     // Voxels of the cooled electrode stay at the coolant temperature.
     #expect(r.finalImpedance[0] != nil)
+    // No solves while paused: fewer than one per second of the 240 s, and each solve iterated at most a few dozen times.
+    let solves = try #require(r.potentialSolves[0])
+    #expect(solves.solves > 10 && solves.solves < 240, "\(solves.solves) solves")
+    #expect(solves.iterations > 0 && solves.iterations < 40 * solves.solves, "\(solves.iterations) iterations")
 }
