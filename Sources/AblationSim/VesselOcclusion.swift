@@ -20,7 +20,8 @@ extension VesselFlowSpec {
 /// while 42 of 44 veins over 3 mm stayed patent and kept viable tissue beside them (Lu et al., AJR
 /// 2002;178:47-51). A dead endothelium is where the thrombus starts; once the wall has coagulated
 /// all the way round, no living wall is left to keep that section open, and the thrombus and the
-/// shrinking coagulated collagen close the lumen. The flow a vessel carries decides whether it
+/// shrinking coagulated collagen close the lumen (endovenous thermal ablation closes veins this
+/// way on purpose, heating the wall all round). The flow a vessel carries decides whether it
 /// gets there: fast blood in a wide lumen keeps its wall cool through the convective film, so the
 /// wall opposite the heat never coagulates; a small branch warms, its wall coagulates all round
 /// and it stops. So the criterion is: some cross-section (one voxel thick along the axis, the
