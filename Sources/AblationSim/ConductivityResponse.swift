@@ -17,8 +17,9 @@ final class ConductivityResponse: @unchecked Sendable {
     let spacingSquared: Double
     /// Per label: the law, or nil for constant conductivity.
     let laws: [TissuePropertyLaw?]
-    /// Per label: the conductivity of voxels that follow no law (the wall film for convective vessels).
-    let fixedConductivity: [Double]
+    /// Per label: the conductivity of voxels that follow no law (the wall film for convective
+    /// vessels; the blood's own after occlusion, set by ThermalModel.setFixedConductivity).
+    var fixedConductivity: [Double]
     /// Per padded voxel: its label (interior voxels only).
     let labels: AlignedBuffer<UInt8>
     /// Per padded voxel: the temperature (a multiple of TissuePropertyLaw.quantumC) its current

@@ -33,7 +33,8 @@ public enum RunSummary {
         let vessels: [JSONValue] = r.vessels.map { v in
             ["name": .string(v.name), "diameter_mm": num(v.diameterMM), "velocity_mm_s": num(v.velocityMMS),
              "wall_heat_transfer_w_m2k": num(v.wallCoefficient, 4), "heat_removed_w": num(v.heatRemovedW, 4),
-             "outlet_temperature_c": num(v.outletTemperatureC, 5)]
+             "outlet_temperature_c": num(v.outletTemperatureC, 5), "occluded": .bool(v.occlusionTimeS != nil),
+             "occlusion_time_s": v.occlusionTimeS.map { num($0) } ?? .null]
         }
         let targets: [JSONValue] = a.targets.map { t in
             var entry: [(String, JSONValue)] = [

@@ -104,6 +104,14 @@ public final class Simulation {
                 activity.mark(rows: changedRows)
             }
             if let vesselFlow {
+                // A vessel whose wall has coagulated all round stops flowing (VesselOcclusion); the
+                // measure is the one the zone is judged by, as for perfusion shutdown.
+                let isCoagulated: (Int) -> Bool = law == .peakTemperature
+                    ? { Double(damage.peakTemperature[$0]) >= threshold }
+                    : { Double(damage.value(at: $0)) >= threshold }
+                for c in vesselFlow.occludeClosedChannels(time: time, isCoagulated: isCoagulated) {
+                    activity.mark(rows: model.stagnate(lumen: vesselFlow.channels[c].voxels, label: vesselFlow.channels[c].label))
+                }
                 vesselFlow.update(temperature: current, op: model.op, voxelVolumeM3: g.voxelVolumeMM3 * 1e-9)
                 activity.mark(rows: vesselFlow.rows)
             }

@@ -23,6 +23,12 @@ public final class ThermalModel: @unchecked Sendable {
     private(set) var cooledVoxels: [(voxel: Int, temperatureC: Float)] = []
     /// k(T) in non-linear tissue; nil when every conductivity is constant.
     private(set) var conductivityResponse: ConductivityResponse?
+    /// Per label: the conductivity of voxels that follow no law (the wall film for convective
+    /// vessels, the blood's own once a vessel has occluded).
+    private(set) var fixedConductivity: [Double] = []
+    /// Per label: a vessel whose lumen may turn into stagnant blood (VesselOcclusion).
+    let occludable: [Bool]
+    let spacingSquared: Double
     /// The first response rebuilds every row (the initial temperature may differ from 37 °C).
     private var respondedOnce = false
 
@@ -42,6 +48,8 @@ public final class ThermalModel: @unchecked Sendable {
         case .adiabatic: boundary = GhostBoundary(all: .adiabatic)
         }
         let h2 = (g.spacingMM * 1e-3) * (g.spacingMM * 1e-3)
+        spacingSquared = h2
+        occludable = [false] + preset.regions.map { $0.vessel && $0.flow?.occlusion == .thermal }
         var isVessel = [Bool](repeating: false, count: g.voxelCount)
         for v in scene.vesselVoxels { isVessel[v] = true }
         var candidates = [Bool](repeating: false, count: g.voxelCount)
@@ -99,9 +107,10 @@ public final class ThermalModel: @unchecked Sendable {
         }
         canShutDown = candidates
         let cooled = Set(cooledVoxels.map(\.voxel))
+        fixedConductivity = labelMaterial.indices.map { film[$0] ?? labelMaterial[$0].conductivityWMK }
         conductivityResponse = ConductivityResponse(
             layout: L, grid: g, labels: labels, laws: labelMaterial.map(TissuePropertyLaw.init),
-            fixedConductivity: labelMaterial.indices.map { film[$0] ?? labelMaterial[$0].conductivityWMK },
+            fixedConductivity: fixedConductivity,
             follows: { !isVessel[$0] && !cooled.contains($0) })
         op.classifyRows()
     }
@@ -133,30 +142,56 @@ public final class ThermalModel: @unchecked Sendable {
     /// The explicit step's monotone bound for the largest coefficients the run can reach: with
     /// k(T), every face at the largest conductivity its two voxels' laws allow (the harmonic mean
     /// grows with both arguments), so a step chosen once stays a convex combination however the
-    /// tissue heats. Without laws this is exactly `op.stableTimeStep()`.
+    /// tissue heats. A vessel that may occlude counts in both states: its lumen as the stagnant
+    /// blood it may become (its own heat capacity, the blood's conductivity towards itself), and
+    /// towards its neighbours the larger of its wall film and the blood's conductivity. Without
+    /// laws or occludable vessels this is exactly `op.stableTimeStep()`.
     public func stableTimeStep() -> Double {
-        guard let response = conductivityResponse else { return op.stableTimeStep() }
+        guard conductivityResponse != nil || occludable.contains(true) else { return op.stableTimeStep() }
         let L = op.layout
-        func kMax(_ idx: Int) -> Double {
-            let label = Int(response.labels[idx])
-            if response.centres[idx].isNaN { return response.fixedConductivity[label] }
-            return response.laws[label]!.maximumConductivity
+        let nx = grid.nx, nxy = grid.nx * grid.ny
+        func kMax(_ idx: Int, _ lin: Int) -> Double {
+            let label = Int(labels[lin])
+            if occludable[label] { return max(fixedConductivity[label], labelMaterial[label].conductivityWMK) }
+            if let response = conductivityResponse, !response.centres[idx].isNaN { return response.laws[label]!.maximumConductivity }
+            return fixedConductivity[label]
         }
         var worst = 0.0
         for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
-            let idx = L.index(i, j, k)
-            let a = Double(op.inverseHeatCapacity[idx])
+            let idx = L.index(i, j, k), lin = grid.linearIndex(i, j, k)
+            let label = Int(labels[lin])
+            let lumen = occludable[label]
+            let a = lumen ? 1 / labelMaterial[label].volumetricHeatCapacity : Double(op.inverseHeatCapacity[idx])
             if a == 0 { continue }
-            let own = kMax(idx)
-            func g(_ n: Int, _ inside: Bool) -> Double {
-                let other = inside ? kMax(n) : own
-                return Double(response.face(own, other))
+            let own = lumen ? labelMaterial[label].conductivityWMK : kMax(idx, lin)
+            func g(_ n: Int, _ nLin: Int, _ inside: Bool) -> Double {
+                // The rest of an occluding lumen stagnates with it.
+                let other = !inside ? own : (lumen && Int(labels[nLin]) == label ? own : kMax(n, nLin))
+                return Double(face(own, other))
             }
-            let sumG = g(idx + 1, i + 1 < L.nx) + g(idx - 1, i > 0) + g(idx + L.strideY, j + 1 < L.ny)
-                + g(idx - L.strideY, j > 0) + g(idx + L.strideZ, k + 1 < L.nz) + g(idx - L.strideZ, k > 0)
+            let sumG = g(idx + 1, lin + 1, i + 1 < L.nx) + g(idx - 1, lin - 1, i > 0)
+                + g(idx + L.strideY, lin + nx, j + 1 < L.ny) + g(idx - L.strideY, lin - nx, j > 0)
+                + g(idx + L.strideZ, lin + nxy, k + 1 < L.nz) + g(idx - L.strideZ, lin - nxy, k > 0)
             worst = max(worst, a * (sumG + Double(op.perfusion[idx])))
         } } }
         return worst > 0 ? 1 / worst : .infinity
+    }
+
+    /// Face conductance between two conductivities, the same expression as at set-up.
+    @inline(__always) func face(_ a: Double, _ b: Double) -> Float { Float(2 * a * b / (a + b) / spacingSquared) }
+
+    /// The conductivity a voxel's faces were last built with (padded index of an interior voxel).
+    func conductivity(atPadded idx: Int) -> Double {
+        if let conductivityResponse { return conductivityResponse.conductivity(idx) }
+        let L = op.layout
+        let k = idx / L.strideZ - 1, j = (idx % L.strideZ) / L.strideY - 1, i = idx % L.strideY - 1
+        return fixedConductivity[Int(labels[grid.linearIndex(i, j, k)])]
+    }
+
+    /// Changes the conductivity of a label that follows no law (an occluded vessel's lumen).
+    func setFixedConductivity(_ k: Double, label: UInt8) {
+        fixedConductivity[Int(label)] = k
+        conductivityResponse?.fixedConductivity[Int(label)] = k
     }
 
     /// Stops perfusion in voxels whose damage measure reached the threshold, looking only at

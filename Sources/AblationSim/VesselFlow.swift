@@ -18,6 +18,8 @@ public struct VesselFlowSpec: Sendable, Equatable {
     public var velocityMMS: Double?
     /// Hydraulic diameter (mm); nil: twice the cylinder's radius.
     public var diameterMM: Double?
+    /// Whether coagulation of the vessel wall stops the flow (VesselOcclusion).
+    public var occlusion: Occlusion = .never
 
     /// Mean velocity when a preset gives none: 150 mm/s at 6 mm (portal and large hepatic veins,
     /// 10-20 cm/s by Doppler), proportional to the diameter below and above, as Murray's law
@@ -32,7 +34,8 @@ public struct VesselFlowSpec: Sendable, Equatable {
         if case .cylinder = shape { isCylinder = true } else { isCylinder = false }
         guard var f = try q.object("flow") else {
             guard vessel else { return nil }
-            return VesselFlowSpec(model: isCylinder ? .convective : .fixed, velocityMMS: nil, diameterMM: nil)
+            return VesselFlowSpec(model: isCylinder ? .convective : .fixed, velocityMMS: nil, diameterMM: nil,
+                                  occlusion: isCylinder ? .thermal : .never)
         }
         guard vessel else {
             throw PresetError(path: f.path, "is only meaningful on a vessel region; add \"vessel\": true or remove \"flow\"")
@@ -41,12 +44,20 @@ public struct VesselFlowSpec: Sendable, Equatable {
                                                  oneOf: Model.allCases.map(\.rawValue)))!
         let velocity = try f.optionalNumber("velocity_mm_s", .range(1, 2000, unit: "mm/s"))
         let diameter = try f.optionalNumber("diameter_mm", .range(0.1, 50, unit: "mm"))
+        // Occlusion is found slice by slice along the axis of flowing blood, so it needs both.
+        let occludable = model == .convective && isCylinder
+        let occlusion = Occlusion(rawValue: try f.string("occlusion", default: occludable ? "thermal" : "never",
+                                                         oneOf: Occlusion.allCases.map(\.rawValue)))!
+        if occlusion == .thermal, !occludable {
+            throw PresetError(path: f.child("occlusion"),
+                              "\"thermal\" needs a convective cylinder (the wall is checked in slices across the axis of flowing blood); use \"never\" or a cylinder with \"model\": \"convective\"")
+        }
         try f.finish()
         if model == .convective, !isCylinder, diameter == nil {
             throw PresetError(path: f.child("diameter_mm"),
                               "missing; a convective vessel that is not a cylinder needs its diameter in mm (or use \"model\": \"fixed\")")
         }
-        return VesselFlowSpec(model: model, velocityMMS: velocity, diameterMM: diameter)
+        return VesselFlowSpec(model: model, velocityMMS: velocity, diameterMM: diameter, occlusion: occlusion)
     }
 
     /// Diameter and velocity with the defaults filled in (`radiusMM`: the cylinder's, if any).
@@ -60,6 +71,7 @@ public struct VesselFlowSpec: Sendable, Equatable {
         var o: [(String, JSONValue)] = [("model", .string(model.rawValue))]
         if let v = r.velocityMMS { o.append(("velocity_mm_s", .number(v))) }
         if let d = r.diameterMM { o.append(("diameter_mm", .number(d))) }
+        o.append(("occlusion", .string(occlusion.rawValue)))
         return .object(o)
     }
 
@@ -87,6 +99,8 @@ public struct VesselReport: Sendable, Equatable {
     /// Heat the blood carried away at the last update (W) and its outlet temperature (°C).
     public var heatRemovedW: Double
     public var outletTemperatureC: Double
+    /// Simulated time (s) at which the vessel occluded (VesselOcclusion); nil while it flows.
+    public var occlusionTimeS: Double?
 }
 
 /// The blood in every convective vessel: warms along the vessel by the heat its wall takes up.
@@ -116,12 +130,19 @@ final class VesselFlow: @unchecked Sendable {
         /// Last update: heat taken up (W) and outlet temperature (°C).
         var heatW = 0.0
         var outletC = 0.0
+        /// The region's label, and the tissue round each slice when the vessel may occlude.
+        var label: UInt8
+        var wall: OcclusionWall?
+        /// When the vessel occluded (s); from then on its lumen is stagnant blood.
+        var occlusionTimeS: Double?
     }
 
-    private(set) var channels: [Channel]
+    /// Set by the flow update and by occlusion (VesselOcclusion).
+    var channels: [Channel]
     var reports: [VesselReport] {
         channels.map { VesselReport(name: $0.name, diameterMM: $0.diameterMM, velocityMMS: $0.velocityMMS,
-                                    wallCoefficient: $0.wallCoefficient, heatRemovedW: $0.heatW, outletTemperatureC: $0.outletC) }
+                                    wallCoefficient: $0.wallCoefficient, heatRemovedW: $0.heatW, outletTemperatureC: $0.outletC,
+                                    occlusionTimeS: $0.occlusionTimeS) }
     }
 
     /// Rows holding a channel voxel or next to one: these must be recomputed when blood warms.
@@ -182,6 +203,8 @@ final class VesselFlow: @unchecked Sendable {
     init?(preset: Preset, scene: Scene, layout L: PaddedLayout) {
         let g = scene.grid
         let h = VesselFlow.wallCoefficients(preset: preset, grid: g)
+        var blood = [Bool](repeating: false, count: L.count)
+        for v in scene.vesselVoxels { blood[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = true }
         var channels: [Channel] = []
         var rowSet = Set<Int>()
         for (n, region) in preset.regions.enumerated() {
@@ -210,17 +233,18 @@ final class VesselFlow: @unchecked Sendable {
             guard !voxels.isEmpty else { continue }
             let ds = g.spacingMM
             for s in along { slices.append(Int32(((s - sMin) / ds).rounded(.down))) }
+            let sliceCount = Int(((sMax - sMin) / ds).rounded(.down)) + 1
+            let wall = flow.occlusion == .thermal
+                ? OcclusionWall(voxels: voxels, slice: slices, sliceCount: sliceCount, isBlood: blood, layout: L) : nil
             channels.append(Channel(name: region.name, diameterMM: d, velocityMMS: velocity, wallCoefficient: hw,
                                     capacityRate: preset.blood.volumetricHeatCapacity * velocity * 1e-3 * area,
                                     inletC: preset.blood.temperatureC, voxels: voxels, slice: slices,
-                                    sliceCount: Int(((sMax - sMin) / ds).rounded(.down)) + 1,
-                                    heatW: 0, outletC: preset.blood.temperatureC))
+                                    sliceCount: sliceCount,
+                                    heatW: 0, outletC: preset.blood.temperatureC, label: label, wall: wall))
         }
         guard !channels.isEmpty else { return nil }
         self.channels = channels
         rows = rowSet.sorted()
-        var blood = [Bool](repeating: false, count: L.count)
-        for v in scene.vesselVoxels { blood[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = true }
         isBlood = blood
     }
 
@@ -229,7 +253,8 @@ final class VesselFlow: @unchecked Sendable {
     func update(temperature T: AlignedBuffer<Float>, op: PennesOperator, voxelVolumeM3: Double) {
         let L = op.layout
         let sy = L.strideY, sz = L.strideZ
-        for c in channels.indices {
+        // An occluded channel's lumen follows the heat equation like tissue (VesselOcclusion).
+        for c in channels.indices where channels[c].occlusionTimeS == nil {
             var a = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G T_tissue
             var b = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G
             for (idx, s) in zip(channels[c].voxels, channels[c].slice) {

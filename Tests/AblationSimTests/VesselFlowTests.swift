@@ -65,14 +65,105 @@ private func necroticVolumeML(_ p: Preset) throws -> (volume: Double, result: Si
 }
 
 /// The published threshold: vessels above ~3 mm spare the tissue beside them, small ones hardly do.
+/// The small one hardly does because it occludes (VesselOcclusion); the large one stays open.
 @Test func largeVesselsSpareTissueSmallOnesHardlyDo() throws {
     let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
-    let small = try necroticVolumeML(try vesselCase(diameterMM: 1)).volume
-    let large = try necroticVolumeML(try vesselCase(diameterMM: 6)).volume
+    let (small, smallRun) = try necroticVolumeML(try vesselCase(diameterMM: 1))
+    let (large, largeRun) = try necroticVolumeML(try vesselCase(diameterMM: 6))
     let smallLoss = 1 - small / none, largeLoss = 1 - large / none
-    #expect(smallLoss < 0.12, "1 mm vessel removed \(smallLoss * 100) % of the zone")
+    #expect(smallLoss < 0.07, "1 mm vessel removed \(smallLoss * 100) % of the zone")
     #expect(largeLoss > 0.18, "6 mm vessel removed \(largeLoss * 100) % of the zone")
-    #expect(largeLoss > 2 * smallLoss)
+    #expect(largeLoss > 3 * smallLoss)
+    let closed = try #require(smallRun.vessels.first?.occlusionTimeS, "the 1 mm vessel inside the zone must occlude")
+    #expect(closed > 60 && closed < 480, "occluded at \(closed) s")
+    #expect(smallRun.vessels[0].heatRemovedW == 0)
+    #expect(largeRun.vessels.first?.occlusionTimeS == nil, "the 6 mm vessel must stay open")
+}
+
+/// Occlusion is what makes the small vessel cheap: kept flowing, the same 1 mm vessel costs
+/// nearly twice the volume (9.7 % against 5.6 %). The open 6 mm vessel is the same run either way.
+@Test func occlusionIsWhatSparesTheZoneAroundASmallVessel() throws {
+    let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
+    let occluding = try necroticVolumeML(try vesselCase(diameterMM: 1)).volume
+    let (flowing, flowingRun) = try necroticVolumeML(try vesselCase(diameterMM: 1, flow: #"{"occlusion": "never"}"#))
+    #expect(flowingRun.vessels.first?.occlusionTimeS == nil)
+    let occludingLoss = 1 - occluding / none, flowingLoss = 1 - flowing / none
+    #expect(flowingLoss > occludingLoss + 0.03, "flowing \(flowingLoss * 100) %, occluding \(occludingLoss * 100) %")
+    let open = try necroticVolumeML(try vesselCase(diameterMM: 6)).volume
+    let never = try necroticVolumeML(try vesselCase(diameterMM: 6, flow: #"{"occlusion": "never"}"#)).volume
+    #expect(open == never)
+}
+
+/// An occluded lumen is stagnant blood that stores what it receives: in an adiabatic, unperfused
+/// box whose vessel occludes at t = 0 (isotherm model, tissue starting above its threshold), the
+/// heat in tissue and lumen equals the energy delivered. Kept flowing, the vessel would carry heat
+/// out of the box.
+@Test(arguments: ["thermal", "never"])
+func anOccludedLumenStoresTheHeatItReceives(occlusion: String) throws {
+    let p = try decode(minimalPreset, [
+        "boundary.type=adiabatic", "materials.liver.perfusion_per_s=0", "initial_temperature_c=60",
+        "damage.model=isotherm", "damage.threshold=50", "applicators.0.schedule.0.duration_s=30",
+        #"regions=[{"name":"v","material":"blood","vessel":true,"shape":{"type":"cylinder","start_mm":[5,-10,0],"end_mm":[5,10,0],"radius_mm":1.5},"flow":{"occlusion":"\#(occlusion)"}}]"#,
+    ])
+    let scene = try Scene(preset: p)
+    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let lumen = Set(scene.vesselVoxels)
+    #expect(lumen.count >= 80)
+    let t = r.temperature()
+    var heat = 0.0
+    for v in t.indices {
+        heat += lumen.contains(v) ? 1050 * 3617 * (Double(t[v]) - 37) : 1079 * 3540 * (Double(t[v]) - 60)
+    }
+    heat *= scene.grid.voxelVolumeMM3 * 1e-9
+    #expect(t.allSatisfy { $0 < 99 }, "no latent heat in this balance")
+    let analysis = ZoneAnalysis(necrosis: r.necrosis(), scene: scene, axis: [0, 0, 1], marginMM: 5)
+    let summary = JSONWriter.string(RunSummary.json(result: r, analysis: analysis, presetSHA256: "", wallTimeS: 0, threads: 2,
+                                                    warnings: [], outputs: [])).filter { !$0.isWhitespace }
+    #expect(summary.contains(occlusion == "thermal" ? #""occluded":true,"occlusion_time_s":0"# : #""occluded":false,"occlusion_time_s":null"#),
+            "\(summary)")
+    if occlusion == "thermal" {
+        #expect(r.vessels.first?.occlusionTimeS == 0)
+        #expect(abs(heat - 30) / 30 < 1e-4, "heat \(heat) J of 30 J delivered")
+    } else {
+        #expect(r.vessels.first?.occlusionTimeS == nil)
+        #expect(heat < 29, "the flowing vessel carried away only \(30 - heat) J")
+    }
+}
+
+/// The explicit step is chosen before anything occludes, so it must already hold for the lumen as
+/// stagnant blood: here blood conducts better than liver, which makes the stagnant lumen the
+/// tightest voxel of the grid.
+@Test func timeStepHoldsForTheStagnantLumen() throws {
+    let common = ["materials.liver.perfusion_per_s=0", "materials.blood.conductivity_w_mk=2"]
+    let vessel = #"regions=[{"name":"v","material":"blood","vessel":true,"shape":{"type":"cylinder","start_mm":[5,-10,0],"end_mm":[5,10,0],"radius_mm":1.5},"flow":{"occlusion":"OCC"}}]"#
+    let p = try decode(minimalPreset, common + [vessel.replacingOccurrences(of: "OCC", with: "thermal")])
+    let open = try decode(minimalPreset, common + [vessel.replacingOccurrences(of: "OCC", with: "never")])
+    let scene = try Scene(preset: p)
+    let sim = Simulation(preset: p, scene: scene, threads: 1)
+    let chosen = sim.stableTimeStep
+    let openStep = Simulation(preset: open, scene: try Scene(preset: open), threads: 1).stableTimeStep
+    #expect(chosen < 0.9 * openStep, "the stagnant lumen must tighten the step: \(chosen) s against \(openStep) s")
+    let flow = try #require(VesselFlow(preset: p, scene: scene, layout: sim.model.op.layout))
+    _ = sim.model.stagnate(lumen: flow.channels[0].voxels, label: flow.channels[0].label)
+    // The coefficients the occluded run steps with allow at least the step already chosen.
+    #expect(sim.model.op.stableTimeStep() >= chosen * (1 - 1e-6))
+}
+
+@Test func occlusionKeyIsCheckedAndResolved() throws {
+    let p = try vesselCase(diameterMM: 2)
+    #expect(p.regions[0].flow?.occlusion == .thermal)
+    #expect(JSONWriter.string(p.resolvedJSON()).filter { !$0.isWhitespace }.contains(#""occlusion":"thermal""#))
+    let fixed = try vesselCase(diameterMM: 2, flow: #"{"model": "fixed"}"#)
+    #expect(fixed.regions[0].flow?.occlusion == .never)
+    let never = try vesselCase(diameterMM: 2, flow: #"{"occlusion": "never"}"#)
+    #expect(never.regions[0].flow?.occlusion == .never)
+    let cylinder = #"{"material":"blood","vessel":true,"shape":{"type":"cylinder","start_mm":[0,0,0],"end_mm":[0,5,0],"radius_mm":1},"flow":FLOW}"#
+    expectError(minimalPreset, ["regions=[" + cylinder.replacingOccurrences(of: "FLOW", with: #"{"model":"fixed","occlusion":"thermal"}"#) + "]"],
+                path: "regions.0.flow.occlusion", contains: "needs a convective cylinder")
+    expectError(minimalPreset, ["regions=[" + cylinder.replacingOccurrences(of: "FLOW", with: #"{"occlusion":"thermall"}"#) + "]"],
+                path: "regions.0.flow.occlusion", contains: #"expected one of "thermal", "never""#)
+    expectError(minimalPreset, [#"regions=[{"material":"blood","vessel":true,"shape":{"type":"sphere","center_mm":[0,0,0],"radius_mm":2},"flow":{"model":"convective","diameter_mm":4,"occlusion":"thermal"}}]"#],
+                path: "regions.0.flow.occlusion", contains: "needs a convective cylinder")
 }
 
 @Test func flowKeysAreCheckedAndResolved() throws {

@@ -130,6 +130,12 @@ def cases(label_map_path):
         ("unknown flow model", lambda d: d["regions"].append(
             {"material": "blood", "vessel": True, "flow": {"model": "turbulent"},
              "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
+        ("thermal occlusion on a fixed vessel", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"model": "fixed", "occlusion": "thermal"},
+             "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
+        ("unknown occlusion value", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"occlusion": "always"},
+             "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
         ("planning as an array", lambda d: d.update(planning=[])),
         ("planning unknown key", lambda d: d.update(planning=dict(PLANNING, entrance={}))),
         ("planning.applicators empty", lambda d: d.update(planning=dict(PLANNING, applicators=[]))),
@@ -180,9 +186,9 @@ def cases(label_map_path):
         ("conductivity law bounds", lambda d: d.update(materials={"tumor": {"conductivity_per_c": 0.01, "desiccated_conductivity_w_mk": 0.01},
                                                                   "liver": {"conductivity_per_c": 0}})),
         ("vessel flow models", lambda d: d["regions"].extend([
-            {"material": "blood", "vessel": True, "flow": {"model": "fixed"},
+            {"material": "blood", "vessel": True, "flow": {"model": "fixed", "occlusion": "never"},
              "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}},
-            {"material": "blood", "vessel": True, "flow": {"velocity_mm_s": 80, "diameter_mm": 2.5},
+            {"material": "blood", "vessel": True, "flow": {"velocity_mm_s": 80, "diameter_mm": 2.5, "occlusion": "thermal"},
              "shape": {"type": "cylinder", "start_mm": [-8, -9, 0], "end_mm": [-8, 9, 0], "radius_mm": 1}},
             {"material": "blood", "vessel": True, "flow": {"model": "convective", "diameter_mm": 3},
              "shape": {"type": "sphere", "center_mm": [0, 8, 0], "radius_mm": 1.5}}])),
