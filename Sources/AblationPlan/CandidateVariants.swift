@@ -22,6 +22,25 @@ extension CandidateSearch {
         return variant(needles, layout: layout)
     }
 
+    /// Every position at a duration between two library entries of one power (`shorter` and
+    /// `longer`), for settings finer than the library's lattice. The zone is interpolated linearly
+    /// in duration between the two entries' profiles, both for the aim (its centroid) and for the
+    /// library's union margin reported beside the coarse one; the needles keep `longer` as their
+    /// entry (the library zone at or above the setting).
+    func retimed(_ c: Candidate, shorter: Int, longer: Int, durationS: Double) -> Candidate? {
+        guard let layout = c.layout, let t = c.needles.first?.templateIndex, c.needles.allSatisfy({ $0.templateIndex == t }) else { return nil }
+        let entries = libraries[t].entries
+        let a = entries[shorter], b = entries[longer]
+        guard a.powerW == b.powerW, a.durationS < durationS, durationS < b.durationS else { return nil }
+        let profile = ZoneProfile.blend(a.profile, b.profile, weight: (durationS - a.durationS) / (b.durationS - a.durationS))
+        let needles = c.needles.map { n in
+            let tip = n.tipMM + layout.axis * (entries[n.entryIndex].profile.centroidZMM - profile.centroidZMM)
+            return Candidate.Needle(tipMM: tip, entryMM: entryPoint(n, tip: tip, axis: layout.axis), templateIndex: t, entryIndex: longer,
+                                    powerW: b.powerW, durationS: durationS, startS: n.startS > 0 ? durationS : 0, insertion: n.insertion)
+        }
+        return variant(needles, layout: layout, profile: profile)
+    }
+
     /// A pulled-back candidate with one position per needle, halfway between its two depths (where
     /// the search would put an arrangement without pull-back). nil when there is no pull-back.
     func withoutPullBack(_ c: Candidate) -> Candidate? {
@@ -45,9 +64,10 @@ extension CandidateSearch {
         spec.entry == nil ? CandidateSearch.exitPoint(from: tip, along: axis, grid: problem.grid) : n.entryMM
     }
 
-    private func variant(_ needles: [Candidate.Needle], layout: Candidate.Layout) -> Candidate? {
+    /// `profile`: the zone of every position when it is not a library entry's (retimed).
+    private func variant(_ needles: [Candidate.Needle], layout: Candidate.Layout, profile: ZoneProfile? = nil) -> Candidate? {
         for n in needles where problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM) != nil { return nil }
-        let zones = needles.map { PlacedZone(tipMM: $0.tipMM, axis: layout.axis, profile: libraries[$0.templateIndex].entries[$0.entryIndex].profile) }
+        let zones = needles.map { PlacedZone(tipMM: $0.tipMM, axis: layout.axis, profile: profile ?? libraries[$0.templateIndex].entries[$0.entryIndex].profile) }
         return Candidate(needles: needles, predictedMarginsMM: problem.margins(zones), predictedHealthyML: problem.healthyML(zones, stride: 2),
                          label: "\(layout.arrangement), \(layout.placement), \(CandidateSearch.settingsLabel(needles))", layout: layout)
     }

@@ -20,6 +20,9 @@ public struct Planner {
     /// room for what 2 mm voxels resolve less well than the preset's grid (README, Planning).
     public var coarseAllowanceMM = Planner.defaultCoarseAllowanceMM
     public static let defaultCoarseAllowanceMM = 0.5
+    /// Halvings of the duration interval below the smallest confirmed library setting (3: to an
+    /// eighth of the library's duration step, about 26 s with the default 3 x 3 library).
+    static let durationRefinements = 3
     /// Library candidates re-scored by the coarse simulation per search pass.
     public var coarseCandidates = 3
     /// Coarse simulations at most (re-scoring and the search downward in power and time).
@@ -158,26 +161,43 @@ public struct Planner {
                 .min { ($0.score.healthyML, $0.candidate.treatmentS, $0.candidate.energyJ, $0.candidate.label)
                     < ($1.score.healthyML, $1.candidate.treatmentS, $1.candidate.energyJ, $1.candidate.label) }?.candidate
         }
-        /// Search downward in power and time (and without the pull-back) for several positions,
-        /// whose zones heat each other beyond what the library's union shows: every variant the
-        /// coarse run confirms joins the pool, and bestPassing() picks among them.
+        /// Search downward in power and time (and without the pull-back): several positions heat
+        /// each other beyond what the library's union shows, and the tumour's lower perfusion
+        /// enlarges even one needle's zone. Every variant the coarse run confirms joins the pool,
+        /// and bestPassing() picks among them. Variants are not reduced again (their labels name
+        /// their settings, not their tips, so one pattern must derive them from one start).
         func reduce(_ c: Candidate) throws {
-            guard c.needles.count > 1, Set(c.needles.map(\.entryIndex)).count == 1 else { return }
+            guard c.layout != nil, Set(c.needles.map(\.entryIndex)).count == 1 else { return }
             for start in [c] + [search.withoutPullBack(c)].compactMap({ $0 }) {
+                reduced.insert(start.label)
                 guard let s = try score(start, why: "without pull-back"), passes(s) else { continue }
                 let t = start.needles[0].templateIndex
                 let entries = libraries[t].entries
-                let current = entries[start.needles[0].entryIndex]
+                var passing = start.needles[0].entryIndex
                 var failed: [Int] = []
                 // Smallest zone first: the first one confirmed is the least tissue on this pattern.
                 // A setting with no more power and no more time than one that fell short falls
                 // short too (the zone grows with both), so it is not simulated.
-                for e in search.sizeOrder(t) where entries[e].profile.volumeMM3 < current.profile.volumeMM3 {
+                for e in search.sizeOrder(t) where entries[e].profile.volumeMM3 < entries[passing].profile.volumeMM3 {
                     if failed.contains(where: { entries[e].powerW <= entries[$0].powerW && entries[e].durationS <= entries[$0].durationS }) { continue }
                     guard let smaller = search.resized(start, entry: e) else { continue }
+                    reduced.insert(smaller.label)
                     guard let s = try score(smaller, why: "less power or time") else { return }
-                    if passes(s) { break }
+                    if passes(s) { passing = e; break }
                     failed.append(e)
+                }
+                // Between the confirmed setting and the next shorter one at its power (which fell
+                // short, or was skipped as dominated by one that did): halve the interval
+                // `durationRefinements` times, to 10 s.
+                guard let shorter = entries.indices.filter({ entries[$0].powerW == entries[passing].powerW && entries[$0].durationS < entries[passing].durationS })
+                    .max(by: { entries[$0].durationS < entries[$1].durationS }) else { continue }
+                var lo = entries[shorter].durationS, hi = entries[passing].durationS
+                for _ in 0..<Planner.durationRefinements {
+                    let mid = ((lo + hi) / 20).rounded() * 10
+                    guard mid > lo, mid < hi, let v = search.retimed(start, shorter: shorter, longer: passing, durationS: mid) else { break }
+                    reduced.insert(v.label)
+                    guard let s = try score(v, why: "shorter") else { return }
+                    if passes(s) { hi = mid } else { lo = mid }
                 }
             }
         }
@@ -219,7 +239,6 @@ public struct Planner {
             }
             while verifications.count < maxVerifications, let best = bestPassing() {
                 if !reduced.contains(best.label) {
-                    reduced.insert(best.label)
                     try reduce(best)
                     continue
                 }
