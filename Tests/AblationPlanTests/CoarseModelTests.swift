@@ -45,8 +45,9 @@ import Testing
 }
 
 /// Variants for the search downward keep the needle tracks: a smaller zone keeps its centroid
-/// where the larger one was, a pulled-back position starts when the new (shorter) first one stops,
-/// and dropping the pull-back leaves one position per needle halfway between the two depths.
+/// where the larger one was (also for a duration between two library entries, with the blended
+/// zone), a pulled-back position starts when the new (shorter) first one stops, and dropping the
+/// pull-back leaves one position per needle halfway between the two depths.
 @Test func variantsKeepTheTracksAndTheAim() throws {
     let text = planPreset.replacingOccurrences(of: "\"max_applicators\": 1", with: "\"max_applicators\": 2")
     let p = try Preset.parse(bytes: Array(text.utf8), source: "t.json").0
@@ -61,6 +62,7 @@ import Testing
     let library = ZoneLibrary(template: spec.templates[0], entries: [
         .init(powerW: 40, durationS: 60, profile: sphere(6, 2), fromCache: true, cacheKey: "", simulationSeconds: 0),
         .init(powerW: 80, durationS: 120, profile: sphere(9, 5), fromCache: true, cacheKey: "", simulationSeconds: 0),
+        .init(powerW: 80, durationS: 60, profile: sphere(7, 3), fromCache: true, cacheKey: "", simulationSeconds: 0),
     ], spacingMM: 2)
     let problem = PlanningProblem(scene: try Scene(preset: p), preset: p, spec: spec)
     let search = CandidateSearch(problem: problem, spec: spec, libraries: [library])
@@ -82,6 +84,18 @@ import Testing
         #expect(b.powerW == 40 && b.durationS == 60 && b.startS == (a.startS > 0 ? 60 : 0) && b.insertion == a.insertion)
     }
     #expect(small.treatmentS == 120 && small.label.hasSuffix("40 W for 60 s"))
+    // Between two durations of one power: the blended zone's centroid stays where the old one was.
+    let between = try #require(search.retimed(big, shorter: 2, longer: 1, durationS: 90))
+    let blended = ZoneProfile.blend(library.entries[2].profile, library.entries[1].profile, weight: 0.5)
+    for (a, b) in zip(big.needles, between.needles) {
+        let before = a.tipMM + axis * library.entries[1].profile.centroidZMM
+        let after = b.tipMM + axis * blended.centroidZMM
+        #expect(((before - after) * (before - after)).sum() < 1e-18, "\(before) \(after)")
+        #expect(b.durationS == 90 && b.powerW == 80 && b.entryIndex == 1 && b.startS == (a.startS > 0 ? 90 : 0))
+    }
+    #expect(blended.centroidZMM > library.entries[2].profile.centroidZMM && blended.centroidZMM < library.entries[1].profile.centroidZMM)
+    #expect(abs(blended.radius(atZ: 4) - (sphere(7, 3).radius(atZ: 4) + sphere(9, 5).radius(atZ: 4)) / 2) < 1e-12)
+    #expect(search.retimed(big, shorter: 2, longer: 1, durationS: 130) == nil && search.retimed(big, shorter: 0, longer: 1, durationS: 90) == nil)
     let flat = try #require(search.withoutPullBack(big))
     #expect(flat.needles.count == 2 && flat.needles.allSatisfy { $0.startS == 0 && $0.tipMM.z == -5 })
     #expect(flat.label.hasPrefix("pair 8 mm apart at 0 deg, ") && flat.layout?.pullBackMM == 0)
