@@ -163,9 +163,12 @@ public struct Planner {
         }
         /// Search downward in power and time (and without the pull-back): several positions heat
         /// each other beyond what the library's union shows, and the tumour's lower perfusion
-        /// enlarges even one needle's zone. Every variant the coarse run confirms joins the pool,
-        /// and bestPassing() picks among them. Variants are not reduced again (their labels name
-        /// their settings, not their tips, so one pattern must derive them from one start).
+        /// enlarges even one needle's zone. For each library power, the shortest library duration
+        /// the coarse run confirms, then finer durations below it: every confirmed variant joins
+        /// the pool and bestPassing() picks among them (a higher power for a shorter time can
+        /// ablate as little healthy tissue as a low power for long, in half the treatment time).
+        /// Variants are not reduced again (their labels name their settings, not their tips, so
+        /// one pattern must derive them all from one start).
         func reduce(_ c: Candidate) throws {
             guard c.layout != nil, Set(c.needles.map(\.entryIndex)).count == 1 else { return }
             for start in [c] + [search.withoutPullBack(c)].compactMap({ $0 }) {
@@ -173,31 +176,36 @@ public struct Planner {
                 guard let s = try score(start, why: "without pull-back"), passes(s) else { continue }
                 let t = start.needles[0].templateIndex
                 let entries = libraries[t].entries
-                var passing = start.needles[0].entryIndex
                 var failed: [Int] = []
-                // Smallest zone first: the first one confirmed is the least tissue on this pattern.
                 // A setting with no more power and no more time than one that fell short falls
-                // short too (the zone grows with both), so it is not simulated.
-                for e in search.sizeOrder(t) where entries[e].profile.volumeMM3 < entries[passing].profile.volumeMM3 {
-                    if failed.contains(where: { entries[e].powerW <= entries[$0].powerW && entries[e].durationS <= entries[$0].durationS }) { continue }
-                    guard let smaller = search.resized(start, entry: e) else { continue }
-                    reduced.insert(smaller.label)
-                    guard let s = try score(smaller, why: "less power or time") else { return }
-                    if passes(s) { passing = e; break }
-                    failed.append(e)
+                // short too (the zone grows with both): it is not simulated. Highest power first,
+                // so that its failures spare the lower powers' short durations.
+                func dominated(_ e: Int) -> Bool {
+                    failed.contains { entries[e].powerW <= entries[$0].powerW && entries[e].durationS <= entries[$0].durationS }
                 }
-                // Between the confirmed setting and the next shorter one at its power (which fell
-                // short, or was skipped as dominated by one that did): halve the interval
-                // `durationRefinements` times, to 10 s.
-                guard let shorter = entries.indices.filter({ entries[$0].powerW == entries[passing].powerW && entries[$0].durationS < entries[passing].durationS })
-                    .max(by: { entries[$0].durationS < entries[$1].durationS }) else { continue }
-                var lo = entries[shorter].durationS, hi = entries[passing].durationS
-                for _ in 0..<Planner.durationRefinements {
-                    let mid = ((lo + hi) / 20).rounded() * 10
-                    guard mid > lo, mid < hi, let v = search.retimed(start, shorter: shorter, longer: passing, durationS: mid) else { break }
-                    reduced.insert(v.label)
-                    guard let s = try score(v, why: "shorter") else { return }
-                    if passes(s) { hi = mid } else { lo = mid }
+                for power in Set(entries.map(\.powerW)).sorted(by: >) {
+                    let row = entries.indices.filter { entries[$0].powerW == power }.sorted { entries[$0].durationS < entries[$1].durationS }
+                    var passing: Int? = nil
+                    for e in row where !dominated(e) {
+                        if e == start.needles[0].entryIndex { passing = e; break }
+                        guard let v = search.resized(start, entry: e) else { continue }
+                        reduced.insert(v.label)
+                        guard let s = try score(v, why: "other power or time") else { return }
+                        if passes(s) { passing = e; break }
+                        failed.append(e)
+                    }
+                    // Between the confirmed duration and the next shorter one at this power (which
+                    // fell short, or was skipped as dominated by one that did): halve the interval
+                    // `durationRefinements` times, to 10 s.
+                    guard let passing, let shorter = row.last(where: { entries[$0].durationS < entries[passing].durationS }) else { continue }
+                    var lo = entries[shorter].durationS, hi = entries[passing].durationS
+                    for _ in 0..<Planner.durationRefinements {
+                        let mid = ((lo + hi) / 20).rounded() * 10
+                        guard mid > lo, mid < hi, let v = search.retimed(start, shorter: shorter, longer: passing, durationS: mid) else { break }
+                        reduced.insert(v.label)
+                        guard let s = try score(v, why: "shorter") else { return }
+                        if passes(s) { hi = mid } else { lo = mid }
+                    }
                 }
             }
         }
