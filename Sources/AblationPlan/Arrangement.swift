@@ -14,6 +14,8 @@ struct Arrangement {
     }
     var label: String
     var positions: [Position]
+    /// Distance between a pulled-back needle's two positions (0: not pulled back).
+    var pullBackMM = 0.0
     /// Index of the target each position aims at; nil: all aim at the targets' common centroid.
     var perTarget = false
 
@@ -37,7 +39,7 @@ struct Arrangement {
             let single = [Position(lateral: { _, _ in .zero }, axialMM: 0, phase: 0, insertion: 0)]
             out.append(Arrangement(label: "single", positions: single))
             for pull in [10.0, 15, 20] {
-                out.append(Arrangement(label: "single pulled back \(Int(pull)) mm", positions: pulledBack(single, pull)))
+                out.append(Arrangement(label: "single pulled back \(Int(pull)) mm", positions: pulledBack(single, pull), pullBackMM: pull))
             }
         case 2:
             for d in [10.0, 15, 20, 25] { for phi in [0.0, 45, 90, 135] {
@@ -47,7 +49,7 @@ struct Arrangement {
                 if d >= 15 {
                     for pull in [12.0, 18] {
                         out.append(Arrangement(label: "pair \(Int(d)) mm apart at \(Int(phi)) deg pulled back \(Int(pull)) mm",
-                                               positions: pulledBack(pair, pull)))
+                                               positions: pulledBack(pair, pull), pullBackMM: pull))
                     }
                 }
             } }
@@ -60,7 +62,7 @@ struct Arrangement {
                 if radius >= 9 {
                     for pull in [12.0, 18] {
                         out.append(Arrangement(label: "triangle of radius \(Int(radius)) mm at \(Int(phi)) deg pulled back \(Int(pull)) mm",
-                                               positions: pulledBack(triangle, pull)))
+                                               positions: pulledBack(triangle, pull), pullBackMM: pull))
                     }
                 }
             } }

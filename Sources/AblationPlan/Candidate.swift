@@ -17,11 +17,22 @@ public struct Candidate: Sendable {
         /// Which needle insertion the position belongs to (0-based).
         public var insertion: Int
     }
+    /// How the search placed it, so that the coarse stage can derive variants (other power and
+    /// time, no pull-back) on the same needle tracks. nil for hand-made candidates.
+    public struct Layout: Sendable {
+        /// The arrangement's label (Arrangement), e.g. "triangle of radius 9 mm at 0 deg pulled back 12 mm".
+        public var arrangement: String
+        /// Axis direction and axial shift, as the label prints them.
+        public var placement: String
+        public var axis: SIMD3<Double>
+        public var pullBackMM: Double
+    }
     public var needles: [Needle]
     public var predictedMarginsMM: [Double]
     public var predictedHealthyML: Double
     /// A stable description for plan-summary.json's list of alternatives.
     public var label: String
+    public var layout: Layout? = nil
 
     /// Needle insertions (a pulled-back needle counts once).
     public var insertions: Int { Set(needles.map(\.insertion)).count }

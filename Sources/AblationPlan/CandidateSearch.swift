@@ -122,11 +122,13 @@ struct CandidateSearch {
                             needles.map { PlacedZone(tipMM: $0.tipMM, axis: axis, profile: libraries[t].entries[$0.entryIndex].profile) }
                         }
                         func candidate(_ needles: [Candidate.Needle], _ margins: [Double]) -> Candidate {
-                            let settings = Set(needles.map { "\(JSONWriter.format($0.powerW)) W for \(JSONWriter.format($0.durationS)) s" }).sorted().joined(separator: " / ")
+                            let settings = CandidateSearch.settingsLabel(needles)
+                            let placement = String(format: "axis (%.3f, %.3f, %.3f), shift %g mm", axis.x, axis.y, axis.z, shift)
                             return Candidate(needles: needles, predictedMarginsMM: margins,
                                              predictedHealthyML: problem.healthyML(zones(needles), stride: 2),
-                                             label: String(format: "%@, axis (%.3f, %.3f, %.3f), shift %g mm, %@",
-                                                           arrangement.label, axis.x, axis.y, axis.z, shift, settings))
+                                             label: "\(arrangement.label), \(placement), \(settings)",
+                                             layout: .init(arrangement: arrangement.label, placement: placement, axis: axis,
+                                                           pullBackMM: arrangement.pullBackMM))
                         }
                         var anySafe = false
                         let order = orders[t]
@@ -159,9 +161,15 @@ struct CandidateSearch {
                             // The largest shared zone still falls short: remember how close it came.
                             if number == trials.count - 1 {
                                 // Only a miss that beats the kept ones needs its exact margin.
-                                let bar = misses.count == CandidateSearch.nearMissesKept ? misses.last!.worstMarginMM : -Double.infinity
+                                // At most one miss per arrangement: the coarse stage, which sees the
+                                // needles heat each other, then compares different patterns rather
+                                // than one pattern at neighbouring directions.
+                                let same = misses.firstIndex { $0.layout?.arrangement == arrangement.label }
+                                let bar = same.map { misses[$0].worstMarginMM }
+                                    ?? (misses.count == CandidateSearch.nearMissesKept ? misses.last!.worstMarginMM : -Double.infinity)
                                 let exact = problem.margins(zones(needles), stopBelowMM: bar + 1e-9)
                                 guard (exact.min() ?? -.infinity) > bar else { continue }
+                                if let same { misses.remove(at: same) }
                                 misses.append(candidate(needles, exact))
                                 misses.sort(by: CandidateSearch.closer)
                                 if misses.count > CandidateSearch.nearMissesKept { misses.removeLast() }
@@ -173,6 +181,11 @@ struct CandidateSearch {
             }
         }
         return SearchResult(feasible: found.sorted(by: CandidateSearch.better), nearMisses: misses)
+    }
+
+    /// "100 W for 600 s", or several such settings joined by " / ".
+    static func settingsLabel(_ needles: [Candidate.Needle]) -> String {
+        Set(needles.map { "\(JSONWriter.format($0.powerW)) W for \(JSONWriter.format($0.durationS)) s" }).sorted().joined(separator: " / ")
     }
 
     /// Least healthy tissue, then the shortest treatment, then the least energy; the label breaks ties.

@@ -3,6 +3,15 @@ import AblationSim
 /// plan-summary.json: the decision, the evidence (predicted and verified coverage and margins),
 /// what else was tried, and everything needed to reproduce it.
 enum PlanSummary {
+    /// The coarse stage's settings and effort, for the search section.
+    struct CoarseStage {
+        var spacingMM: Double
+        var allowanceMM: Double
+        var simulations: Int
+        /// Margin the coarse run had to predict at the end (margin_mm + allowance + shortfalls).
+        var finalRequiredMM: Double
+    }
+
     static func targetJSON(_ t: ZoneAnalysis.TargetCoverage) -> JSONValue {
         ["name": .string(t.name), "coverage_percent": rounded(t.coveragePercent, 6), "min_margin_mm": rounded(t.minMarginMM),
          "complete": .bool(t.complete), "complete_with_margin": .bool(t.completeWithMargin)]
@@ -19,8 +28,12 @@ enum PlanSummary {
                  "insertion": .number(Double($0.insertion))]
             }),
             "needle_insertions": .number(Double(c.insertions)), "treatment_s": .number(c.treatmentS),
+            // What the surrogate predicted before the verifying run: the coarse simulation,
+            // analysed on the preset's grid; the zone library's union margin is kept beside it.
             "predicted": ["targets": .array(v.predicted.targets.map(targetJSON)), "healthy_ablated_ml": rounded(v.predicted.healthyAblatedML),
-                          "zone_volume_ml": rounded(v.predicted.zone.volumeML)],
+                          "zone_volume_ml": rounded(v.predicted.zone.volumeML),
+                          "zone_library_min_margin_mm": .array(c.predictedMarginsMM.map { rounded($0) }),
+                          "zone_library_healthy_ablated_ml": rounded(c.predictedHealthyML)],
             "verified": ["targets": .array(v.computed.analysis.targets.map(targetJSON)),
                          "healthy_ablated_ml": rounded(v.computed.analysis.healthyAblatedML),
                          "zone_volume_ml": rounded(v.computed.analysis.zone.volumeML),
@@ -32,7 +45,7 @@ enum PlanSummary {
 
     static func json(preset: Preset, presetBytes: [UInt8], spec: PlanningSpec, libraries: [ZoneLibrary], problem: PlanningProblem,
                      tally: SearchTally, verifications: [Planner.Verification], feasible: Bool, reason: Planner.Reason?,
-                     explanation: String, timings: [String: Double]) -> JSONValue {
+                     explanation: String, timings: [String: Double], coarse: CoarseStage) -> JSONValue {
         var risks: [JSONValue] = []
         for (n, shell) in problem.shells.enumerated() where problem.vesselDistanceToTarget[n] < 10 {
             risks.append(.string(String(format: "target \"%@\": a vessel lies %.1f mm from it (voxel centres); its heat sink is in the verifying simulation, but perfusion and flow vary between patients", shell.name, problem.vesselDistanceToTarget[n])))
@@ -73,9 +86,12 @@ enum PlanSummary {
                 "paths_outside_entry": .number(Double(tally.rejectedEntry)),
                 "surrogate_evaluations": .number(Double(tally.evaluations)), "surrogate_feasible": .number(Double(tally.feasible)),
                 "library_s": rounded(timings["library_s"] ?? 0), "search_s": rounded(timings["search_s"] ?? 0),
+                "coarse_simulations": .number(Double(coarse.simulations)), "coarse_spacing_mm": .number(coarse.spacingMM),
+                "coarse_allowance_mm": .number(coarse.allowanceMM), "coarse_required_margin_mm": rounded(coarse.finalRequiredMM),
+                "coarse_s": rounded(timings["coarse_s"] ?? 0),
             ])
             .setting("zone_library", .array(library))
-            .setting("surrogate", .string("axisymmetric zone r(z) of one antenna in homogeneous background tissue, simulated by ablsim at the library's powers and durations; zones of several needles (and of a pulled-back needle's two positions) are united (no overlap heating, no pre-heating), vessels and target tissue are ignored; every plan is confirmed by the full simulation, and when no candidate passes the surrogate the closest misses are simulated in full"))
+            .setting("surrogate", .string("two fidelities: (1) a zone library, the axisymmetric zone r(z) of one antenna in homogeneous background tissue simulated by ablsim at the library's powers and durations, united over the positions, ranks thousands of placements; (2) the best few (or, when it accepts none, its closest miss per arrangement) are simulated by ablsim on a coarse grid with every needle, vessel and tissue of the preset, the damage field interpolated onto the preset's grid and analysed there: that is the predicted margin; for several positions lower power and time and no pull-back are tried with the coarse simulation; a plan counts only when the full simulation at the preset's resolution confirms it"))
             .setting("planning", [
                 "max_applicators": .number(Double(spec.maxApplicators)), "clearance_mm": .number(spec.clearanceMM),
                 "avoid": .array(spec.avoid.map { .string($0) }), "entry": spec.entry.map { $0.json() } ?? .null,

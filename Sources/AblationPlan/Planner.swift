@@ -13,6 +13,20 @@ public struct Planner {
     public var libraryPowers = 3
     public var libraryDurations = 3
     public var maxVerifications = 3
+    /// Voxel size of the coarse simulations that re-score the library's best candidates (never
+    /// finer than the preset's own spacing).
+    public var coarseSpacingMM = 2.0
+    /// Margin the coarse simulation must predict beyond margin_mm before a candidate is verified:
+    /// room for what 2 mm voxels resolve less well than the preset's grid (README, Planning).
+    public var coarseAllowanceMM = Planner.defaultCoarseAllowanceMM
+    public static let defaultCoarseAllowanceMM = 0.5
+    /// Halvings of the duration interval below the smallest confirmed library setting (3: to an
+    /// eighth of the library's duration step, about 26 s with the default 3 x 3 library).
+    static let durationRefinements = 3
+    /// Library candidates re-scored by the coarse simulation per search pass.
+    public var coarseCandidates = 3
+    /// Coarse simulations at most (re-scoring and the search downward in power and time).
+    public var maxCoarseSimulations = 40
     /// Tissue samples for the probability of coverage of the verified plan (0: none).
     public var samples = 0
     public var seed: UInt64?
@@ -37,6 +51,7 @@ public struct Planner {
         public var candidate: Candidate
         public var preset: Preset
         public var computed: RunPipeline.Computed
+        /// The coarse simulation's prediction (made before the verifying run).
         public var predicted: ZoneAnalysis
         public var confirmed: Bool
     }
@@ -104,12 +119,21 @@ public struct Planner {
         let scene = try Scene(preset: preset)
         let problem = PlanningProblem(scene: scene, preset: preset, spec: spec)
         let search = CandidateSearch(problem: problem, spec: spec, libraries: libraries)
+        let coarse = CoarseModel(preset: preset, spec: spec, fineScene: scene,
+                                 spacingMM: max(coarseSpacingMM, preset.grid.spacingMM), threads: threads)
         var tally = SearchTally()
         var searchSeconds = 0.0
+        var coarseSeconds = 0.0
         var verifications: [Verification] = []
-        var required = preset.marginMM
+        // Margin the zone library must predict (raised when the coarse runs show it over-predicts:
+        // a vessel's heat sink), and margin the coarse run must predict (raised when a verifying
+        // run falls short of it).
+        var libraryRequired = preset.marginMM
+        var coarseRequired = preset.marginMM + coarseAllowanceMM
         var tried = Set<String>()
-        var nearMisses: [Candidate] = []
+        var scores: [String: (candidate: Candidate, score: CoarseModel.Score)] = [:]
+        var scoredOrder: [String] = []
+        var reduced = Set<String>()
         var everFeasible = false
         var count = 1
         var reason: Reason? = nil
@@ -117,62 +141,140 @@ public struct Planner {
         var pipeline = RunPipeline()
         pipeline.threads = threads
 
+        /// The coarse simulation of a candidate, once per candidate.
+        func score(_ c: Candidate, why: String) throws -> CoarseModel.Score? {
+            if let known = scores[c.label] { return known.score }
+            guard scoredOrder.count < maxCoarseSimulations else { return nil }
+            if isCancelled() { throw SimulationFailure.cancelled }
+            let s = try coarse.score(c, observer: cancellableObserver())
+            coarseSeconds += s.seconds
+            scores[c.label] = (c, s)
+            scoredOrder.append(c.label)
+            log(String(format: "coarse %d (%@, %.3g mm voxels): worst margin %.2f mm (library %.2f mm), healthy %.1f mL, %.1f s: %@",
+                       scoredOrder.count, why, coarse.spacingMM, s.worstMarginMM, c.worstMarginMM, s.healthyML, s.seconds, c.label))
+            return s
+        }
+        func passes(_ s: CoarseModel.Score) -> Bool { s.worstMarginMM >= coarseRequired - 1e-9 }
+        /// Least healthy tissue (coarse), then the shortest treatment, then the least energy.
+        func bestPassing() -> Candidate? {
+            scoredOrder.compactMap { scores[$0] }.filter { !tried.contains($0.candidate.label) && passes($0.score) }
+                .min { ($0.score.healthyML, $0.candidate.treatmentS, $0.candidate.energyJ, $0.candidate.label)
+                    < ($1.score.healthyML, $1.candidate.treatmentS, $1.candidate.energyJ, $1.candidate.label) }?.candidate
+        }
+        /// Search downward in power and time (and without the pull-back): several positions heat
+        /// each other beyond what the library's union shows, and the tumour's lower perfusion
+        /// enlarges even one needle's zone. For each library power, the shortest library duration
+        /// the coarse run confirms, then finer durations below it: every confirmed variant joins
+        /// the pool and bestPassing() picks among them (a higher power for a shorter time can
+        /// ablate as little healthy tissue as a low power for long, in half the treatment time).
+        /// Variants are not reduced again (their labels name their settings, not their tips, so
+        /// one pattern must derive them all from one start).
+        func reduce(_ c: Candidate) throws {
+            guard c.layout != nil, Set(c.needles.map(\.entryIndex)).count == 1 else { return }
+            for start in [c] + [search.withoutPullBack(c)].compactMap({ $0 }) {
+                reduced.insert(start.label)
+                guard let s = try score(start, why: "without pull-back"), passes(s) else { continue }
+                let t = start.needles[0].templateIndex
+                let entries = libraries[t].entries
+                var failed: [Int] = []
+                // A setting with no more power and no more time than one that fell short falls
+                // short too (the zone grows with both): it is not simulated. Highest power first,
+                // so that its failures spare the lower powers' short durations.
+                func dominated(_ e: Int) -> Bool {
+                    failed.contains { entries[e].powerW <= entries[$0].powerW && entries[e].durationS <= entries[$0].durationS }
+                }
+                for power in Set(entries.map(\.powerW)).sorted(by: >) {
+                    let row = entries.indices.filter { entries[$0].powerW == power }.sorted { entries[$0].durationS < entries[$1].durationS }
+                    var passing: Int? = nil
+                    for e in row where !dominated(e) {
+                        if e == start.needles[0].entryIndex { passing = e; break }
+                        guard let v = search.resized(start, entry: e) else { continue }
+                        reduced.insert(v.label)
+                        guard let s = try score(v, why: "other power or time") else { return }
+                        if passes(s) { passing = e; break }
+                        failed.append(e)
+                    }
+                    // Between the confirmed duration and the next shorter one at this power (which
+                    // fell short, or was skipped as dominated by one that did): halve the interval
+                    // `durationRefinements` times, to 10 s.
+                    guard let passing, let shorter = row.last(where: { entries[$0].durationS < entries[passing].durationS }) else { continue }
+                    var lo = entries[shorter].durationS, hi = entries[passing].durationS
+                    for _ in 0..<Planner.durationRefinements {
+                        let mid = ((lo + hi) / 20).rounded() * 10
+                        guard mid > lo, mid < hi, let v = search.retimed(start, shorter: shorter, longer: passing, durationS: mid) else { break }
+                        reduced.insert(v.label)
+                        guard let s = try score(v, why: "shorter") else { return }
+                        if passes(s) { hi = mid } else { lo = mid }
+                    }
+                }
+            }
+        }
+
         /// Simulates a candidate in full (vessels, flow, tumour tissue) and records the verdict.
         func verify(_ candidate: Candidate, why: String) throws -> Verification {
             if isCancelled() { throw SimulationFailure.cancelled }
             tried.insert(candidate.label)
             let plan = try Planner.planPreset(preset, candidate, spec)
+            // The prediction is the coarse run's, made before this verification.
+            let predicted = try scores[candidate.label]?.score.analysis ?? coarse.score(candidate, observer: cancellableObserver()).analysis
             log("verifying \(verifications.count + 1)/\(maxVerifications) (\(why)): \(candidate.label)")
             pipeline.observer = cancellableObserver()
             let computed = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
-            let zones = candidate.needles.map {
-                PlacedZone(tipMM: $0.tipMM, axis: axisOf($0), profile: libraries[$0.templateIndex].entries[$0.entryIndex].profile)
-            }
-            let predicted = ZoneAnalysis(necrosis: problem.mask(zones), scene: computed.scene, axis: axisOf(candidate.needles[0]) * -1,
-                                         marginMM: preset.marginMM)
             let confirmed = computed.analysis.targets.allSatisfy(\.completeWithMargin)
             let v = Verification(candidate: candidate, preset: plan, computed: computed, predicted: predicted, confirmed: confirmed)
-            log(String(format: "verified: worst margin %.1f mm (surrogate %.1f mm): %@", computed.analysis.targets.map(\.minMarginMM).min() ?? 0,
+            log(String(format: "verified: worst margin %.1f mm (predicted %.1f mm): %@", computed.analysis.targets.map(\.minMarginMM).min() ?? 0,
                        predicted.targets.map(\.minMarginMM).min() ?? 0, confirmed ? "confirmed" : "not confirmed"))
             verifications.append(v)
             return v
         }
 
-        planning: while count <= spec.maxApplicators {
+        planning: while count <= spec.maxApplicators, verifications.count < maxVerifications {
             let searchStarted = clock.now
-            let result = try search.search(count: count, requiredMarginMM: required, tally: &tally, isCancelled: isCancelled)
+            let result = try search.search(count: count, requiredMarginMM: libraryRequired, tally: &tally, isCancelled: isCancelled)
             searchSeconds += seconds(since: searchStarted)
-            let candidates = result.feasible.filter { !tried.contains($0.label) }
-            log(String(format: "search, %d needle(s), margin %.2f mm: %d surrogate-feasible, %d placements so far (%.1f s)",
-                       count, required, candidates.count, tally.placements, seconds(since: searchStarted)))
-            nearMisses = (nearMisses + result.nearMisses).sorted(by: CandidateSearch.closer)
-            guard let best = candidates.first else {
+            everFeasible = everFeasible || !result.feasible.isEmpty
+            let fresh = result.feasible.filter { scores[$0.label] == nil }
+            // Nothing the library accepts: its union leaves out the needles heating each other, so
+            // its closest misses (one per arrangement) go to the coarse simulation instead.
+            let fromMisses = fresh.isEmpty
+            let pool = Array((fromMisses ? result.nearMisses.filter { scores[$0.label] == nil } : fresh).prefix(coarseCandidates))
+            log(String(format: "search, %d needle(s), library margin %.2f mm: %d library-feasible, %d placements so far (%.1f s); %d to the coarse simulation",
+                       count, libraryRequired, result.feasible.count, tally.placements, seconds(since: searchStarted), pool.count))
+            var scored: [(Candidate, CoarseModel.Score)] = []
+            for c in pool {
+                guard let s = try score(c, why: fromMisses ? "library near miss" : "library-feasible") else { break }
+                scored.append((c, s))
+            }
+            while verifications.count < maxVerifications, let best = bestPassing() {
+                if !reduced.contains(best.label) {
+                    try reduce(best)
+                    continue
+                }
+                let v = try verify(best, why: String(format: "coarse margin %.2f mm", scores[best.label]!.score.worstMarginMM))
+                if v.confirmed { break planning }
+                // A vessel inside the margin keeps tissue there alive whatever the plan: more runs
+                // cannot give the full margin, so one confirming run is enough evidence.
+                if !problem.vesselInMargin.isEmpty { break planning }
+                // The coarse run over-predicted: ask it for that much more margin from now on.
+                let shortfall = zip(v.predicted.targets, v.computed.analysis.targets).map { $0.minMarginMM - $1.minMarginMM }.max() ?? 0
+                coarseRequired += max(shortfall, problem.grid.spacingMM)
+            }
+            if scoredOrder.count >= maxCoarseSimulations { break }
+            if fromMisses || scored.isEmpty {
                 count += 1
-                continue
+            } else {
+                // The library accepted what the coarse run rejects (a vessel's heat sink, the
+                // allowance): ask the library for that much more margin at the same needle count.
+                let excess = scored.map { min($0.0.worstMarginMM, preset.marginMM + PlanningProblem.reportBeyondMM) - $0.1.worstMarginMM }.min() ?? 0
+                libraryRequired = max(libraryRequired + problem.grid.spacingMM, coarseRequired + excess)
             }
-            everFeasible = true
-            if verifications.count >= maxVerifications { break }
-            let v = try verify(best, why: "best in the surrogate")
-            if v.confirmed { break planning }
-            // A vessel inside the margin keeps tissue there alive whatever the plan: more runs
-            // cannot give the full margin, so one confirming run is enough evidence.
-            if !problem.vesselInMargin.isEmpty { break }
-            // The full simulation fell short (heat sink of a vessel, tissue the surrogate does not
-            // model): ask the surrogate for that much more margin next time.
-            let deficit = zip(v.predicted.targets, v.computed.analysis.targets).map { p, q in
-                min(p.minMarginMM, preset.marginMM + PlanningProblem.reportBeyondMM) - q.minMarginMM
-            }.max() ?? 0
-            required += max(deficit, problem.grid.spacingMM)
-            if verifications.count >= maxVerifications { break }
         }
-        // Nothing the surrogate accepts: simultaneous needles heat each other's zones beyond the
-        // union it scores, so the closest misses (largest zones) are simulated in full before
-        // calling the target too large; only one when a vessel sits inside the margin (see above).
-        if !everFeasible {
-            for miss in nearMisses where verifications.count < maxVerifications && !tried.contains(miss.label) {
-                if try verify(miss, why: String(format: "near miss, surrogate margin %.1f mm", miss.worstMarginMM)).confirmed { break }
-                if !problem.vesselInMargin.isEmpty { break }
-            }
+        // Nothing confirmed and nothing verified: the coarse run's closest candidate is simulated
+        // in full, so that plan-summary.json shows the best attempt with real numbers.
+        if verifications.isEmpty, let closest = scoredOrder.compactMap({ scores[$0] }).max(by: {
+            ($0.score.worstMarginMM, -$0.score.healthyML) < ($1.score.worstMarginMM, -$1.score.healthyML)
+        }) {
+            _ = try verify(closest.candidate, why: String(format: "closest miss, coarse margin %.2f mm", closest.score.worstMarginMM))
         }
         let confirmed = verifications.last?.confirmed == true
         if !confirmed, let best = verifications.indices.max(by: {
@@ -191,23 +293,25 @@ public struct Planner {
                 explanation = "no straight needle path keeps \(JSONWriter.format(spec.clearanceMM)) mm from every vessel" + (spec.avoid.isEmpty ? "" : " and avoids " + spec.avoid.joined(separator: ", ")) + (spec.entry == nil ? "" : " from planning.entry") + String(format: " (%d paths too close to a vessel, %d crossing an avoided region, %d outside the entry window)", tally.rejectedVessel, tally.rejectedAvoid, tally.rejectedEntry)
             } else if verifications.isEmpty {
                 reason = .tooLarge
-                explanation = "no arrangement of up to \(spec.maxApplicators) applicator(s) within the power and duration ranges covers the target(s) with the margin in the surrogate"
-            } else if !everFeasible {
-                let best = verifications.max { ($0.computed.analysis.targets.map(\.minMarginMM).min() ?? 0) < ($1.computed.analysis.targets.map(\.minMarginMM).min() ?? 0) }!
-                let t = best.computed.analysis.targets
-                reason = problem.vesselDistanceToTarget.contains(where: { $0 < 10 }) ? .tooCloseToVessel : .tooLarge
-                explanation = String(format: "no arrangement of up to %d needle(s) (parallel, on a triangle, pulled back once) within the power and duration ranges covers the target(s) with the margin in the surrogate; the %d closest misses were simulated in full, the best (%@) covers %.1f %% with a worst margin of %.1f mm (%g mm required)",
-                                     spec.maxApplicators, verifications.count, best.candidate.label, t.map(\.coveragePercent).min() ?? 0,
-                                     t.map(\.minMarginMM).min() ?? 0, preset.marginMM)
+                explanation = "no arrangement of up to \(spec.maxApplicators) applicator(s) within the power and duration ranges covers the target(s) with the margin"
             } else {
+                let best = verifications.last!
+                let t = best.computed.analysis.targets
+                let coarseBest = scores.values.map(\.score.worstMarginMM).max() ?? -.infinity
                 reason = problem.vesselDistanceToTarget.contains(where: { $0 < 10 }) ? .tooCloseToVessel : .tooLarge
-                explanation = "\(verifications.count) candidate(s) looked sufficient in the surrogate but the full simulation did not confirm coverage with margin" + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")
+                explanation = String(format: "no arrangement of up to %d needle(s) (parallel, on a triangle, pulled back once) within the power and duration ranges was confirmed: %d candidate(s) were simulated coarsely (%.3g mm voxels, all needles, vessels%@), the best reaching a worst margin of %.1f mm; the best of %d full simulation(s) (%@) covers %.1f %% with a worst margin of %.1f mm (%g mm required)",
+                                     spec.maxApplicators, scores.count, coarse.spacingMM, everFeasible ? "" : "; the zone library accepted none",
+                                     coarseBest, verifications.count, best.candidate.label, t.map(\.coveragePercent).min() ?? 0,
+                                     t.map(\.minMarginMM).min() ?? 0, preset.marginMM)
+                    + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")
             }
         }
         var summary = PlanSummary.json(preset: preset, presetBytes: bytes, spec: spec, libraries: libraries, problem: problem,
                                        tally: tally, verifications: verifications, feasible: confirmed,
                                        reason: reason, explanation: explanation,
-                                       timings: ["library_s": librarySeconds, "search_s": searchSeconds])
+                                       timings: ["library_s": librarySeconds, "search_s": searchSeconds, "coarse_s": coarseSeconds],
+                                       coarse: .init(spacingMM: coarse.spacingMM, allowanceMM: coarseAllowanceMM, simulations: scores.count,
+                                                     finalRequiredMM: coarseRequired))
         var files: [(String, Data)] = []
         if let final = verifications.last {
             files.append(("plan.json", Data(JSONWriter.string(final.preset.resolvedJSON()).utf8)))

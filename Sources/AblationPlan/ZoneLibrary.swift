@@ -180,11 +180,11 @@ public struct ZoneLibrary: Sendable {
             for a in 0..<azimuths {
                 let angle = 2 * Double.pi * Double(a) / Double(azimuths)
                 let dir = SIMD3<Double>(cos(angle), sin(angle), 0)
-                var previous = sample(field, g, tipMM + [0, 0, z])
+                var previous = g.trilinear(field, at: tipMM + [0, 0, z])
                 guard previous >= 0 else { continue }
                 var rho = step, radius = maxRadius
                 while rho <= maxRadius {
-                    let value = sample(field, g, tipMM + [0, 0, z] + dir * rho)
+                    let value = g.trilinear(field, at: tipMM + [0, 0, z] + dir * rho)
                     if value < 0 {
                         radius = rho - step * value / (value - previous)
                         break
@@ -197,19 +197,5 @@ public struct ZoneLibrary: Sendable {
             radii[n] = sum / Double(azimuths)
         }
         return ZoneProfile(z0MM: zLow, dzMM: dz, radiiMM: radii)
-    }
-
-    static func sample(_ f: [Float], _ g: Grid3D, _ p: SIMD3<Double>) -> Double {
-        let c = g.voxelCoordinates(of: p)
-        let i0 = max(0, min(g.nx - 2, Int(c.x.rounded(.down)))), j0 = max(0, min(g.ny - 2, Int(c.y.rounded(.down))))
-        let k0 = max(0, min(g.nz - 2, Int(c.z.rounded(.down))))
-        let fx = min(max(c.x - Double(i0), 0), 1), fy = min(max(c.y - Double(j0), 0), 1), fz = min(max(c.z - Double(k0), 0), 1)
-        var v = 0.0
-        for corner in 0..<8 {
-            let di = corner & 1, dj = (corner >> 1) & 1, dk = (corner >> 2) & 1
-            let w = (di == 1 ? fx : 1 - fx) * (dj == 1 ? fy : 1 - fy) * (dk == 1 ? fz : 1 - fz)
-            v += w * Double(f[g.linearIndex(i0 + di, j0 + dj, k0 + dk)])
-        }
-        return v
     }
 }

@@ -49,6 +49,19 @@ public struct ZoneProfile: Sendable, Equatable {
     }
 
     public var maxRadiusMM: Double { radiiMM.max() ?? 0 }
+
+    /// (1 - weight) a + weight b, radius by radius over both spans (a radius is 0 outside its own
+    /// span): a zone between two library settings for the coarse stage's finer durations.
+    public static func blend(_ a: ZoneProfile, _ b: ZoneProfile, weight w: Double) -> ZoneProfile {
+        let dz = min(a.dzMM, b.dzMM)
+        let z0 = min(a.z0MM, b.z0MM)
+        let end = max(a.z0MM + Double(a.radiiMM.count - 1) * a.dzMM, b.z0MM + Double(b.radiiMM.count - 1) * b.dzMM)
+        let count = Int(((end - z0) / dz).rounded(.up)) + 1
+        return ZoneProfile(z0MM: z0, dzMM: dz, radiiMM: (0..<count).map { n in
+            let z = z0 + Double(n) * dz
+            return (1 - w) * a.radius(atZ: z) + w * b.radius(atZ: z)
+        })
+    }
 }
 
 /// One needle of a candidate plan, as the surrogate sees it.

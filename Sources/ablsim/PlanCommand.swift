@@ -11,8 +11,10 @@ struct PlanCommand: ParsableCommand {
             Uses the preset's planning block (planning.applicators[] templates with power_w and \
             duration_s ranges, max_applicators, entry, clearance_mm, avoid). A zone library of one \
             antenna in homogeneous tissue is simulated by ablsim and cached (--cache, default \
-            $XDG_CACHE_HOME/ablsim or ~/.cache/ablsim); candidates are scored with it and the best \
-            is confirmed by the full simulation with vessels. Writes DIR/plan.json (a preset for \
+            $XDG_CACHE_HOME/ablsim or ~/.cache/ablsim); candidates are ranked with it, the best \
+            are re-scored by a coarse simulation with every needle and vessel (--coarse-spacing), \
+            which also lowers power and time for several needles; the best is confirmed by the \
+            full simulation at the preset's resolution. Writes DIR/plan.json (a preset for \
             `ablsim run`), DIR/plan-summary.json and the verifying run's outputs, all at once.
 
             --samples N draws N tissue variations (perfusion, conductivity, specific heat) and \
@@ -53,6 +55,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("max-verifications"), help: "Full simulations of candidates at most (default 3).")
     var maxVerifications = 3
 
+    @Option(name: .customLong("coarse-spacing"), help: "Voxel size (mm) of the coarse simulations that re-score candidates (default 2; at least the preset's spacing).")
+    var coarseSpacing = 2.0
+
     @Option(name: .long, help: "Tissue samples for the probability of coverage (default 0: none).")
     var samples = 0
 
@@ -73,6 +78,7 @@ struct PlanCommand: ParsableCommand {
         if !(1...9).contains(libraryPowers) { throw ValidationError("--library-powers must be between 1 and 9, got \(libraryPowers)") }
         if !(1...9).contains(libraryDurations) { throw ValidationError("--library-durations must be between 1 and 9, got \(libraryDurations)") }
         if !(1...20).contains(maxVerifications) { throw ValidationError("--max-verifications must be between 1 and 20, got \(maxVerifications)") }
+        if !(coarseSpacing >= 0.5 && coarseSpacing <= 10) { throw ValidationError("--coarse-spacing must be between 0.5 and 10 mm, got \(coarseSpacing)") }
         if !(0...10_000).contains(samples) { throw ValidationError("--samples must be between 0 and 10000, got \(samples)") }
         if evaluateOnly && cache != nil { throw ValidationError("--cache has no use with --evaluate-only") }
     }
@@ -105,6 +111,7 @@ struct PlanCommand: ParsableCommand {
             planner.libraryPowers = libraryPowers
             planner.libraryDurations = libraryDurations
             planner.maxVerifications = maxVerifications
+            planner.coarseSpacingMM = coarseSpacing
             planner.samples = samples
             planner.seed = seed
             planner.log = log
@@ -157,7 +164,7 @@ enum PlanReport {
             let c = v.candidate
             lines.append("plan: \(c.insertions) needle(s), \(c.needles.count) position(s), \(JSONWriter.format(c.treatmentS)) s in all (\(c.label))")
             for (p, q) in zip(v.predicted.targets, v.computed.analysis.targets) {
-                lines.append(String(format: "target %@: verified %.1f %% covered, margin %.1f mm (surrogate predicted %.1f mm)",
+                lines.append(String(format: "target %@: verified %.1f %% covered, margin %.1f mm (predicted by the coarse simulation %.1f mm)",
                                     q.name, q.coveragePercent, q.minMarginMM, p.minMarginMM))
             }
         } else {

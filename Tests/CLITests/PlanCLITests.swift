@@ -52,7 +52,7 @@ let hostilePlanningCases: [(String, Int32, String)] = [
     let dir = try CLI.scratch()
     defer { try? FileManager.default.removeItem(at: dir) }
     try planCLIPreset.write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
-    for args in [["--library-powers", "0"], ["--max-verifications", "21"], ["--samples", "-1"], ["--evaluate-only", "--cache", "c"]] {
+    for args in [["--library-powers", "0"], ["--max-verifications", "21"], ["--samples", "-1"], ["--evaluate-only", "--cache", "c"], ["--coarse-spacing", "0"]] {
         let r = try CLI.run(["plan", "p.json", "--out", "out", "--quiet"] + args, in: dir)
         #expect(r.status == 64, "\(args): \(r.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["p.json"], "\(args)")
@@ -79,7 +79,7 @@ let hostilePlanningCases: [(String, Int32, String)] = [
     let reason = summary["reason"] as? String
     #expect(reason == "too_large" || reason == "too_close_to_vessel", "\(String(describing: reason))")
     #expect((summary["explanation"] as? String)?.isEmpty == false)
-    // The surrogate found nothing, so its closest miss was simulated in full: the best attempt.
+    // Nothing passed the coarse simulation, so its closest miss was simulated in full: the best attempt.
     let attempt = summary["best_attempt"] as? [String: Any]
     #expect(attempt?["confirmed"] as? Bool == false, "\(String(describing: summary["best_attempt"]))")
     #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/plan.json").path))
