@@ -1,4 +1,5 @@
 import AblationKernels
+import Foundation
 
 /// Quasi-static electric potential of radiofrequency ablation: div(sigma grad V) = 0.
 ///
@@ -10,7 +11,16 @@ import AblationKernels
 /// - electrode voxels (mask) are held at the applied voltage. They are ideal conductors: the sigma
 ///   given there is ignored and the face to a tissue voxel has conductance 2 sigma_tissue h (the
 ///   harmonic mean with an infinite conductivity), i.e. the voltage acts on the voxel faces, which
-///   are the electrode's surface;
+///   are the electrode's surface. A conductor thinner than a voxel (mask value
+///   `thinConductor`) is instead a wire through the voxel's centre: the rest of that voxel is
+///   tissue with the sigma given there, so its faces are the usual harmonic mean. Why: the voltage
+///   then acts at the centre, and the tissue touching the wire, which dries first and makes the
+///   generator roll off, is that voxel's own tissue (the surface treatment would make the wire a
+///   conductor a voxel thick, whose neighbours 1 mm away must dry first). A node held at V behaves
+///   like a wire of radius r_o = 0.198 h (Peaceman's equivalent radius of the 5-point stencil
+///   around a line source), so its faces to tissue are scaled by ln(h / r_o) / ln(h / r_w) for a
+///   wire of radius r_w (`thinConductorRadiusM`): exact for radial flow in uniform tissue, 1 when
+///   r_w = r_o (0.4 mm tines at 1 mm voxels);
 /// - the outer boundary is the dispersive pad at 0 V: ghost values are 0 and a face to a ghost uses
 ///   the interior voxel's sigma (the pad sits one spacing beyond the outermost voxel centres);
 /// - insulation (the needle shaft) is a voxel with tiny sigma, set by the caller.
@@ -118,7 +128,22 @@ public final class PotentialSolver: @unchecked Sendable {
         operatorStale = true
     }
 
-    /// Electrode mask (padded layout, interior read): non-zero = electrode voxel at the applied voltage.
+    /// Mask value of an electrode voxel whose conductor is thinner than the voxel (see the type).
+    public static let thinConductor: UInt8 = 2
+    /// Radius (m) of the wire in `thinConductor` voxels; 0 leaves their faces unscaled.
+    public var thinConductorRadiusM: Double = 0 { didSet { operatorStale = true } }
+    /// Peaceman's equivalent radius of a line source in a square grid, over the spacing.
+    static let equivalentRadiusPerSpacing = 0.198
+
+    /// Factor on the faces between a thin conductor's voxel and tissue (see the type).
+    var thinContactScale: Double {
+        let r = thinConductorRadiusM, h = spacingM
+        guard r > 0, r < h / 2 else { return 1 }
+        return Foundation.log(1 / PotentialSolver.equivalentRadiusPerSpacing) / Foundation.log(h / r)
+    }
+
+    /// Electrode mask (padded layout, interior read): non-zero = electrode voxel at the applied
+    /// voltage; `thinConductor` = a conductor thinner than the voxel, through its centre.
     public func setElectrode(_ mask: AlignedBuffer<UInt8>) {
         precondition(mask.count == layout.count, "electrode mask must use the solver's layout")
         electrode.copy(from: mask)
@@ -156,6 +181,7 @@ public final class PotentialSolver: @unchecked Sendable {
         let h = spacingM
         let s = sigma, el = electrode, g = grid
         let sy = L.strideY, sz = L.strideZ
+        let thinScale = thinContactScale
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
             func inside(_ i: Int, _ n: Int) -> Bool { i >= 0 && i < n }
             func conductance(_ a: Int, _ aInside: Bool, _ b: Int, _ bInside: Bool) -> Float {
@@ -166,10 +192,11 @@ public final class PotentialSolver: @unchecked Sendable {
                 }
                 let ea = el[a] != 0, eb = el[b] != 0
                 if ea && eb { return 0 }
-                if ea { return Float(2 * Double(s[b]) * h) }
-                if eb { return Float(2 * Double(s[a]) * h) }
+                // A thin conductor's voxel is tissue around a wire: the harmonic mean below.
+                if ea && el[a] != PotentialSolver.thinConductor { return Float(2 * Double(s[b]) * h) }
+                if eb && el[b] != PotentialSolver.thinConductor { return Float(2 * Double(s[a]) * h) }
                 let sa = Double(s[a]), sb = Double(s[b])
-                return Float(2 * sa * sb / (sa + sb) * h)
+                return Float(2 * sa * sb / (sa + sb) * h * (ea || eb ? thinScale : 1))
             }
             for k in planes {
                 for j in 0..<L.ny {
@@ -197,8 +224,8 @@ public final class PotentialSolver: @unchecked Sendable {
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
             for k in planes { for j in 0..<L.ny { for i in 0..<L.nx {
                 let idx = L.index(i, j, k)
-                precondition(el[idx] != 0 || (s[idx] > 0 && s[idx].isFinite),
-                             "conductivity must be positive and finite outside the electrode (voxel \(i), \(j), \(k))")
+                precondition((el[idx] != 0 && el[idx] != PotentialSolver.thinConductor) || (s[idx] > 0 && s[idx].isFinite),
+                             "conductivity must be positive and finite outside surface conductors (voxel \(i), \(j), \(k))")
             } } }
             g.finishDiagonal(planes: planes) { el[$0] == 0 }
         }
@@ -458,25 +485,29 @@ public final class PotentialSolver: @unchecked Sendable {
 
     /// Joule heat (W/m^3) of the last solve, times `scale`, into `q` (padded layout; overwritten,
     /// 0 outside the interior voxels). Each link between neighbouring voxels dissipates
-    /// G_f (V_i - V_j)^2; half goes to each of its voxels (a link to the pad entirely to its interior
-    /// voxel), divided by the voxel volume h^3. Hence sum(Q h^3) = V I: the energy identity of the
+    /// G_f (V_i - V_j)^2; half goes to each of its voxels, divided by the voxel volume h^3. A link
+    /// to the pad, or to a surface conductor, is tissue only on one side (the conductor's surface is
+    /// the face), so all of its heat goes to the tissue voxel; a thin conductor's voxel is tissue and
+    /// takes its half. Hence sum(Q h^3) = V I: the energy identity of the
     /// discrete equations (exact for the converged field, up to the residual otherwise).
     /// `scale` multiplies Q; for a generator that rescales the voltage by s without a new solve, pass s^2.
     public func jouleHeat(into out: AlignedBuffer<Float>, scale: Double = 1) {
         precondition(out.count == layout.count, "heat buffer must use the solver's layout")
         let L = layout, g = grid
         let sy = L.strideY, sz = L.strideZ
-        let U = UnsafePointer(unit.pointer), O = out.pointer
+        let U = UnsafePointer(unit.pointer), O = out.pointer, el = UnsafePointer(electrode.pointer)
         let GX = UnsafePointer(g.gx.pointer), GY = UnsafePointer(g.gy.pointer), GZ = UnsafePointer(g.gz.pointer)
         let factor = scale * appliedVoltage * appliedVoltage / (spacingM * spacingM * spacingM)
         out.fill(0)
+        @inline(__always) func surface(_ v: Int) -> Bool { el[v] != 0 && el[v] != PotentialSolver.thinConductor }
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
             for k in planes { for j in 0..<L.ny { for i in 0..<L.nx {
                 let idx = L.index(i, j, k)
+                if surface(idx) { O[idx] = 0; continue }
                 let u = U[idx]
                 @inline(__always) func link(_ G: Float, _ nb: Int, _ inside: Bool) -> Double {
                     let d = u - U[nb] // ghosts hold 0
-                    return (inside ? 0.5 : 1) * Double(G) * d * d
+                    return (inside && !surface(nb) ? 0.5 : 1) * Double(G) * d * d
                 }
                 var s = link(GX[idx], idx + 1, i + 1 < L.nx) + link(GX[idx - 1], idx - 1, i > 0)
                 s += link(GY[idx], idx + sy, j + 1 < L.ny) + link(GY[idx - sy], idx - sy, j > 0)

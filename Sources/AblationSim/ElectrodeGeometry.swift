@@ -72,6 +72,22 @@ struct ElectrodeGeometry {
         return voxels.sorted()
     }
 
+    /// Conductor voxels that hold a wire thinner than the voxel (tines narrower than the spacing):
+    /// the potential solve treats them as tissue around a wire through their centre
+    /// (PotentialSolver.thinConductor). Bare needle tips are never thin here: they are cooled, and
+    /// their voxels sit at the coolant temperature.
+    func thinConductorVoxels(grid g: Grid3D) -> [Int] {
+        guard let tineArray, 2 * tineRadiusMM < g.spacingMM else { return [] }
+        var voxels = Set<Int>()
+        for tine in tineArray.tines {
+            for s in 0..<(tine.count - 1) {
+                voxels.formUnion(ElectrodeGeometry.nearSegment(tine[s], tine[s + 1], radiusMM: tineRadiusMM, grid: g))
+                voxels.formUnion(ElectrodeGeometry.alongLine(tine[s], tine[s + 1], grid: g))
+            }
+        }
+        return voxels.sorted()
+    }
+
     /// Voxels of the insulated shafts that no conductor claims.
     func shaftVoxels(grid g: Grid3D) -> [Int] {
         let electrode = Set(electrodeVoxels(grid: g))

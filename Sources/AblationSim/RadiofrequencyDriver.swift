@@ -92,6 +92,10 @@ final class RadiofrequencyDriver {
         for v in geometry.electrodeVoxels(grid: g) {
             mask[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = 1
         }
+        for v in geometry.thinConductorVoxels(grid: g) {
+            mask[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = PotentialSolver.thinConductor
+        }
+        solver.thinConductorRadiusM = geometry.tineRadiusMM * 1e-3
         solver.setElectrode(mask)
         solver.hierarchyLag = RadiofrequencyDriver.multigridLag
         // A thermocouple reads the mean over a junction-sized neighbourhood of its tine end (voxel

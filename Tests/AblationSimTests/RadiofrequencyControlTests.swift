@@ -68,7 +68,10 @@ func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
     let (cluster, clusterZone) = try runZone(try rfPreset(applicator("cluster")))
     #expect(clusterZone.volumeML > 1.3 * singleZone.volumeML, "cluster \(clusterZone.volumeML) mL vs single \(singleZone.volumeML) mL")
     #expect(clusterZone.shortAxisMM > singleZone.shortAxisMM + 2, "short axes \(clusterZone.shortAxisMM) vs \(singleZone.shortAxisMM) mm")
-    #expect(cluster.finalImpedance[0]! < single.finalImpedance[0]!)
+    // Lower impedance at the start, in cold tissue: the final one depends on whether a roll-off
+    // pause happens to be under way at the end.
+    let baseline = { (r: SimulationResult) in r.timeSeries.first { $0.impedanceOhm != nil }!.impedanceOhm! }
+    #expect(baseline(cluster) < baseline(single), "baselines \(baseline(cluster)) vs \(baseline(single)) ohm")
     #expect(cluster.deliveredEnergy[0] > single.deliveredEnergy[0])
 }
 

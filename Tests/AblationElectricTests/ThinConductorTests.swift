@@ -1,0 +1,80 @@
+import AblationKernels
+import Foundation
+import Testing
+@testable import AblationElectric
+
+/// A straight wire of radius 0.2 mm and length 20 mm along z through voxel centres, in a 40 mm
+/// cube of liver (0.333 S/m), marked as a thin conductor.
+private func wire(spacingMM h: Double, radiusM: Double) -> (ElectricProblem, PotentialSolver) {
+    let n = Int((40 / h).rounded())
+    var p = ElectricProblem(n: n, spacingM: h * 1e-3, background: 0.333)
+    let (ax, ay, _) = p.centre(n / 2, n / 2, 0)
+    let tolerance = 1e-9
+    p.addElectrode { x, y, z in abs(x - ax) < tolerance && abs(y - ay) < tolerance && abs(z) <= 10e-3 }
+    p.forEachVoxel { idx, _, _, _ in if p.electrode[idx] != 0 { p.electrode[idx] = PotentialSolver.thinConductor } }
+    let solver = p.makeSolver()
+    solver.thinConductorRadiusM = radiusM
+    return (p, solver)
+}
+
+/// With the contact faces scaled for the wire's radius, the wire's resistance no longer depends on
+/// the voxel size (a node held at V alone is a wire of radius 0.198 h: at 0.5 mm half the radius).
+@Test func thinWireResistanceIsIndependentOfTheSpacing() {
+    func resistance(_ h: Double, radiusM: Double) -> Double {
+        let (_, solver) = wire(spacingMM: h, radiusM: radiusM)
+        let r = solver.solve(voltage: 1, tolerance: 1e-7)
+        #expect(r.converged)
+        return r.resistance
+    }
+    let coarse = resistance(1, radiusM: 0.2e-3), fine = resistance(0.5, radiusM: 0.2e-3)
+    let coarseRaw = resistance(1, radiusM: 0), fineRaw = resistance(0.5, radiusM: 0)
+    print("thin wire: R = \(coarse) / \(fine) ohm scaled, \(coarseRaw) / \(fineRaw) ohm unscaled")
+    // Measured 0.2 % apart (18 % unscaled).
+    #expect(abs(fine / coarse - 1) < 0.01, "R \(coarse) ohm at 1 mm, \(fine) ohm at 0.5 mm")
+    #expect(fineRaw / coarseRaw > 1.08, "unscaled: \(coarseRaw) vs \(fineRaw) ohm")
+}
+
+/// A thin conductor's contact is its own voxel's tissue: when that tissue dries (sigma / 1000) the
+/// resistance soars, which is what makes a multi-tine generator roll off. A surface conductor's own
+/// voxels are metal, so their conductivity changes nothing.
+@Test func thinConductorContactFollowsItsOwnTissue() {
+    let (p, solver) = wire(spacingMM: 1, radiusM: 0.2e-3)
+    let wet = solver.solve(voltage: 1, tolerance: 1e-7).resistance
+    let dried = AlignedBuffer<Float>(count: p.layout.count, repeating: 0)
+    dried.copy(from: p.sigma)
+    p.forEachVoxel { idx, _, _, _ in if p.electrode[idx] != 0 { dried[idx] = 0.333e-3 } }
+    solver.setConductivity(dried)
+    let dry = solver.solve(voltage: 1, tolerance: 1e-7).resistance
+    #expect(dry > 5 * wet, "R \(wet) ohm wet, \(dry) ohm with the wire's voxels dried")
+
+    // The same wire as a surface conductor (mask 1).
+    let surface = ElectricProblem(n: p.layout.nx, spacingM: p.spacingM, background: 0.333)
+    p.forEachVoxel { idx, _, _, _ in if p.electrode[idx] != 0 { surface.electrode[idx] = 1 } }
+    let s = surface.makeSolver()
+    let before = s.solve(voltage: 1, tolerance: 1e-7).resistance
+    let surfaceDried = AlignedBuffer<Float>(count: p.layout.count, repeating: 0)
+    surfaceDried.copy(from: surface.sigma)
+    p.forEachVoxel { idx, _, _, _ in if p.electrode[idx] != 0 { surfaceDried[idx] = 0.333e-3 } }
+    s.setConductivity(surfaceDried)
+    #expect(s.solve(voltage: 1, tolerance: 1e-7).resistance == before)
+}
+
+/// The heat still adds up to V I with either kind of conductor, and a surface conductor (metal)
+/// takes none of it: its contact faces' heat is dissipated in the tissue half-cell.
+@Test(arguments: [PotentialSolver.thinConductor, 1])
+func jouleHeatAddsUpAndStaysInTissue(kind: UInt8) {
+    let (p, solver) = wire(spacingMM: 1, radiusM: 0.2e-3)
+    p.forEachVoxel { idx, _, _, _ in if p.electrode[idx] != 0 { p.electrode[idx] = kind } }
+    solver.setElectrode(p.electrode)
+    let r = solver.solve(voltage: 10, tolerance: 1e-8)
+    let q = AlignedBuffer<Float>(count: p.layout.count, repeating: 0)
+    solver.jouleHeat(into: q)
+    var total = 0.0, inConductor = 0.0
+    let h3 = p.spacingM * p.spacingM * p.spacingM
+    p.forEachVoxel { idx, _, _, _ in
+        total += Double(q[idx]) * h3
+        if p.electrode[idx] != 0 { inConductor += Double(q[idx]) * h3 }
+    }
+    #expect(abs(total / r.power - 1) < 1e-4, "heat \(total) W vs V I \(r.power) W")
+    if kind == 1 { #expect(inConductor == 0) } else { #expect(inConductor > 0.05 * total) }
+}
