@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "AblationKernels", dependencies: ["CKernelHints"], swiftSettings: kernelSwiftSettings),
         .target(name: "AblationSpectral", dependencies: ["CFFTW"], swiftSettings: optimizedInDebug),
         .target(name: "AblationIO", dependencies: ["CZlib"]),
-        .target(name: "AblationMicrowave", dependencies: ["AblationGrid"], swiftSettings: optimizedInDebug),
+        .target(name: "AblationMicrowave", dependencies: ["AblationGrid", "AblationKernels"], swiftSettings: optimizedInDebug),
         .target(name: "AblationElectric", dependencies: ["AblationKernels"], swiftSettings: kernelSwiftSettings),
         .target(name: "AblationSim",
                 dependencies: ["AblationGrid", "AblationKernels", "AblationSpectral", "AblationIO", "AblationMicrowave",

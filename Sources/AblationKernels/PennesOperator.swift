@@ -97,9 +97,18 @@ public final class PennesOperator: @unchecked Sendable {
     }
 
     /// Refreshes the per-row "has external heat" flags; call after `externalSource` changes.
-    public func markSourceRows() {
+    public func markSourceRows() { markSourceRows(planes: 0..<layout.nz) }
+
+    /// The same in parallel slabs: a microwave update rewrites the source of the whole grid, and
+    /// one serial scan of it per update showed in profiles.
+    public func markSourceRows(threads: Int) {
+        ParallelSlabs.run(planes: layout.nz, threads: threads) { markSourceRows(planes: $0) }
+    }
+
+    /// Refreshes the flags of the rows in `planes` (k indices); workers on disjoint slabs write disjoint flags.
+    public func markSourceRows(planes: Range<Int>) {
         let L = layout
-        for k in 0..<L.nz {
+        for k in planes {
             for j in 0..<L.ny {
                 let base = L.index(0, j, k)
                 var any: UInt8 = 0
