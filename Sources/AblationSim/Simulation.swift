@@ -100,7 +100,7 @@ public final class Simulation {
                                 electrodeTemperatureC: drivers.first.flatMap { $0.measuredTemperature(current) },
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
-                let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
+                let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows), threads: threads) { Double(damage.value(at: $0)) >= threshold }
                 activity.mark(rows: changedRows)
             }
             if let vesselFlow {
