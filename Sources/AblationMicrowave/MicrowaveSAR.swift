@@ -1,4 +1,5 @@
 import AblationGrid
+import AblationKernels
 import Dispatch
 import Foundation
 
@@ -116,6 +117,8 @@ public final class MicrowaveSAR: @unchecked Sendable {
     /// Reused buffers: alpha per voxel (1/m) and the W table.
     var alpha: [Float]
     var wTable: [Float]
+    /// Reused: each row's Float sum in steps 3 and 4 (index j + ny k).
+    var rowSums: [Float]
 
     public convenience init(grid: Grid3D, placement: AntennaPlacement, profile: DeviceProfile, threads: Int) {
         // The throwing init only rejects a degenerate needle or an unknown frequency, both of which
@@ -195,6 +198,7 @@ public final class MicrowaveSAR: @unchecked Sendable {
         nearField = MicrowaveSAR.nearFieldVoxels(grid: grid, tip: tip, axis: u, profile: profile)
         alpha = [Float](repeating: 0, count: n)
         wTable = [Float](repeating: 0, count: (kGridHi - kGridLo + 1) * nphi * nr)
+        rowSums = [Float](repeating: 0, count: grid.ny * grid.nz)
     }
 
     /// Antenna-frame coordinates of a world point: r (mm from the axis), z (mm along the needle from
@@ -233,9 +237,27 @@ public final class MicrowaveSAR: @unchecked Sendable {
             return report
         }
 
-        // 1. alpha per voxel.
         let tab = table, workers = threads, g = grid
         let planeSize = g.nx * g.ny
+        let support = profile.supportMM(forwardPowerW: forwardPowerW, wavelengthRatio: ratio)
+        let kLo = max(kGridLo, Int((support.lowerBound / dzMM).rounded(.down)))
+        let kHi = min(kGridHi, Int((support.upperBound / dzMM).rounded(.up)))
+        let stations = max(0, kHi - kLo + 1)
+        let zMinMM = Double(kLo) * dzMM, zMaxMM = Double(kHi) * dzMM
+        let tipV = tip, u = axis
+
+        // 1. alpha per voxel, in the rows steps 2 and 3 read: the rays lie in planes normal to the
+        // axis at the stations, and a trilinear sample reads voxels at most 1.5 voxels per axis
+        // from its point (2.6 h), so rows entirely beyond 4 h of the stations keep stale values that
+        // nothing reads. The axial support is often a fraction of the grid.
+        let reach = 4 * g.spacingMM
+        @inline(__always) func needsAlpha(_ j: Int, _ k: Int) -> Bool {
+            let span = MicrowaveSAR.axialSpan(g, tipV, u, j, k)
+            return stations > 0 && span.hi >= zMinMM - reach && span.lo <= zMaxMM + reach
+        }
+        let alphaSlabs = ParallelSlabs.balanced(planes: g.nz, threads: workers) { k in
+            Double((0..<g.ny).count { needsAlpha($0, k) })
+        }
         alpha.withUnsafeMutableBufferPointer { ab in
             temperature.withUnsafeBufferPointer { tb in
                 nonisolated(unsafe) let a = ab, t = tb
@@ -243,25 +265,28 @@ public final class MicrowaveSAR: @unchecked Sendable {
                     peak.withUnsafeBufferPointer { pb in
                         nonisolated(unsafe) let pk = pb
                         let onset = Float(DielectricModel.desiccationOnsetC)
-                        MicrowaveSAR.parallel(count: g.nz, threads: workers) { ks in
-                            for idx in (ks.lowerBound * planeSize)..<(ks.upperBound * planeSize) {
-                                let te = pk[idx] >= onset ? max(t[idx], pk[idx]) : t[idx]
-                                a[idx] = tab(te)
-                            }
+                        ParallelSlabs.run(slabs: alphaSlabs) { ks in
+                            for k in ks { for j in 0..<g.ny where needsAlpha(j, k) {
+                                let start = k * planeSize + j * g.nx
+                                for idx in start..<(start + g.nx) {
+                                    let te = pk[idx] >= onset ? max(t[idx], pk[idx]) : t[idx]
+                                    a[idx] = tab(te)
+                                }
+                            } }
                         }
                     }
                 } else {
-                    MicrowaveSAR.parallel(count: g.nz, threads: workers) { ks in
-                        for idx in (ks.lowerBound * planeSize)..<(ks.upperBound * planeSize) { a[idx] = tab(t[idx]) }
+                    ParallelSlabs.run(slabs: alphaSlabs) { ks in
+                        for k in ks { for j in 0..<g.ny where needsAlpha(j, k) {
+                            let start = k * planeSize + j * g.nx
+                            for idx in start..<(start + g.nx) { a[idx] = tab(t[idx]) }
+                        } }
                     }
                 }
             }
         }
 
         // 2. Rays: tau, the W table, and the in-grid / total deposit per ray.
-        let support = profile.supportMM(forwardPowerW: forwardPowerW, wavelengthRatio: ratio)
-        let kLo = max(kGridLo, Int((support.lowerBound / dzMM).rounded(.down)))
-        let kHi = min(kGridHi, Int((support.upperBound / dzMM).rounded(.up)))
         let alphaOut = Double(tab(Float(outsideTemperatureC)))
         let alphaRef = dielectric.attenuation(37)
         let law = radialLaw
@@ -269,9 +294,8 @@ public final class MicrowaveSAR: @unchecked Sendable {
         let nr = self.nr, nphi = self.nphi, drMM = self.drMM, dzMM = self.dzMM, kGridLo = self.kGridLo
         let prof = profile, power = forwardPowerW
         let originV = g.originMM, h = g.spacingMM
-        let tipV = tip, u = axis, ee1 = e1, ee2 = e2
+        let ee1 = e1, ee2 = e2
         let nxD = Double(g.nx), nyD = Double(g.ny), nzD = Double(g.nz)
-        let stations = max(0, kHi - kLo + 1)
         var inGridShare = 0.0, totalShare = 0.0
         if stations > 0 {
             let sums: [(Double, Double)] = alpha.withUnsafeBufferPointer { ab in
@@ -340,15 +364,23 @@ public final class MicrowaveSAR: @unchecked Sendable {
         }
         var outside = totalShare > 0 ? max(0, min(1, 1 - inGridShare / totalShare)) : 1
 
-        // 3. Voxels: interpolate W, times s at the voxel; row sums in Double.
-        let zMinMM = Double(kLo) * dzMM, zMaxMM = Double(kHi) * dzMM
+        // 3. Voxels: interpolate W, times s at the voxel; Float row sums, added in Double. Rows that
+        // lie wholly outside the stations are zero. The work is in the support's planes, so slabs
+        // are cut by rows in the support.
+        @inline(__always) func inSupport(_ j: Int, _ k: Int) -> Bool {
+            let span = MicrowaveSAR.axialSpan(g, tipV, u, j, k)
+            return stations > 0 && span.hi >= zMinMM && span.lo < zMaxMM
+        }
+        let supportSlabs = ParallelSlabs.balanced(planes: g.nz, threads: workers) { k in
+            Double((0..<g.ny).count { inSupport($0, k) })
+        }
         let voxelSum: Double = phiIndex.withUnsafeBufferPointer { pb in
             alpha.withUnsafeBufferPointer { ab in
                 wTable.withUnsafeBufferPointer { wb in
                     q.withUnsafeMutableBufferPointer { qb in
-                        nonisolated(unsafe) let ph = pb, a = ab, w = wb, out = qb
-                        let parts = MicrowaveSAR.parallelMap(count: g.nz, threads: workers) { ks -> Double in
-                            var sum = 0.0
+                        rowSums.withUnsafeMutableBufferPointer { sb in
+                        nonisolated(unsafe) let ph = pb, a = ab, w = wb, out = qb, sums = sb
+                        ParallelSlabs.run(slabs: supportSlabs) { ks in
                             let invDr = 1 / drMM, invDz = 1 / dzMM
                             let sConst = Float(alphaRef)
                             let planeStride = nphi * nr
@@ -358,6 +390,11 @@ public final class MicrowaveSAR: @unchecked Sendable {
                                     let z0 = (p0 * u).sum(), zStep = u.x * h
                                     var rowSum: Float = 0
                                     let rowBase = g.linearIndex(0, j, k)
+                                    guard inSupport(j, k) else {
+                                        (out.baseAddress! + rowBase).update(repeating: 0, count: g.nx)
+                                        sums[j + g.ny * k] = 0
+                                        continue
+                                    }
                                     for i in 0..<g.nx {
                                         let idx = rowBase + i
                                         let z = z0 + Double(i) * zStep
@@ -388,12 +425,12 @@ public final class MicrowaveSAR: @unchecked Sendable {
                                         out[idx] = val
                                         rowSum += val
                                     }
-                                    sum += Double(rowSum)
+                                    sums[j + g.ny * k] = rowSum
                                 }
                             }
-                            return sum
                         }
-                        return parts.reduce(0, +)
+                        return MicrowaveSAR.sumLikeEvenSlabs(UnsafeBufferPointer(sums), grid: g, threads: workers)
+                        }
                     }
                 }
             }
@@ -408,31 +445,35 @@ public final class MicrowaveSAR: @unchecked Sendable {
         }
         let dV = grid.voxelVolumeMM3 * 1e-9
         let scale = pAbs * (1 - outside) / (voxelSum * dV)
-        let scaled: [(Double, Float)] = q.withUnsafeMutableBufferPointer { qb in
-            nonisolated(unsafe) let out = qb
-            return MicrowaveSAR.parallelMap(count: g.nz, threads: workers) { ks -> (Double, Float) in
-                var sum = 0.0, peak: Float = 0
-                for k in ks {
-                    for row in 0..<g.ny {
-                        let start = k * planeSize + row * g.nx
-                        var rowSum: Float = 0
-                        for idx in start..<(start + g.nx) {
-                            let v = Float(Double(out[idx]) * scale)
-                            out[idx] = v
-                            rowSum += v
-                            peak = max(peak, v)
+        let (scaledSum, peak): (Double, Float) = q.withUnsafeMutableBufferPointer { qb in
+            rowSums.withUnsafeMutableBufferPointer { sb in
+                nonisolated(unsafe) let out = qb, sums = sb
+                let peaks = ParallelSlabs.map(slabs: supportSlabs) { _, ks -> Float in
+                    var peak: Float = 0
+                    for k in ks {
+                        // The rows step 3 zeroed stay zero (their row sums too).
+                        for row in 0..<g.ny where inSupport(row, k) {
+                            let start = k * planeSize + row * g.nx
+                            var rowSum: Float = 0
+                            for idx in start..<(start + g.nx) {
+                                let v = Float(Double(out[idx]) * scale)
+                                out[idx] = v
+                                rowSum += v
+                                peak = max(peak, v)
+                            }
+                            sums[row + g.ny * k] = rowSum
                         }
-                        sum += Double(rowSum)
                     }
+                    return peak
                 }
-                return (sum, peak)
+                return (MicrowaveSAR.sumLikeEvenSlabs(UnsafeBufferPointer(sums), grid: g, threads: workers), peaks.max() ?? 0)
             }
         }
         outside = max(0, outside)
         report.outsideGridFraction = outside
         report.outsideGridW = pAbs * outside
-        report.absorbedW = scaled.reduce(0) { $0 + $1.0 } * dV
-        report.peakWPerM3 = Double(scaled.map(\.1).max() ?? 0)
+        report.absorbedW = scaledSum * dV
+        report.peakWPerM3 = Double(peak)
         return report
     }
 
@@ -477,6 +518,35 @@ public final class MicrowaveSAR: @unchecked Sendable {
     }
 
     // MARK: helpers
+
+    /// The sum of the row sums (index j + ny k) in Double, grouped as `parallelMap(count: nz, threads:)`
+    /// groups planes: each even slab's rows in order, then the slabs' totals in order. Work is split
+    /// by the support now, but the totals keep the bits they had when each worker summed its own
+    /// even slab, so results do not move with the split.
+    static func sumLikeEvenSlabs(_ rowSums: UnsafeBufferPointer<Float>, grid g: Grid3D, threads: Int) -> Double {
+        let workers = max(1, min(threads, g.nz))
+        var total = 0.0
+        for w in 0..<workers {
+            var sum = 0.0
+            for r in (chunk(w, of: workers, count: g.nz).lowerBound * g.ny)..<(chunk(w, of: workers, count: g.nz).upperBound * g.ny) {
+                sum += Double(rowSums[r])
+            }
+            total += sum
+        }
+        return total
+    }
+
+    /// Smallest and largest antenna-frame z (mm) of the voxels of row (j, k), computed exactly as
+    /// step 3 computes each voxel's z (z0 + i * step). Rounding is monotone, so z is monotone in i
+    /// and the row's two end voxels bound every voxel of the row: a row found outside a z range
+    /// holds no voxel inside it.
+    @inline(__always)
+    static func axialSpan(_ g: Grid3D, _ tip: SIMD3<Double>, _ u: SIMD3<Double>, _ j: Int, _ k: Int) -> (lo: Double, hi: Double) {
+        let p0 = g.worldPosition(0, j, k) - tip
+        let z0 = (p0 * u).sum()
+        let zLast = z0 + Double(g.nx - 1) * (u.x * g.spacingMM)
+        return (min(z0, zLast), max(z0, zLast))
+    }
 
     /// Trilinear interpolation of a voxel field at continuous voxel coordinates v (edges replicated).
     @inline(__always)

@@ -67,27 +67,60 @@ final class ConductivityResponse: @unchecked Sendable {
         let L = layout
         // Pass 1, in parallel slabs: find the voxels that left their step (each writes only its own
         // entries of `centres`).
-        let parts = ParallelSlabs.map(planes: L.nz, threads: threads) { planes in
+        let slabs = all ? ParallelSlabs.balanced(planes: L.nz, threads: threads) { _ in 0 }
+                        : activity.slabs(threads: threads, flags: activity.changedSinceSample)
+        let parts = ParallelSlabs.map(slabs: slabs) { _, planes in
             self.scan(temperature: T, dirty: activity.changedSinceSample, all: all, planes: planes)
         }
-        let changed = parts.flatMap { $0 }
-        guard !changed.isEmpty else { return [] }
+        guard parts.contains(where: { !$0.isEmpty }) else { return [] }
+        // Pass 2, in the same slabs once every centre is final: each slab rebuilds the faces stored
+        // in its own planes. The face below a slab's first plane is stored in the neighbouring
+        // slab's last plane, so those are left to a serial pass (both voxels of such a face would
+        // compute the same value, but not at the same time by construction).
+        let rebuilt = ParallelSlabs.map(slabs: slabs) { n, planes in
+            self.rebuildFaces(of: parts[n], firstPlane: planes.lowerBound, op: op)
+        }
         var rows = Set<Int>()
+        for part in rebuilt {
+            for idx in part.below { op.gz[idx - L.strideZ] = face(neighbour(idx, -L.strideZ, inside: zIndex(idx) > 0), conductivity(idx)) }
+            rows.formUnion(part.rows)
+        }
+        return rows
+    }
+
+    @inline(__always) private func zIndex(_ idx: Int) -> Int { idx / layout.strideZ - 1 }
+
+    /// The conductivity across the face from `idx` to `idx + offset`; a ghost neighbour copies the voxel itself.
+    @inline(__always) private func neighbour(_ idx: Int, _ offset: Int, inside: Bool) -> Double {
+        conductivity(inside ? idx + offset : idx)
+    }
+
+    /// Rebuilds the six faces of each voxel in `changed` (ascending padded indices of one slab whose
+    /// first plane is `firstPlane`), except the face below a voxel in that first plane, which is
+    /// returned in `below`. `rows` lists the voxels' rows once each.
+    private func rebuildFaces(of changed: [Int], firstPlane: Int, op: PennesOperator) -> (below: [Int], rows: [Int]) {
+        let L = layout
         let sy = L.strideY, sz = L.strideZ
+        let gx = op.gx.pointer, gy = op.gy.pointer, gz = op.gz.pointer
+        var below: [Int] = [], rows: [Int] = []
         for idx in changed {
             let k = idx / sz - 1, j = (idx % sz) / sy - 1, i = idx % sy - 1
             let own = conductivity(idx)
-            // A ghost neighbour copies the voxel itself.
-            func neighbour(_ n: Int, inside: Bool) -> Double { inside ? conductivity(n) : own }
-            op.gx[idx] = face(own, neighbour(idx + 1, inside: i + 1 < L.nx))
-            op.gx[idx - 1] = face(neighbour(idx - 1, inside: i > 0), own)
-            op.gy[idx] = face(own, neighbour(idx + sy, inside: j + 1 < L.ny))
-            op.gy[idx - sy] = face(neighbour(idx - sy, inside: j > 0), own)
-            op.gz[idx] = face(own, neighbour(idx + sz, inside: k + 1 < L.nz))
-            op.gz[idx - sz] = face(neighbour(idx - sz, inside: k > 0), own)
-            rows.insert(L.row(j, k))
+            gx[idx] = face(own, neighbour(idx, 1, inside: i + 1 < L.nx))
+            gx[idx - 1] = face(neighbour(idx, -1, inside: i > 0), own)
+            gy[idx] = face(own, neighbour(idx, sy, inside: j + 1 < L.ny))
+            gy[idx - sy] = face(neighbour(idx, -sy, inside: j > 0), own)
+            gz[idx] = face(own, neighbour(idx, sz, inside: k + 1 < L.nz))
+            if k == firstPlane {
+                below.append(idx)
+            } else {
+                gz[idx - sz] = face(neighbour(idx, -sz, inside: k > 0), own)
+            }
+            // Ascending indices visit each row's voxels together.
+            let row = L.row(j, k)
+            if rows.last != row { rows.append(row) }
         }
-        return rows
+        return (below, rows)
     }
 
     /// Voxels in `planes` whose temperature left the step of their conductivity; moves them to the new step.

@@ -83,8 +83,8 @@ public final class Simulation {
             let interval = time - lastSample
             // k(T) first: it reads which rows changed, which the damage sample then clears.
             activity.mark(rows: model.respondToTemperature(current, activity: activity, threads: threads))
-            let parts = ParallelSlabs.map(planes: planes, threads: threads) {
-                damage.sample(temperature: current, interval: interval, threshold: threshold, planes: $0, activity: activity)
+            let parts = ParallelSlabs.map(slabs: activity.slabs(threads: threads, flags: activity.changedSinceSample)) {
+                damage.sample(temperature: current, interval: interval, threshold: threshold, planes: $1, activity: activity)
             }
             lastSample = time
             let maxT = parts.map(\.maxTemperature).max() ?? -.infinity
@@ -100,7 +100,7 @@ public final class Simulation {
                                 electrodeTemperatureC: drivers.first.flatMap { $0.measuredTemperature(current) },
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
-                let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows)) { Double(damage.value(at: $0)) >= threshold }
+                let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows), threads: threads) { Double(damage.value(at: $0)) >= threshold }
                 activity.mark(rows: changedRows)
             }
             if let vesselFlow {
@@ -140,6 +140,10 @@ public final class Simulation {
         // rewrites q from it and the others add theirs.
         let radiofrequencyBase = AlignedBuffer<Float>(count: drivers.isEmpty ? 1 : L.count, repeating: 0)
         var antennaQ = [Float](repeating: 0, count: antennas.isEmpty ? 0 : g.voxelCount)
+        // The tissue state the antennas read, in grid order; kept between updates so that each
+        // update does not fault in two fresh grid-sized arrays.
+        var antennaTemperature = [Float](repeating: 0, count: antennas.isEmpty ? 0 : g.voxelCount)
+        var antennaPeak = antennaTemperature
         var antennaReports = [DepositReport?](repeating: nil, count: preset.applicators.count)
         var currentPowers: [Double] = []
         // Powers actually delivered (RF generators decide their own), for energy and the time series.
@@ -147,20 +151,16 @@ public final class Simulation {
         func depositAll(powers: [Double]) {
             currentPowers = powers
             deliveredPowers = powers
-            depositSources(powers: powers)
+            depositSources(powers: powers, markRows: antennas.isEmpty)
             if !antennas.isEmpty {
-                let temperature = unpad(current), peakSoFar = unpad(damage.peakTemperature)
-                let q = model.op.externalSource
+                L.gather(current, into: &antennaTemperature, threads: threads)
+                L.gather(damage.peakTemperature, into: &antennaPeak, threads: threads)
                 for antenna in antennas where powers[antenna.index] > 0 {
-                    antennaReports[antenna.index] = antenna.sar.deposit(forwardPowerW: powers[antenna.index], temperature: temperature,
-                                                                        peakTemperature: peakSoFar, into: &antennaQ)
-                    var n = 0
-                    for k in 0..<g.nz { for j in 0..<g.ny {
-                        let base = L.index(0, j, k)
-                        for i in 0..<g.nx { q[base + i] += antennaQ[n]; n += 1 }
-                    } }
+                    antennaReports[antenna.index] = antenna.sar.deposit(forwardPowerW: powers[antenna.index], temperature: antennaTemperature,
+                                                                        peakTemperature: antennaPeak, into: &antennaQ)
+                    L.add(antennaQ, to: model.op.externalSource, threads: threads)
                 }
-                model.op.markSourceRows()
+                model.op.markSourceRows(threads: threads)
                 lastAntennaUpdate = time
             }
             if !drivers.isEmpty {
@@ -192,7 +192,8 @@ public final class Simulation {
             let dt = segment.duration / Double(n)
             for s in 0..<n {
                 let src = current, dst = next
-                ParallelSlabs.run(planes: planes, threads: threads) {
+                // General rows stream seven coefficient arrays besides T: about twice a uniform row's time.
+                ParallelSlabs.run(slabs: activity.slabs(threads: threads, flags: activity.active, op: model.op, generalCost: 2)) {
                     model.op.step(from: src, to: dst, dt: Float(dt), planes: $0, activity: activity)
                 }
                 vaporisation.correct(before: src, after: dst, damage: damage, op: model.op, dt: Float(dt), threads: threads)
@@ -252,7 +253,8 @@ public final class Simulation {
 
     /// Spreads each heat source's power over its footprint: W/m³ = P * fraction / (sum of fractions * voxel volume),
     /// so the deposited total equals P exactly however the surface cuts the voxels.
-    func depositSources(powers: [Double]) {
+    /// `markRows: false` leaves the row flags to a caller that adds more heat first.
+    func depositSources(powers: [Double], markRows: Bool = true) {
         let L = model.op.layout
         let g = scene.grid
         let q = model.op.externalSource
@@ -266,11 +268,8 @@ public final class Simulation {
                 q[L.index(i, j, k)] += Float(density * f)
             }
         }
-        model.op.markSourceRows()
+        if markRows { model.op.markSourceRows(threads: threads) }
     }
-
-    /// A padded field in grid order (x fastest), as the microwave model takes it.
-    func unpad(_ field: AlignedBuffer<Float>) -> [Float] { model.op.layout.gridOrder { field[$0] } }
 
     func worldPosition(ofPadded idx: Int) -> SIMD3<Double> {
         let L = model.op.layout

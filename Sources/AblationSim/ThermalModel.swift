@@ -19,6 +19,9 @@ public final class ThermalModel: @unchecked Sendable {
     let arterialC: Double
     /// Per voxel (grid order): perfusion may shut down here (non-linear, perfused, not a vessel).
     private var canShutDown: [Bool] = []
+    /// Per row (PaddedLayout.row): how many of its voxels may still shut down. Every damage sample
+    /// visits every necrotic row, and most of them have no candidate left.
+    private var rowCandidates: [Int32] = []
     /// Voxels held at a fixed temperature besides vessels: internally cooled RF electrodes.
     private(set) var cooledVoxels: [(voxel: Int, temperatureC: Float)] = []
     /// k(T) in non-linear tissue; nil when every conductivity is constant.
@@ -106,6 +109,10 @@ public final class ThermalModel: @unchecked Sendable {
             }
         }
         canShutDown = candidates
+        rowCandidates = (0..<L.rowCount).map { r in
+            let start = r * g.nx
+            return Int32(candidates[start..<(start + g.nx)].count { $0 })
+        }
         let cooled = Set(cooledVoxels.map(\.voxel))
         fixedConductivity = labelMaterial.indices.map { film[$0] ?? labelMaterial[$0].conductivityWMK }
         conductivityResponse = ConductivityResponse(
@@ -135,7 +142,7 @@ public final class ThermalModel: @unchecked Sendable {
         }
         // Only rows still marked uniform can be wrong now; a general row stays correct (and heated
         // rows, whose conductivity keeps changing, are general anyway), so the others are not rescanned.
-        op.classify(rows: touched.filter { op.rowClass[$0] >= 0 })
+        op.classify(rows: Array(touched.filter { op.rowClass[$0] >= 0 }), threads: threads)
         return touched
     }
 
@@ -198,12 +205,13 @@ public final class ThermalModel: @unchecked Sendable {
     /// `rows` (those the damage sample found necrotic voxels in). Returns the rows whose
     /// coefficients changed; only those are reclassified.
     @discardableResult
-    public func shutDownPerfusion(rows: [Int32], where isDead: (Int) -> Bool) -> Set<Int> {
+    public func shutDownPerfusion(rows: [Int32], threads: Int = 1, where isDead: (Int) -> Bool) -> Set<Int> {
         let L = op.layout
         var changedRows = Set<Int>()
         var changed = 0
         for row32 in rows {
             let row = Int(row32)
+            guard rowCandidates[row] > 0 else { continue }
             let j = row % L.ny, k = row / L.ny
             let base = L.index(0, j, k)
             let linearBase = grid.linearIndex(0, j, k)
@@ -212,11 +220,12 @@ public final class ThermalModel: @unchecked Sendable {
                 op.perfusion[base + i] = 0
                 op.baseSource[base + i] = Float(m.metabolicHeatWM3)
                 canShutDown[linearBase + i] = false
+                rowCandidates[row] -= 1
                 changed += 1
                 changedRows.insert(row)
             }
         }
-        if changed > 0 { op.reclassify(rows: changedRows) }
+        if changed > 0 { op.reclassify(rows: changedRows, threads: threads) }
         return changedRows
     }
 

@@ -105,7 +105,13 @@ final class Vaporisation: @unchecked Sendable {
         let lanes = PaddedLayout.lanes
         let chunks = (L.nx + lanes - 1) / lanes
         let lower = SIMD16<Float>(repeating: Vaporisation.lowerC)
-        let parts = ParallelSlabs.map(planes: L.nz, threads: threads) { planes -> [Int] in
+        // Only hot rows do work, and they crowd around the applicator: slabs are cut by hot rows.
+        let slabs = ParallelSlabs.balanced(planes: L.nz, threads: threads) { k in
+            var hot = 0
+            for r in (k * L.ny)..<((k + 1) * L.ny) where damage.rowMaximum[r] >= Vaporisation.watchC { hot += 1 }
+            return Double(hot)
+        }
+        let parts = ParallelSlabs.map(slabs: slabs) { _, planes -> [Int] in
             var dry: [Int] = []
             for k in planes {
                 for j in 0..<L.ny {
