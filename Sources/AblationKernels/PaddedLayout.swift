@@ -50,4 +50,18 @@ extension PaddedLayout {
         } }
         return out
     }
+
+    /// `rows` and their four neighbouring rows (j +- 1, k +- 1) inside the grid: the rows whose
+    /// update reads a face or voxel of `rows`.
+    public func withNeighbourRows(_ rows: Set<Int>) -> Set<Int> {
+        var touched = rows
+        for r in rows {
+            let j = r % ny, k = r / ny
+            if j > 0 { touched.insert(r - 1) }
+            if j + 1 < ny { touched.insert(r + 1) }
+            if k > 0 { touched.insert(r - ny) }
+            if k + 1 < nz { touched.insert(r + ny) }
+        }
+        return touched
+    }
 }

@@ -152,16 +152,7 @@ public final class PennesOperator: @unchecked Sendable {
 extension PennesOperator {
     /// Reclassifies the given rows and their four neighbours after coefficients changed there.
     public func reclassify(rows: Set<Int>, threads: Int = 1) {
-        let L = layout
-        var affected = Set<Int>()
-        for r in rows {
-            let j = r % L.ny, k = r / L.ny
-            for (dj, dk) in [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)] {
-                let jj = j + dj, kk = k + dk
-                if jj >= 0, jj < L.ny, kk >= 0, kk < L.nz { affected.insert(L.row(jj, kk)) }
-            }
-        }
-        classify(rows: Array(affected), threads: threads)
+        classify(rows: Array(layout.withNeighbourRows(rows)), threads: threads)
     }
 
     /// Reclassifies `rows`: the rows are examined in parallel and the table of uniform coefficients

@@ -132,14 +132,7 @@ public final class ThermalModel: @unchecked Sendable {
         respondedOnce = true
         guard !rows.isEmpty else { return [] }
         let L = op.layout
-        var touched = rows
-        for r in rows {
-            let j = r % L.ny, k = r / L.ny
-            if j > 0 { touched.insert(r - 1) }
-            if j + 1 < L.ny { touched.insert(r + 1) }
-            if k > 0 { touched.insert(r - L.ny) }
-            if k + 1 < L.nz { touched.insert(r + L.ny) }
-        }
+        let touched = L.withNeighbourRows(rows)
         // Only rows still marked uniform can be wrong now; a general row stays correct (and heated
         // rows, whose conductivity keeps changing, are general anyway), so the others are not rescanned.
         op.classify(rows: Array(touched.filter { op.rowClass[$0] >= 0 }), threads: threads)

@@ -109,14 +109,6 @@ extension ThermalModel {
             rows.insert(L.row(j, k))
         }
         op.reclassify(rows: rows)
-        var touched = rows
-        for r in rows {
-            let j = r % L.ny, k = r / L.ny
-            if j > 0 { touched.insert(r - 1) }
-            if j + 1 < L.ny { touched.insert(r + 1) }
-            if k > 0 { touched.insert(r - L.ny) }
-            if k + 1 < L.nz { touched.insert(r + L.ny) }
-        }
-        return touched
+        return L.withNeighbourRows(rows)
     }
 }
