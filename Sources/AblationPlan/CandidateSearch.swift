@@ -82,7 +82,8 @@ struct CandidateSearch {
             for arrangement in Arrangement.all(count: count, targets: problem.shells.count) {
                 let aims = arrangement.positions.indices.map { arrangement.perTarget ? problem.targetCentroidsMM[$0] : problem.centroidMM }
                 for shift in Arrangement.axialShifts(count: count) {
-                    for t in libraries.indices {
+                    // A pulled-back position waits at zero power, which only templates that can start late allow.
+                    for t in libraries.indices where arrangement.pullBackMM == 0 || libraries[t].template.device.canStartLate {
                         tally.placements += 1
                         var checkedPaths: [String: Bool] = [:]
                         /// Positions for one library entry per position; nil when a path is unsafe.

@@ -51,14 +51,13 @@ enum PlanSummary {
             risks.append(.string(String(format: "target \"%@\": a vessel lies %.1f mm from it (voxel centres); its heat sink is in the verifying simulation, but perfusion and flow vary between patients", shell.name, problem.vesselDistanceToTarget[n])))
         }
         let library: [JSONValue] = libraries.map { lib in
-            ["device": .string(lib.template.device), "frequency_mhz": .number(Double(lib.template.frequencyMHz)),
-             "spacing_mm": .number(lib.spacingMM),
-             "points": .array(lib.entries.map { e in
+            JSONValue.object(lib.template.device.summaryMembers).setting("spacing_mm", .number(lib.spacingMM)).setting(
+             "points", .array(lib.entries.map { e in
                  ["power_w": .number(e.powerW), "duration_s": .number(e.durationS),
                   "zone_volume_ml": rounded(e.profile.volumeMM3 / 1000), "zone_length_mm": rounded(e.profile.lengthMM),
                   "zone_max_diameter_mm": rounded(2 * e.profile.maxRadiusMM), "from_cache": .bool(e.fromCache),
                   "cache_key": .string(e.cacheKey), "simulation_s": rounded(e.simulationSeconds)]
-             })]
+             }))
         }
         var document: JSONValue = [
             "ablsim_version": .string(AblsimVersion.string),

@@ -55,8 +55,8 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("max-verifications"), help: "Full simulations of candidates at most (default 3).")
     var maxVerifications = 3
 
-    @Option(name: .customLong("coarse-spacing"), help: "Voxel size (mm) of the coarse simulations that re-score candidates (default 2; at least the preset's spacing).")
-    var coarseSpacing = 2.0
+    @Option(name: .customLong("coarse-spacing"), help: "Voxel size (mm) of the coarse simulations that re-score candidates (default 2, 1.5 with an rfa template; at least the preset's spacing).")
+    var coarseSpacing: Double?
 
     @Option(name: .long, help: "Tissue samples for the probability of coverage (default 0: none).")
     var samples = 0
@@ -78,7 +78,7 @@ struct PlanCommand: ParsableCommand {
         if !(1...9).contains(libraryPowers) { throw ValidationError("--library-powers must be between 1 and 9, got \(libraryPowers)") }
         if !(1...9).contains(libraryDurations) { throw ValidationError("--library-durations must be between 1 and 9, got \(libraryDurations)") }
         if !(1...20).contains(maxVerifications) { throw ValidationError("--max-verifications must be between 1 and 20, got \(maxVerifications)") }
-        if !(coarseSpacing >= 0.5 && coarseSpacing <= 10) { throw ValidationError("--coarse-spacing must be between 0.5 and 10 mm, got \(coarseSpacing)") }
+        if let coarseSpacing, !(coarseSpacing >= 0.5 && coarseSpacing <= 10) { throw ValidationError("--coarse-spacing must be between 0.5 and 10 mm, got \(coarseSpacing)") }
         if !(0...10_000).contains(samples) { throw ValidationError("--samples must be between 0 and 10000, got \(samples)") }
         if evaluateOnly && cache != nil { throw ValidationError("--cache has no use with --evaluate-only") }
     }
