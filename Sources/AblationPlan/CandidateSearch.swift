@@ -108,7 +108,8 @@ struct CandidateSearch {
                             var ok = true
                             for n in needles {
                                 if let entryShape, !entryShape.contains(n.entryMM) { tally.rejectedEntry += 1; ok = false; break }
-                                switch problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM) {
+                                switch problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM,
+                                                           reach: libraries[t].template.device.reach) {
                                 case .vessel?: tally.rejectedVessel += 1; ok = false
                                 case .avoided?: tally.rejectedAvoid += 1; ok = false
                                 case .tipOutside?: ok = false

@@ -308,8 +308,9 @@ public struct Planner {
                 let t = best.computed.analysis.targets
                 let coarseBest = scores.values.map(\.score.worstMarginMM).max() ?? -.infinity
                 reason = problem.vesselDistanceToTarget.contains(where: { $0 < 10 }) ? .tooCloseToVessel : .tooLarge
-                explanation = String(format: "no arrangement of up to %d needle(s) (parallel, on a triangle, pulled back once) within the power and duration ranges was confirmed: %d candidate(s) were simulated coarsely (%.3g mm voxels, all needles, vessels%@), the best reaching a worst margin of %.1f mm; the best of %d full simulation(s) (%@) covers %.1f %% with a worst margin of %.1f mm (%g mm required)",
-                                     spec.maxApplicators, scores.count, coarse.spacingMM, everFeasible ? "" : "; the zone library accepted none",
+                explanation = String(format: "no arrangement of up to %d needle(s) (parallel, on a triangle%@) within the power and duration ranges was confirmed: %d candidate(s) were simulated coarsely (%.3g mm voxels, all needles, vessels%@), the best reaching a worst margin of %.1f mm; the best of %d full simulation(s) (%@) covers %.1f %% with a worst margin of %.1f mm (%g mm required)",
+                                     spec.maxApplicators, spec.templates.contains { $0.device.canStartLate } ? ", pulled back once" : "",
+                                     scores.count, coarse.spacingMM, everFeasible ? "" : "; the zone library accepted none",
                                      coarseBest, verifications.count, best.candidate.label, t.map(\.coveragePercent).min() ?? 0,
                                      t.map(\.minMarginMM).min() ?? 0, preset.marginMM)
                     + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")

@@ -27,7 +27,7 @@ enum RadiofrequencyTemplate {
         for key in ["max_power_w", "power_w"] where c.value(key) != nil {
             throw PresetError(path: c.child(key), "is chosen by the planner from \(r.child("power_w")); expected no \(key) in a template's control")
         }
-        let mode = try c.string("mode", default: "impedance", oneOf: ["constant_power", "impedance", "temperature"])
+        let mode = try c.string("mode", oneOf: ["constant_power", "impedance", "temperature"])
         // The placeholder power is the range's lowest: a LeVeen start power must not exceed any
         // power the planner may choose. The decoder's own limits (400 W, 7200 s) contain the
         // template's ranges, and the placeholder path is longer than any active tip (60 mm at most).

@@ -16,6 +16,26 @@ public enum TemplateDevice: Sendable, Equatable {
         if case .microwave = self { return true } else { return false }
     }
 
+    /// How far an RF electrode's conductors reach from the needle's tip (mm): back along the track,
+    /// ahead of the tip, and sideways from the track. The preset refuses conductors within a voxel
+    /// of the grid's edge (the dispersive pad), so the search must not place them there.
+    struct Reach: Equatable {
+        var backMM = 0.0, forwardMM = 0.0, lateralMM = 0.0
+    }
+    var reach: Reach {
+        guard case let .radiofrequency(_, spec) = self else { return Reach() }
+        switch spec.electrode {
+        case .cooledTip: return Reach(backMM: spec.activeLengthMM, lateralMM: spec.diameterMM / 2)
+        case let .cluster(spacing):
+            return Reach(backMM: spec.activeLengthMM, lateralMM: spacing / 3.0.squareRoot() + spec.diameterMM / 2)
+        case let .multiTine(m):
+            // Tines end on a circle of the deployed diameter; star tines half a diameter ahead of the
+            // tip, umbrella tines curve forward less than that before turning back.
+            let radius = m.deployedDiameterMM / 2 + m.tineDiameterMM / 2
+            return Reach(forwardMM: radius, lateralMM: radius)
+        }
+    }
+
     /// Whether more power never gives a smaller zone (for the same time). True for an antenna; not
     /// for an impedance-controlled RF generator, which at a higher setting dries the tissue at the
     /// tip sooner and pauses more: the cooled tip's library zone at 900 s was 31.1 mL at 50 W and

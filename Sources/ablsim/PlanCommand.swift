@@ -9,8 +9,9 @@ struct PlanCommand: ParsableCommand {
         abstract: "Choose applicators, paths, power and time that cover every target with the margin.",
         discussion: """
             Uses the preset's planning block (planning.applicators[] templates with power_w and \
-            duration_s ranges, max_applicators, entry, clearance_mm, avoid). A zone library of one \
-            antenna in homogeneous tissue is simulated by ablsim and cached (--cache, default \
+            duration_s ranges, max_applicators, entry, clearance_mm, avoid). Templates are mwa antennas or \
+            rfa electrodes (power_w sets an RF generator's max_power_w). A zone library of one \
+            applicator in homogeneous tissue is simulated by ablsim and cached (--cache, default \
             $XDG_CACHE_HOME/ablsim or ~/.cache/ablsim); candidates are ranked with it, the best \
             are re-scored by a coarse simulation with every needle and vessel (--coarse-spacing), \
             which also lowers power and time for several needles; the best is confirmed by the \

@@ -136,3 +136,24 @@ func rfPlanningError(_ overrides: [String]) -> PresetError? {
     #expect(rf.tipMM == [1, 2, -6] && rf.entryMM == [1, 2, 26] && rf.durationS == 210)
     #expect(rf.control == .impedance(maxPowerW: 60, ramp: .generic) && rf.activeLengthMM == 15 && rf.electrode == .cooledTip)
 }
+
+/// The search keeps an RF electrode's conductors a voxel inside the grid, as the preset decoder
+/// demands of every plan it would otherwise refuse (exit 65 in the middle of planning).
+@Test func rfElectrodesAreKeptInsideTheGrid() throws {
+    let p = try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json").0
+    let spec = try PlanningSpec.decode(p, baseDirectory: nil)
+    let problem = PlanningProblem(scene: try Scene(preset: p), preset: p, spec: spec)
+    let reach = spec.templates[0].device.reach
+    #expect(reach == .init(backMM: 15, forwardMM: 0, lateralMM: 0.75))
+    // Active end at z = 15 mm, 10 mm from the edge: fits.
+    #expect(problem.pathProblem(entry: [0, 0, 40], tip: [0, 0, 0], clearanceMM: 3, reach: reach) == nil)
+    // Active end at z = 23 mm: within a voxel (2 mm) of the edge at 25 mm.
+    #expect(problem.pathProblem(entry: [0, 0, 40], tip: [0, 0, 8], clearanceMM: 3, reach: reach) == .tipOutside)
+    let n = Candidate.Needle(tipMM: [0, 0, 8], entryMM: [0, 0, 40], templateIndex: 0, entryIndex: 0, powerW: 60,
+                             durationS: 300, startS: 0, insertion: 0)
+    #expect(throws: PresetError.self) {
+        _ = try Planner.planPreset(p, Candidate(needles: [n], predictedMarginsMM: [3], predictedHealthyML: 1, label: "t"), spec)
+    }
+    // Microwave antennas have no conductors to keep in: only the tip is checked, as before.
+    #expect(TemplateDevice.microwave(frequencyMHz: 2450, device: "generic").reach == .init())
+}
