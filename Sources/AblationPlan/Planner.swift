@@ -119,7 +119,11 @@ public struct Planner {
         }
         let librarySeconds = seconds(since: libraryStarted)
 
-        let scene = try Scene(preset: preset)
+        // The targets as the plan will see them: the preset's own applicators are only a first
+        // guess, and an RF electrode among them would cut its voxels out of the targets.
+        var unplaced = preset
+        unplaced.applicators = []
+        let scene = try Scene(preset: unplaced)
         let problem = PlanningProblem(scene: scene, preset: preset, spec: spec)
         let search = CandidateSearch(problem: problem, spec: spec, libraries: libraries)
         let coarse = CoarseModel(preset: preset, spec: spec, fineScene: scene,
