@@ -82,7 +82,8 @@ struct CandidateSearch {
             for arrangement in Arrangement.all(count: count, targets: problem.shells.count) {
                 let aims = arrangement.positions.indices.map { arrangement.perTarget ? problem.targetCentroidsMM[$0] : problem.centroidMM }
                 for shift in Arrangement.axialShifts(count: count) {
-                    for t in libraries.indices {
+                    // A pulled-back position waits at zero power, which only templates that can start late allow.
+                    for t in libraries.indices where arrangement.pullBackMM == 0 || libraries[t].template.device.canStartLate {
                         tally.placements += 1
                         var checkedPaths: [String: Bool] = [:]
                         /// Positions for one library entry per position; nil when a path is unsafe.
@@ -107,7 +108,8 @@ struct CandidateSearch {
                             var ok = true
                             for n in needles {
                                 if let entryShape, !entryShape.contains(n.entryMM) { tally.rejectedEntry += 1; ok = false; break }
-                                switch problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM) {
+                                switch problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM,
+                                                           reach: libraries[t].template.device.reach) {
                                 case .vessel?: tally.rejectedVessel += 1; ok = false
                                 case .avoided?: tally.rejectedAvoid += 1; ok = false
                                 case .tipOutside?: ok = false

@@ -66,7 +66,8 @@ extension CandidateSearch {
 
     /// `profile`: the zone of every position when it is not a library entry's (retimed).
     private func variant(_ needles: [Candidate.Needle], layout: Candidate.Layout, profile: ZoneProfile? = nil) -> Candidate? {
-        for n in needles where problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM) != nil { return nil }
+        for n in needles where problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM,
+                                                    reach: spec.templates[n.templateIndex].device.reach) != nil { return nil }
         let zones = needles.map { PlacedZone(tipMM: $0.tipMM, axis: layout.axis, profile: profile ?? libraries[$0.templateIndex].entries[$0.entryIndex].profile) }
         return Candidate(needles: needles, predictedMarginsMM: problem.margins(zones), predictedHealthyML: problem.healthyML(zones, stride: 2),
                          label: "\(layout.arrangement), \(layout.placement), \(CandidateSearch.settingsLabel(needles))", layout: layout)

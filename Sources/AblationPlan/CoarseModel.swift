@@ -52,10 +52,15 @@ struct CoarseModel {
         let simulation = Simulation(preset: coarse, scene: scene, threads: threads)
         simulation.observer = observer
         let result = try simulation.run()
-        let field = scene.grid.resample(result.zoneField(), onto: fineScene.grid)
+        let tissueField = ElectrodeFill.fill(result.zoneField(), grid: scene.grid, metal: scene.electrodeVoxels)
+        var field = scene.grid.resample(tissueField, onto: fineScene.grid)
+        // Analysed as the verifying run will be: with the candidate's own electrodes on the fine
+        // grid (metal, neither target nor living tissue), not the preset's first guess.
+        let fine = scene.electrodeVoxels.isEmpty ? fineScene : try Scene(preset: Planner.planPreset(preset, c, spec))
+        for v in fine.electrodeVoxels { field[v] = min(field[v], -1e-3) }
         let necrosis = field.map { $0 >= 0 ? UInt8(1) : 0 }
         let first = c.needles[0]
-        let analysis = ZoneAnalysis(necrosis: necrosis, scene: fineScene, axis: first.tipMM - first.entryMM,
+        let analysis = ZoneAnalysis(necrosis: necrosis, scene: fine, axis: first.tipMM - first.entryMM,
                                     marginMM: preset.marginMM, zoneField: field)
         let d = clock.now - started
         return Score(analysis: analysis, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)

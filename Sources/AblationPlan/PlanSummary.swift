@@ -51,14 +51,13 @@ enum PlanSummary {
             risks.append(.string(String(format: "target \"%@\": a vessel lies %.1f mm from it (voxel centres); its heat sink is in the verifying simulation, but perfusion and flow vary between patients", shell.name, problem.vesselDistanceToTarget[n])))
         }
         let library: [JSONValue] = libraries.map { lib in
-            ["device": .string(lib.template.device), "frequency_mhz": .number(Double(lib.template.frequencyMHz)),
-             "spacing_mm": .number(lib.spacingMM),
-             "points": .array(lib.entries.map { e in
+            JSONValue.object(lib.template.device.summaryMembers).setting("spacing_mm", .number(lib.spacingMM)).setting(
+             "points", .array(lib.entries.map { e in
                  ["power_w": .number(e.powerW), "duration_s": .number(e.durationS),
                   "zone_volume_ml": rounded(e.profile.volumeMM3 / 1000), "zone_length_mm": rounded(e.profile.lengthMM),
                   "zone_max_diameter_mm": rounded(2 * e.profile.maxRadiusMM), "from_cache": .bool(e.fromCache),
                   "cache_key": .string(e.cacheKey), "simulation_s": rounded(e.simulationSeconds)]
-             })]
+             }))
         }
         var document: JSONValue = [
             "ablsim_version": .string(AblsimVersion.string),
@@ -91,7 +90,7 @@ enum PlanSummary {
                 "coarse_s": rounded(timings["coarse_s"] ?? 0),
             ])
             .setting("zone_library", .array(library))
-            .setting("surrogate", .string("two fidelities: (1) a zone library, the axisymmetric zone r(z) of one antenna in homogeneous background tissue simulated by ablsim at the library's powers and durations, united over the positions, ranks thousands of placements; (2) the best few (or, when it accepts none, its closest miss per arrangement) are simulated by ablsim on a coarse grid with every needle, vessel and tissue of the preset, the damage field interpolated onto the preset's grid and analysed there: that is the predicted margin; for several positions lower power and time and no pull-back are tried with the coarse simulation; a plan counts only when the full simulation at the preset's resolution confirms it"))
+            .setting("surrogate", .string("two fidelities: (1) a zone library, the axisymmetric zone r(z) of one applicator (antenna or RF electrode) in homogeneous background tissue simulated by ablsim at the library's powers and durations, united over the positions, ranks thousands of placements; (2) the best few (or, when it accepts none, its closest miss per arrangement) are simulated by ablsim on a coarse grid with every needle, vessel and tissue of the preset, the damage field interpolated onto the preset's grid and analysed there: that is the predicted margin; for several positions lower power and time and no pull-back are tried with the coarse simulation; a plan counts only when the full simulation at the preset's resolution confirms it"))
             .setting("planning", [
                 "max_applicators": .number(Double(spec.maxApplicators)), "clearance_mm": .number(spec.clearanceMM),
                 "avoid": .array(spec.avoid.map { .string($0) }), "entry": spec.entry.map { $0.json() } ?? .null,

@@ -14,8 +14,16 @@ public struct Planner {
     public var libraryDurations = 3
     public var maxVerifications = 3
     /// Voxel size of the coarse simulations that re-score the library's best candidates (never
-    /// finer than the preset's own spacing).
-    public var coarseSpacingMM = 2.0
+    /// finer than the preset's own spacing); nil: `defaultCoarseSpacingMM(for:)`.
+    public var coarseSpacingMM: Double? = nil
+
+    /// 2 mm for microwave antennas; 1.5 mm when a template is an RF electrode. A 1.5 mm cooled
+    /// needle on 2 mm voxels becomes a 2 mm conductor (a third more surface), which lowers the
+    /// current density at the tip and delays the roll-off that shapes an RF zone; at 1.5 mm it is
+    /// one voxel of its own diameter (README, Planning, measured coarse errors).
+    public static func defaultCoarseSpacingMM(for spec: PlanningSpec) -> Double {
+        spec.templates.contains { if case .radiofrequency = $0.device { return true } else { return false } } ? 1.5 : 2
+    }
     /// Margin the coarse simulation must predict beyond margin_mm before a candidate is verified:
     /// room for what 2 mm voxels resolve less well than the preset's grid (README, Planning).
     public var coarseAllowanceMM = Planner.defaultCoarseAllowanceMM
@@ -78,13 +86,8 @@ public struct Planner {
     /// on later (a pulled-back needle) waits at zero power; one that stops early simply ends.
     static func planPreset(_ preset: Preset, _ c: Candidate, _ spec: PlanningSpec) throws(PresetError) -> Preset {
         let applicators: [JSONValue] = c.needles.map { n in
-            let t = spec.templates[n.templateIndex]
-            var schedule: [JSONValue] = []
-            if n.startS > 0 { schedule.append(["duration_s": .number(n.startS), "power_w": 0]) }
-            schedule.append(["duration_s": .number(n.durationS), "power_w": .number(n.powerW)])
-            return ["type": "mwa", "frequency_mhz": .number(Double(t.frequencyMHz)), "device": .string(t.device),
-                    "tip_mm": vectorJSON(roundVector(n.tipMM)), "entry_mm": vectorJSON(roundVector(n.entryMM)),
-                    "schedule": .array(schedule)]
+            spec.templates[n.templateIndex].device.applicatorJSON(tipMM: roundVector(n.tipMM), entryMM: roundVector(n.entryMM),
+                                                                  powerW: n.powerW, durationS: n.durationS, startS: n.startS)
         }
         let document = preset.resolvedJSON()
             .setting("name", .string(String((preset.name + "-plan").prefix(200))))
@@ -116,11 +119,16 @@ public struct Planner {
         }
         let librarySeconds = seconds(since: libraryStarted)
 
-        let scene = try Scene(preset: preset)
+        // The targets as the plan will see them: the preset's own applicators are only a first
+        // guess, and an RF electrode among them would cut its voxels out of the targets.
+        var unplaced = preset
+        unplaced.applicators = []
+        let scene = try Scene(preset: unplaced)
         let problem = PlanningProblem(scene: scene, preset: preset, spec: spec)
         let search = CandidateSearch(problem: problem, spec: spec, libraries: libraries)
         let coarse = CoarseModel(preset: preset, spec: spec, fineScene: scene,
-                                 spacingMM: max(coarseSpacingMM, preset.grid.spacingMM), threads: threads)
+                                 spacingMM: max(coarseSpacingMM ?? Planner.defaultCoarseSpacingMM(for: spec), preset.grid.spacingMM),
+                                 threads: threads)
         var tally = SearchTally()
         var searchSeconds = 0.0
         var coarseSeconds = 0.0
@@ -179,9 +187,14 @@ public struct Planner {
                 var failed: [Int] = []
                 // A setting with no more power and no more time than one that fell short falls
                 // short too (the zone grows with both): it is not simulated. Highest power first,
-                // so that its failures spare the lower powers' short durations.
+                // so that its failures spare the lower powers' short durations. Under impedance
+                // control a lower power can give a larger zone, so there only time dominates.
+                let growsWithPower = spec.templates[t].device.zoneGrowsWithPower
                 func dominated(_ e: Int) -> Bool {
-                    failed.contains { entries[e].powerW <= entries[$0].powerW && entries[e].durationS <= entries[$0].durationS }
+                    failed.contains {
+                        (growsWithPower ? entries[e].powerW <= entries[$0].powerW : entries[e].powerW == entries[$0].powerW)
+                            && entries[e].durationS <= entries[$0].durationS
+                    }
                 }
                 for power in Set(entries.map(\.powerW)).sorted(by: >) {
                     let row = entries.indices.filter { entries[$0].powerW == power }.sorted { entries[$0].durationS < entries[$1].durationS }
@@ -299,8 +312,9 @@ public struct Planner {
                 let t = best.computed.analysis.targets
                 let coarseBest = scores.values.map(\.score.worstMarginMM).max() ?? -.infinity
                 reason = problem.vesselDistanceToTarget.contains(where: { $0 < 10 }) ? .tooCloseToVessel : .tooLarge
-                explanation = String(format: "no arrangement of up to %d needle(s) (parallel, on a triangle, pulled back once) within the power and duration ranges was confirmed: %d candidate(s) were simulated coarsely (%.3g mm voxels, all needles, vessels%@), the best reaching a worst margin of %.1f mm; the best of %d full simulation(s) (%@) covers %.1f %% with a worst margin of %.1f mm (%g mm required)",
-                                     spec.maxApplicators, scores.count, coarse.spacingMM, everFeasible ? "" : "; the zone library accepted none",
+                explanation = String(format: "no arrangement of up to %d needle(s) (parallel, on a triangle%@) within the power and duration ranges was confirmed: %d candidate(s) were simulated coarsely (%.3g mm voxels, all needles, vessels%@), the best reaching a worst margin of %.1f mm; the best of %d full simulation(s) (%@) covers %.1f %% with a worst margin of %.1f mm (%g mm required)",
+                                     spec.maxApplicators, spec.templates.contains { $0.device.canStartLate } ? ", pulled back once" : "",
+                                     scores.count, coarse.spacingMM, everFeasible ? "" : "; the zone library accepted none",
                                      coarseBest, verifications.count, best.candidate.label, t.map(\.coveragePercent).min() ?? 0,
                                      t.map(\.minMarginMM).min() ?? 0, preset.marginMM)
                     + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")

@@ -147,10 +147,20 @@ struct PlanningProblem {
     enum PathProblem: Equatable { case vessel, avoided, tipOutside }
 
     /// Checks the straight path from entry to tip: clearance from vessels and no avoided region,
-    /// sampled every half voxel inside the grid.
-    func pathProblem(entry: SIMD3<Double>, tip: SIMD3<Double>, clearanceMM: Double) -> PathProblem? {
+    /// sampled every half voxel inside the grid. `reach`: an RF electrode's conductors, which must
+    /// stay a voxel inside the grid (as the preset decoder demands); counted as `tipOutside`.
+    func pathProblem(entry: SIMD3<Double>, tip: SIMD3<Double>, clearanceMM: Double,
+                     reach: TemplateDevice.Reach = .init()) -> PathProblem? {
         let g = grid
         guard g.contains(tip) else { return .tipOutside }
+        if reach != .init() {
+            let axis = (entry - tip) / ((entry - tip) * (entry - tip)).sum().squareRoot()
+            let room = SIMD3<Double>(repeating: reach.lateralMM + g.spacingMM)
+            for p in [tip + axis * reach.backMM, tip - axis * reach.forwardMM]
+            where any(p - room .<= g.lowerCornerMM) || any(p + room .>= g.upperCornerMM) {
+                return .tipOutside
+            }
+        }
         let d = entry - tip
         let length = (d * d).sum().squareRoot()
         let steps = max(1, Int((length / (g.spacingMM / 2)).rounded(.up)))

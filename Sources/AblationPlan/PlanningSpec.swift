@@ -5,8 +5,9 @@ import AblationSim
 public struct PlanningSpec: Sendable {
     /// A device the planner may place: fixed keys, and the power and duration ranges it may choose from.
     public struct Template: Sendable, Equatable {
-        public var frequencyMHz: Int
-        public var device: String
+        public var device: TemplateDevice
+        /// Microwave: forward power; RF: the generator's power setting (`max_power_w` under
+        /// impedance or temperature control).
         public var powerW: ClosedRange<Double>
         public var durationS: ClosedRange<Double>
     }
@@ -22,7 +23,7 @@ public struct PlanningSpec: Sendable {
     /// `planning` missing, malformed or out of range: exit 65 naming the JSON path.
     public static func decode(_ preset: Preset, baseDirectory: String?) throws(PresetError) -> PlanningSpec {
         guard let block = preset.planning else {
-            throw PresetError(path: "planning", "missing; expected an object {\"applicators\": [{\"type\": \"mwa\", \"frequency_mhz\": 2450, \"power_w\": [min, max], \"duration_s\": [min, max]}], ...} for ablsim plan")
+            throw PresetError(path: "planning", "missing; expected an object {\"applicators\": [{\"type\": \"mwa\", \"frequency_mhz\": 2450, \"power_w\": [min, max], \"duration_s\": [min, max]}], ...} (or an \"rfa\" template with its electrode) for ablsim plan")
         }
         var r = try JSONObjectReader(block, path: "planning")
         guard let items = try r.array("applicators", required: true), !items.isEmpty else {
@@ -32,8 +33,15 @@ public struct PlanningSpec: Sendable {
         for (n, item) in items.enumerated() {
             var t = try JSONObjectReader(item, path: "planning.applicators.\(n)")
             let type = try t.string("type", oneOf: ["mwa", "rfa", "heat_source"])
-            guard type == "mwa" else {
-                throw PresetError(path: t.child("type"), "got \"\(type)\"; this version plans microwave antennas only; expected \"mwa\"")
+            guard type != "heat_source" else {
+                throw PresetError(path: t.child("type"), "got \"heat_source\"; the planner places needles; expected \"mwa\" or \"rfa\"")
+            }
+            if type == "rfa" {
+                let power = try range(&t, "power_w", within: 1...300, unit: "W")
+                let duration = try range(&t, "duration_s", within: 10...3600, unit: "s")
+                let device = try RadiofrequencyTemplate.decode(item, reader: &t, powerW: power, durationS: duration)
+                templates.append(Template(device: device, powerW: power, durationS: duration))
+                continue
             }
             let frequency = try t.integer("frequency_mhz", NumberCheck(accepts: { $0 == 915 || $0 == 2450 }, expectation: "915 or 2450 (MHz)"))
             let device = try t.string("device", default: "generic", oneOf: MicrowaveDevice.allCases.map(\.rawValue))
@@ -46,7 +54,7 @@ public struct PlanningSpec: Sendable {
             let power = try range(&t, "power_w", within: 1...300, unit: "W")
             let duration = try range(&t, "duration_s", within: 10...3600, unit: "s")
             try t.finish()
-            templates.append(Template(frequencyMHz: frequency, device: device, powerW: power, durationS: duration))
+            templates.append(Template(device: .microwave(frequencyMHz: frequency, device: device), powerW: power, durationS: duration))
         }
         let maxApplicators = try r.integer("max_applicators", default: 3, .range(1, 3))
         var entry: ShapeSpec? = nil

@@ -8,10 +8,13 @@ import Foundation
 /// reduced to an axisymmetric radius profile r(z) and cached on disk.
 ///
 /// The cache key hashes everything the zone depends on that ablsim can see: its version, the
-/// device profile's parameters, samples of the antenna's axial heating pattern (so that a
-/// recalibration or a changed antenna model invalidates the cache even without a version bump),
-/// and the complete resolved preset of the library run (tissue, blood, damage model, grid, power,
-/// duration).
+/// device's fingerprint and the complete resolved preset of the library run (tissue, blood,
+/// damage model, grid, power, duration, and for an RF electrode every applicator key: electrode,
+/// diameter, active length, coolant, cluster spacing, tines, control mode and ramp, update
+/// interval, return path). The fingerprint makes a recalibration invalidate the cache even
+/// without a version bump: for an antenna the device profile's parameters and samples of its
+/// axial heating pattern; for an RF electrode the generator's control constants, the drying law
+/// and the electrode as rasterised on the library's grid (RadiofrequencyModelFingerprint).
 public struct ZoneLibrary: Sendable {
     public struct Entry: Sendable {
         public var powerW: Double
@@ -54,11 +57,8 @@ public struct ZoneLibrary: Sendable {
 
     static func libraryPreset(template: PlanningSpec.Template, preset: Preset, spacingMM: Double, powerW: Double,
                               durationS: Double, sizeMM: SIMD3<Double>) throws(PresetError) -> Preset {
-        let applicator: JSONValue = [
-            "type": "mwa", "frequency_mhz": .number(Double(template.frequencyMHz)), "device": .string(template.device),
-            "tip_mm": vectorJSON(tipMM), "entry_mm": vectorJSON(tipMM + [0, 0, 80]),
-            "schedule": [["duration_s": .number(durationS), "power_w": .number(powerW)]],
-        ]
+        let applicator = template.device.applicatorJSON(tipMM: tipMM, entryMM: tipMM + [0, 0, 80], powerW: powerW,
+                                                        durationS: durationS, startS: 0)
         // Only the background tissue matters (the library has no regions); keeping the other
         // materials out lets presets with different vessels share one cache.
         let full = preset.resolvedJSON()
@@ -78,8 +78,31 @@ public struct ZoneLibrary: Sendable {
         return try Preset.decode(document)
     }
 
-    static func fingerprint(_ template: PlanningSpec.Template) -> String {
-        guard let profile = try? DeviceProfile.profile(MicrowaveDevice(rawValue: template.device)!, frequencyMHz: template.frequencyMHz) else {
+    /// The library box: 80 x 80 x 100 mm, larger for a tine array that would reach its edge (its
+    /// tines must stay a voxel inside the pad); a zone reaching the edge enlarges it further.
+    static func initialSizeMM(_ template: PlanningSpec.Template) -> SIMD3<Double> {
+        guard case let .radiofrequency(_, spec) = template.device, case let .multiTine(m) = spec.electrode else { return [80, 80, 100] }
+        // Star tines end half an array diameter beyond the tip, which sits 20 mm below the centre.
+        let lateral = max(80, m.deployedDiameterMM + 30)
+        return [lateral, lateral, max(100, 2 * (-tipMM.z + m.deployedDiameterMM / 2) + 30)]
+    }
+
+    /// The zone's cache file name: a hash of the library run's resolved preset (tissue, blood,
+    /// damage, grid, the applicator with every key, power and time), the device's fingerprint and
+    /// the versions.
+    static func cacheKey(_ template: PlanningSpec.Template, library: Preset) -> String {
+        let text = "ablsim zone library v\(formatVersion)|\(AblsimVersion.string)|\(fingerprint(template, library: library))|"
+            + JSONWriter.compact(library.resolvedJSON(), sortedKeys: true)
+        return SHA256.hex(Array(text.utf8))
+    }
+
+    /// `library`: the library run's preset (its RF electrode is fingerprinted as rasterised on its grid).
+    static func fingerprint(_ template: PlanningSpec.Template, library: Preset) -> String {
+        guard case let .microwave(frequency, device) = template.device else {
+            guard case let .radiofrequency(rf)? = library.applicators.first else { return "no electrode" }
+            return RadiofrequencyModelFingerprint.text(rf, grid: library.makeGrid())
+        }
+        guard let profile = try? DeviceProfile.profile(MicrowaveDevice(rawValue: device)!, frequencyMHz: frequency) else {
             return "unknown device"
         }
         var samples: [String] = []
@@ -94,18 +117,16 @@ public struct ZoneLibrary: Sendable {
     static func entry(template: PlanningSpec.Template, preset: Preset, spacingMM: Double, powerW: Double, durationS: Double,
                       cacheDirectory: URL?, threads: Int, log: (String) -> Void,
                       observer: ((Simulation.Progress) -> Bool)? = nil) throws -> Entry {
-        var size: SIMD3<Double> = [80, 80, 100]
+        var size = initialSizeMM(template)
         let first = try libraryPreset(template: template, preset: preset, spacingMM: spacingMM, powerW: powerW,
                                       durationS: durationS, sizeMM: size)
-        let keyText = "ablsim zone library v\(formatVersion)|\(AblsimVersion.string)|\(fingerprint(template))|"
-            + JSONWriter.compact(first.resolvedJSON(), sortedKeys: true)
-        let key = SHA256.hex(Array(keyText.utf8))
+        let key = cacheKey(template, library: first)
         let file = cacheDirectory?.appendingPathComponent("zone-\(key).json")
         if let file, let data = FileManager.default.contents(atPath: file.path), let profile = decodeCached(data) {
             return Entry(powerW: powerW, durationS: durationS, profile: profile, fromCache: true, cacheKey: key, simulationSeconds: 0)
         }
-        log(String(format: "zone library: simulating %@ %d MHz at %.4g W for %.4g s (%.3g mm voxels)",
-                   template.device, template.frequencyMHz, powerW, durationS, spacingMM))
+        log(String(format: "zone library: simulating %@ at %.4g W for %.4g s (%.3g mm voxels)",
+                   template.device.label, powerW, durationS, spacingMM))
         let clock = ContinuousClock()
         let started = clock.now
         var preset = first
@@ -123,19 +144,20 @@ public struct ZoneLibrary: Sendable {
                                            durationS: durationS, sizeMM: size)
                 continue
             }
-            profile = extractProfile(field: result.zoneField(), grid: scene.grid)
+            profile = extractProfile(field: ElectrodeFill.fill(result.zoneField(), grid: scene.grid, metal: scene.electrodeVoxels),
+                                     grid: scene.grid)
             break
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         if let file {
-            let record: JSONValue = [
-                "ablsim_version": .string(AblsimVersion.string), "key": .string(key),
-                "device": .string(template.device), "frequency_mhz": .number(Double(template.frequencyMHz)),
-                "power_w": .number(powerW), "duration_s": .number(durationS), "spacing_mm": .number(spacingMM),
-                "z0_mm": .number(profile.z0MM), "dz_mm": .number(profile.dzMM),
-                "radii_mm": .array(profile.radiiMM.map { .number($0) }),
-            ]
+            let members: [(String, JSONValue)] = [("ablsim_version", .string(AblsimVersion.string)), ("key", .string(key))]
+                + template.device.summaryMembers + [
+                    ("power_w", .number(powerW)), ("duration_s", .number(durationS)), ("spacing_mm", .number(spacingMM)),
+                    ("z0_mm", .number(profile.z0MM)), ("dz_mm", .number(profile.dzMM)),
+                    ("radii_mm", .array(profile.radiiMM.map { .number($0) })),
+                ]
+            let record = JSONValue.object(members)
             // The cache is an optimisation: failing to write it only costs time next run.
             try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try? Data(JSONWriter.string(record).utf8).write(to: file, options: .atomic)

@@ -223,6 +223,33 @@ public enum BundledPresets {
   }
 }
 """#),
+        ("plan-rfa-20mm", "Planning example: 20 mm tumour in homogeneous liver, one internally cooled RF electrode (17G, 3 cm active tip, coolant at 15 C) on an impedance-controlled generator set to 50-200 W for 5-20 min, 5 mm margin; applicators hold a first guess that ablsim plan replaces", #"""
+{
+  "ablsim": 1,
+  "name": "plan-rfa-20mm",
+  "description": "Planning example: 20 mm tumour in homogeneous liver, one internally cooled RF electrode (17G, 3 cm active tip, coolant at 15 C) on an impedance-controlled generator set to 50-200 W for 5-20 min, 5 mm margin; applicators hold a first guess that ablsim plan replaces",
+  "grid": { "center_mm": [0, 0, 0], "size_mm": [70, 70, 70], "spacing_mm": 1 },
+  "regions": [
+    { "name": "tumor", "material": "tumor", "target": true,
+      "shape": { "type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 10 } }
+  ],
+  "applicators": [
+    { "type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,
+      "coolant_temperature_c": 15, "tip_mm": [0, 0, -15], "entry_mm": [0, 0, 60],
+      "control": { "mode": "impedance", "max_power_w": 200 }, "duration_s": 720 }
+  ],
+  "margin_mm": 5,
+  "planning": {
+    "applicators": [
+      { "type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,
+        "coolant_temperature_c": 15, "control": { "mode": "impedance", "ramp": "generic" },
+        "power_w": [50, 200], "duration_s": [300, 1200] }
+    ],
+    "max_applicators": 1,
+    "clearance_mm": 3
+  }
+}
+"""#),
         ("rfa-cluster-12min", "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (not yet validated against published zones)", #"""
 {
   "ablsim": 1,

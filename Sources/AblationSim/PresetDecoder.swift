@@ -215,7 +215,7 @@ extension Preset {
         return phases
     }
 
-    static func decodeApplicator(_ value: JSONValue, path: String, baseDirectory: String?) throws(PresetError) -> Applicator {
+    public static func decodeApplicator(_ value: JSONValue, path: String, baseDirectory: String?) throws(PresetError) -> Applicator {
         var r = try JSONObjectReader(value, path: path)
         let type = try r.string("type", oneOf: ["heat_source", "mwa", "rfa"])
         switch type {

@@ -15,6 +15,9 @@ public struct Scene: Sendable {
     public let vesselVoxels: [Int]
     /// Partial-volume footprint of each heat-source applicator (nil for other applicators).
     public let sourceFootprints: [VoxelizedShape?]
+    /// Voxels an RF electrode's conductors occupy (sorted): metal, not tissue. A cooled tip's
+    /// voxels stay at the coolant temperature and never die, so margins look past them.
+    public let electrodeVoxels: [Int]
 
     public init(preset: Preset) throws(PresetError) {
         let g = preset.makeGrid()
@@ -45,6 +48,7 @@ public struct Scene: Sendable {
             if case let .radiofrequency(rf) = a { occupied.formUnion(RadiofrequencyGeometry.electrodeVoxels(rf, grid: g)) }
         }
         self.targets = occupied.isEmpty ? targets : targets.map { ($0.0, $0.1, $0.2.filter { !occupied.contains($0) }) }
+        electrodeVoxels = occupied.sorted()
         vesselVoxels = labels.indices.filter { vesselFlag[Int(labels[$0])] }
         labelNames = ["background"] + preset.regions.map(\.name)
         labelMaterials = [preset.background] + preset.regions.map(\.material)

@@ -95,7 +95,11 @@ public struct ZoneAnalysis: Sendable {
 
         var coverage: [TargetCoverage] = []
         if !scene.targets.isEmpty {
-            let toLive = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { necrosis[$0] == 0 }
+            // Living tissue: an electrode's own voxels are metal (a cooled tip's stay at the coolant
+            // temperature), so a needle through the target does not make every margin zero.
+            var metal = [Bool](repeating: false, count: necrosis.count)
+            for v in scene.electrodeVoxels { metal[v] = true }
+            let toLive = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { necrosis[$0] == 0 && !metal[$0] }
             let toDead = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: h) { necrosis[$0] != 0 }
             for t in scene.targets {
                 let covered = t.voxels.filter { necrosis[$0] != 0 }.count
@@ -123,6 +127,7 @@ public struct ZoneAnalysis: Sendable {
         var excluded = [Bool](repeating: false, count: necrosis.count)
         for t in scene.targets { for v in t.voxels { excluded[v] = true } }
         for v in scene.vesselVoxels { excluded[v] = true }
+        for v in scene.electrodeVoxels { excluded[v] = true }
         var healthy = 0
         for i in necrosis.indices where necrosis[i] != 0 && !excluded[i] { healthy += 1 }
         healthyAblatedML = Double(healthy) * g.voxelVolumeMM3 / 1000

@@ -9,8 +9,9 @@ struct PlanCommand: ParsableCommand {
         abstract: "Choose applicators, paths, power and time that cover every target with the margin.",
         discussion: """
             Uses the preset's planning block (planning.applicators[] templates with power_w and \
-            duration_s ranges, max_applicators, entry, clearance_mm, avoid). A zone library of one \
-            antenna in homogeneous tissue is simulated by ablsim and cached (--cache, default \
+            duration_s ranges, max_applicators, entry, clearance_mm, avoid). Templates are mwa antennas or \
+            rfa electrodes (power_w sets an RF generator's max_power_w). A zone library of one \
+            applicator in homogeneous tissue is simulated by ablsim and cached (--cache, default \
             $XDG_CACHE_HOME/ablsim or ~/.cache/ablsim); candidates are ranked with it, the best \
             are re-scored by a coarse simulation with every needle and vessel (--coarse-spacing), \
             which also lowers power and time for several needles; the best is confirmed by the \
@@ -55,8 +56,8 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .customLong("max-verifications"), help: "Full simulations of candidates at most (default 3).")
     var maxVerifications = 3
 
-    @Option(name: .customLong("coarse-spacing"), help: "Voxel size (mm) of the coarse simulations that re-score candidates (default 2; at least the preset's spacing).")
-    var coarseSpacing = 2.0
+    @Option(name: .customLong("coarse-spacing"), help: "Voxel size (mm) of the coarse simulations that re-score candidates (default 2, 1.5 with an rfa template; at least the preset's spacing).")
+    var coarseSpacing: Double?
 
     @Option(name: .long, help: "Tissue samples for the probability of coverage (default 0: none).")
     var samples = 0
@@ -78,7 +79,7 @@ struct PlanCommand: ParsableCommand {
         if !(1...9).contains(libraryPowers) { throw ValidationError("--library-powers must be between 1 and 9, got \(libraryPowers)") }
         if !(1...9).contains(libraryDurations) { throw ValidationError("--library-durations must be between 1 and 9, got \(libraryDurations)") }
         if !(1...20).contains(maxVerifications) { throw ValidationError("--max-verifications must be between 1 and 20, got \(maxVerifications)") }
-        if !(coarseSpacing >= 0.5 && coarseSpacing <= 10) { throw ValidationError("--coarse-spacing must be between 0.5 and 10 mm, got \(coarseSpacing)") }
+        if let coarseSpacing, !(coarseSpacing >= 0.5 && coarseSpacing <= 10) { throw ValidationError("--coarse-spacing must be between 0.5 and 10 mm, got \(coarseSpacing)") }
         if !(0...10_000).contains(samples) { throw ValidationError("--samples must be between 0 and 10000, got \(samples)") }
         if evaluateOnly && cache != nil { throw ValidationError("--cache has no use with --evaluate-only") }
     }

@@ -30,7 +30,7 @@ func planningError(_ overrides: [String]) -> PresetError? {
     let p = try Preset.parse(bytes: Array(planPreset.utf8), source: "t.json").0
     let spec = try PlanningSpec.decode(p, baseDirectory: nil)
     #expect(spec.maxApplicators == 1 && spec.clearanceMM == 3 && spec.avoid.isEmpty && spec.entry == nil)
-    #expect(spec.templates == [.init(frequencyMHz: 2450, device: "generic", powerW: 40...80, durationS: 60...120)])
+    #expect(spec.templates == [.init(device: .microwave(frequencyMHz: 2450, device: "generic"), powerW: 40...80, durationS: 60...120)])
 }
 
 @Test func malformedPlanningKeysNameTheirPath() {
@@ -42,7 +42,9 @@ func planningError(_ overrides: [String]) -> PresetError? {
         (["planning.max_applicators=4"], "planning.max_applicators", "from 1 to 3"),
         (["planning.clearance_mm=-1"], "planning.clearance_mm", "from 0 to 50"),
         (["planning.avoid=[\"vien\"]"], "planning.avoid.0", "did you mean \"vein\""),
-        (["planning.applicators.0.type=rfa"], "planning.applicators.0.type", "microwave antennas only"),
+        (["planning.applicators.0.type=heat_source"], "planning.applicators.0.type", "the planner places needles"),
+        // An rfa template takes no microwave keys (RadiofrequencyTemplateTests has the rest).
+        (["planning.applicators.0.type=rfa"], "planning.applicators.0.frequency_mhz", "unknown key"),
         (["planning.applicators=[]"], "planning.applicators", "is empty"),
         (["planning.entry={\"type\":\"cube\"}"], "planning.entry.type", "expected one of"),
     ]

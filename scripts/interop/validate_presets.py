@@ -10,7 +10,7 @@ Checks, each printed as one line:
   - documents that use every rfa electrode and control mode, and mwa, validate.
 With --ablsim PATH, every case document is also given to `PATH check FILE`, and the exit status
 must agree: 0 where the schema and decoder should both accept, 65 where both should reject, and
-65 for documents valid per schema but refused by checks that need geometry (touching tines or needles, conductors beyond the grid) or that the schema cannot express (planning ranges with min > max, avoided regions that do not exist, rfa templates this version does not plan). The label_map
+65 for documents valid per schema but refused by checks that need geometry (touching tines or needles, conductors beyond the grid) or that the schema cannot express (planning ranges with min > max, avoided regions that do not exist, rfa template keys of another electrode kind). The label_map
 case then points at a small NIfTI label map written with nibabel into a temporary folder.
 
 Usage: python3 scripts/interop/validate_presets.py [--presets DIR] [--ablsim PATH]
@@ -72,6 +72,7 @@ def mutate(fn):
 
 PLAN_MWA = {"type": "mwa", "frequency_mhz": 2450, "device": "emprint", "power_w": [45, 100], "duration_s": [180, 600]}
 PLANNING = {"applicators": [PLAN_MWA]}
+PLAN_RFA = {"type": "rfa", "electrode": "cooled_tip", "power_w": [50, 200], "duration_s": [300, 720]}
 
 
 # (label, document, expected schema verdict, expected `ablsim check` exit status)
@@ -137,6 +138,12 @@ def cases(label_map_path):
             {"material": "blood", "vessel": True, "flow": {"occlusion": "always"},
              "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
         ("planning as an array", lambda d: d.update(planning=[])),
+        ("planning rfa template with control.max_power_w", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            dict(PLAN_RFA, control={"mode": "impedance", "max_power_w": 200})]))),
+        ("planning rfa template with tip_mm", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            dict(PLAN_RFA, tip_mm=[0, 0, 0])]))),
+        ("planning rfa template with an unknown ramp", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            dict(PLAN_RFA, control={"mode": "impedance", "ramp": "steep"})]))),
         ("planning unknown key", lambda d: d.update(planning=dict(PLANNING, entrance={}))),
         ("planning.applicators empty", lambda d: d.update(planning=dict(PLANNING, applicators=[]))),
         ("planning.max_applicators 4", lambda d: d.update(planning=dict(PLANNING, max_applicators=4))),
@@ -199,6 +206,13 @@ def cases(label_map_path):
             entry={"type": "box", "min_mm": [-20, -20, 15], "max_mm": [20, 20, 20]}))),
         ("planning template at 915 MHz", lambda d: d.update(
             planning=dict(PLANNING, applicators=[dict(PLAN_MWA, frequency_mhz=915, device="generic")]))),
+        ("planning rfa template", lambda d: d.update(planning=dict(PLANNING, applicators=[PLAN_RFA]))),
+        ("planning rfa cluster template with every key", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            dict(PLAN_RFA, electrode="cluster", spacing_mm=6, active_length_mm=25, diameter_mm=1.5, coolant_temperature_c=10,
+                 control={"mode": "impedance", "ramp": "leveen", "start_power_w": 40}, update_interval_s=2, return_path_ohm=10)]))),
+        ("planning rfa multi-tine template with temperature control", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            dict(PLAN_RFA, electrode="multi_tine", diameter_mm=2.1, tines=10, deployed_diameter_mm=30, tine_shape="star",
+                 control={"mode": "temperature", "target_c": 95})]))),
         ("reference_zone", lambda d: d.update(reference_zone={"path": label_map_path, "label": 3})),
     ]
     for label, fn in valid:
@@ -238,9 +252,13 @@ def cases(label_map_path):
         ("planning template power_w [80, 40]", lambda d: d.update(
             planning=dict(PLANNING, applicators=[dict(PLAN_MWA, power_w=[80, 40])]))),
         ("planning.avoid names no region", lambda d: d.update(planning=dict(PLANNING, avoid=["vein"]))),
-        # This version plans microwave antennas only; the schema already describes rfa templates.
-        ("planning rfa template", lambda d: d.update(planning=dict(PLANNING, applicators=[
-            {"type": "rfa", "electrode": "cooled_tip", "power_w": [50, 200], "duration_s": [300, 720]}]))),
+        # An rfa template is checked by the decoder as an applicator of its electrode kind.
+        ("planning rfa template spacing_mm on a cooled tip", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            dict(PLAN_RFA, spacing_mm=5)]))),
+        ("planning rfa template temperature control on a cooled tip", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            dict(PLAN_RFA, control={"mode": "temperature", "target_c": 90})]))),
+        ("planning rfa cluster template with needles that touch", lambda d: d.update(planning=dict(PLANNING, applicators=[
+            dict(PLAN_RFA, electrode="cluster", spacing_mm=2, diameter_mm=2)]))),
     ]
     for label, fn in beyond_schema:
         yield label, mutate(fn), True, 65
