@@ -47,7 +47,7 @@ final class RadiofrequencyDriver {
     /// Relative residual of every potential solve. The heat and the resistance come from the
     /// field's energy, whose error is second order in the field's, so 1e-4 loses nothing the
     /// zone shows: on the cooled-tip 12-min preset at 0.5 mm the same energy to 8 digits and the
-    /// zone volume within 0.15 % of 1e-5, with 22 % fewer CG iterations (README, Performance);
+    /// zone volume within 0.15 % of 1e-5, with 22 % fewer CG iterations (docs/performance-history.md);
     /// 1e-3 moved one roll-off and with it the energy by 1.2 %.
     static let solveTolerance = 1e-4
     /// Solves between rebuilds of the multigrid hierarchy (PotentialSolver.hierarchyLag): sigma
