@@ -124,13 +124,16 @@ public struct RunPipeline {
                     warnings.append(String(format: "applicators.%d: %@ (%.2f mm) is thinner than two voxels at grid.spacing_mm = %@; its resistance and the heating next to it are not resolved: use grid.spacing_mm <= %.3g", n, what, rf.diameterMM, spacing, rf.diameterMM / 2))
                 }
             case let .multiTine(m):
-                if m.tineDiameterMM < 2 * preset.grid.spacingMM {
+                if m.tineDiameterMM < preset.grid.spacingMM {
+                    // Modelled as wires through voxel centres (PotentialSolver.thinConductor).
+                    warnings.append(String(format: "applicators.%d: the tines (%.2f mm) are thinner than a voxel at grid.spacing_mm = %@, so each is a wire through its voxels' centres with its contact scaled to its radius; the heating next to it is averaged over a voxel, so the roll-off and the zone depend on the spacing (about 15 %% in volume between 1 and 0.75 mm): use grid.spacing_mm <= %.3g to resolve it", n, m.tineDiameterMM, spacing, m.tineDiameterMM / 2))
+                } else if m.tineDiameterMM < 2 * preset.grid.spacingMM {
                     warnings.append(String(format: "applicators.%d: the tines (%.2f mm) are thinner than two voxels at grid.spacing_mm = %@, so each is rasterised at least one voxel thick; the impedance and the heating next to them are not resolved: use grid.spacing_mm <= %.3g", n, m.tineDiameterMM, spacing, m.tineDiameterMM / 2))
                 }
             }
         }
         if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
-            warnings.append("rfa: zones are not calibrated on published data (first comparison in README, Validation: an in vivo cooled tip within 7 %, a perfused bench cooled tip 38-49 % too wide, bench clusters 14-28 % too small); the generator model is simplified (README)")
+            warnings.append("rfa: zones are not calibrated on published data (first comparison in README, Validation: an in vivo cooled tip within 7 %, a perfused bench cooled tip 40-51 % too wide, bench clusters 18-27 % too small, multi-tine zones wider than published); the generator model is simplified (README)")
         }
         for (n, report) in result.lastDeposits.enumerated() {
             if let report, report.outsideGridFraction > 0.01 {

@@ -139,3 +139,29 @@ func tineEndsSpanTheDeployedDiameter(shape: String) throws {
             """)
     }
 }
+
+/// An electrode thinner than two voxels is named in summary.json's warnings with the spacing that
+/// would resolve it; tines thinner than a voxel are said to be wires, whose zone depends on the spacing.
+@Test func thinElectrodesAreWarnedAboutWithTheSpacingNeeded() throws {
+    func warnings(_ applicator: String, spacing: Double) throws -> [String] {
+        let p = try rfPreset(applicator, spacing: spacing)
+        let scene = try Scene(preset: p)
+        let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+        return RunPipeline.warnings(preset: p, scene: scene, result: r)
+    }
+    let tines = """
+        {"type": "rfa", "electrode": "multi_tine", "diameter_mm": 2, "tines": 8, "deployed_diameter_mm": 20,
+         "tine_diameter_mm": 0.6, "tip_mm": [0, 0, 0], "entry_mm": [0, 0, 19],
+         "control": {"mode": "constant_power", "power_w": 5}, "duration_s": 2}
+        """
+    let wire = try warnings(tines, spacing: 1)
+    #expect(wire.contains { $0.hasPrefix("applicators.0: the tines (0.60 mm) are thinner than a voxel") && $0.contains("grid.spacing_mm <= 0.3") })
+    let coarse = try warnings(tines, spacing: 0.5)
+    #expect(coarse.contains { $0.hasPrefix("applicators.0: the tines (0.60 mm) are thinner than two voxels") && $0.contains("grid.spacing_mm <= 0.3") })
+    let needle = """
+        {"type": "rfa", "electrode": "cooled_tip", "active_length_mm": 10, "diameter_mm": 1.5, "tip_mm": [0, 0, -5],
+         "entry_mm": [0, 0, 19], "control": {"mode": "constant_power", "power_w": 5}, "duration_s": 2}
+        """
+    #expect(try warnings(needle, spacing: 1).contains { $0.contains("the electrode (1.50 mm) is thinner than two voxels") && $0.contains("grid.spacing_mm <= 0.75") })
+    #expect(try !warnings(needle, spacing: 0.5).contains { $0.contains("thinner") })
+}
