@@ -130,6 +130,8 @@ public final class PotentialSolver: @unchecked Sendable {
 
     /// Mask value of an electrode voxel whose conductor is thinner than the voxel (see the type).
     public static let thinConductor: UInt8 = 2
+    /// Whether a mask value marks a conductor whose surface is the voxel's faces (metal fills the voxel).
+    @inline(__always) static func isSurfaceConductor(_ mask: UInt8) -> Bool { mask != 0 && mask != thinConductor }
     /// Radius (m) of the wire in `thinConductor` voxels; 0 leaves their faces unscaled.
     public var thinConductorRadiusM: Double = 0 { didSet { operatorStale = true } }
     /// Peaceman's equivalent radius of a line source in a square grid, over the spacing.
@@ -193,8 +195,8 @@ public final class PotentialSolver: @unchecked Sendable {
                 let ea = el[a] != 0, eb = el[b] != 0
                 if ea && eb { return 0 }
                 // A thin conductor's voxel is tissue around a wire: the harmonic mean below.
-                if ea && el[a] != PotentialSolver.thinConductor { return Float(2 * Double(s[b]) * h) }
-                if eb && el[b] != PotentialSolver.thinConductor { return Float(2 * Double(s[a]) * h) }
+                if PotentialSolver.isSurfaceConductor(el[a]) { return Float(2 * Double(s[b]) * h) }
+                if PotentialSolver.isSurfaceConductor(el[b]) { return Float(2 * Double(s[a]) * h) }
                 let sa = Double(s[a]), sb = Double(s[b])
                 return Float(2 * sa * sb / (sa + sb) * h * (ea || eb ? thinScale : 1))
             }
@@ -224,7 +226,7 @@ public final class PotentialSolver: @unchecked Sendable {
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
             for k in planes { for j in 0..<L.ny { for i in 0..<L.nx {
                 let idx = L.index(i, j, k)
-                precondition((el[idx] != 0 && el[idx] != PotentialSolver.thinConductor) || (s[idx] > 0 && s[idx].isFinite),
+                precondition(PotentialSolver.isSurfaceConductor(el[idx]) || (s[idx] > 0 && s[idx].isFinite),
                              "conductivity must be positive and finite outside surface conductors (voxel \(i), \(j), \(k))")
             } } }
             g.finishDiagonal(planes: planes) { el[$0] == 0 }
@@ -499,7 +501,7 @@ public final class PotentialSolver: @unchecked Sendable {
         let GX = UnsafePointer(g.gx.pointer), GY = UnsafePointer(g.gy.pointer), GZ = UnsafePointer(g.gz.pointer)
         let factor = scale * appliedVoltage * appliedVoltage / (spacingM * spacingM * spacingM)
         out.fill(0)
-        @inline(__always) func surface(_ v: Int) -> Bool { el[v] != 0 && el[v] != PotentialSolver.thinConductor }
+        @inline(__always) func surface(_ v: Int) -> Bool { PotentialSolver.isSurfaceConductor(el[v]) }
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
             for k in planes { for j in 0..<L.ny { for i in 0..<L.nx {
                 let idx = L.index(i, j, k)

@@ -100,22 +100,12 @@ final class ConductivityResponse: @unchecked Sendable {
     /// returned in `below`. `rows` lists the voxels' rows once each.
     private func rebuildFaces(of changed: [Int], firstPlane: Int, op: PennesOperator) -> (below: [Int], rows: [Int]) {
         let L = layout
-        let sy = L.strideY, sz = L.strideZ
-        let gx = op.gx.pointer, gy = op.gy.pointer, gz = op.gz.pointer
         var below: [Int] = [], rows: [Int] = []
         for idx in changed {
-            let k = idx / sz - 1, j = (idx % sz) / sy - 1, i = idx % sy - 1
-            let own = conductivity(idx)
-            gx[idx] = face(own, neighbour(idx, 1, inside: i + 1 < L.nx))
-            gx[idx - 1] = face(neighbour(idx, -1, inside: i > 0), own)
-            gy[idx] = face(own, neighbour(idx, sy, inside: j + 1 < L.ny))
-            gy[idx - sy] = face(neighbour(idx, -sy, inside: j > 0), own)
-            gz[idx] = face(own, neighbour(idx, sz, inside: k + 1 < L.nz))
-            if k == firstPlane {
-                below.append(idx)
-            } else {
-                gz[idx - sz] = face(neighbour(idx, -sz, inside: k > 0), own)
-            }
+            let inFirstPlane = zIndex(idx) == firstPlane
+            let (_, j, k) = op.rebuildFaces(of: idx, own: conductivity(idx), includeBelow: !inFirstPlane,
+                                            conductivity: conductivity, face: face)
+            if inFirstPlane { below.append(idx) }
             // Ascending indices visit each row's voxels together.
             let row = L.row(j, k)
             if rows.last != row { rows.append(row) }

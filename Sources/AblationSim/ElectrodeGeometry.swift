@@ -61,15 +61,20 @@ struct ElectrodeGeometry {
             voxels.formUnion(ElectrodeGeometry.inside(Cylinder(startMM: rod.startMM, endMM: rod.endMM, radiusMM: rod.radiusMM), grid: g))
             voxels.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: g))
         }
-        if let tineArray {
-            for tine in tineArray.tines {
-                for s in 0..<(tine.count - 1) {
-                    voxels.formUnion(ElectrodeGeometry.nearSegment(tine[s], tine[s + 1], radiusMM: tineRadiusMM, grid: g))
-                    voxels.formUnion(ElectrodeGeometry.alongLine(tine[s], tine[s + 1], grid: g))
-                }
+        voxels.formUnion(tineVoxels(grid: g))
+        return voxels.sorted()
+    }
+
+    /// Voxels of the tines (none without a tine array).
+    private func tineVoxels(grid g: Grid3D) -> Set<Int> {
+        var voxels = Set<Int>()
+        for tine in tineArray?.tines ?? [] {
+            for s in 0..<(tine.count - 1) {
+                voxels.formUnion(ElectrodeGeometry.nearSegment(tine[s], tine[s + 1], radiusMM: tineRadiusMM, grid: g))
+                voxels.formUnion(ElectrodeGeometry.alongLine(tine[s], tine[s + 1], grid: g))
             }
         }
-        return voxels.sorted()
+        return voxels
     }
 
     /// Conductor voxels that hold a wire thinner than the voxel (tines narrower than the spacing):
@@ -77,15 +82,8 @@ struct ElectrodeGeometry {
     /// (PotentialSolver.thinConductor). Bare needle tips are never thin here: they are cooled, and
     /// their voxels sit at the coolant temperature.
     func thinConductorVoxels(grid g: Grid3D) -> [Int] {
-        guard let tineArray, 2 * tineRadiusMM < g.spacingMM else { return [] }
-        var voxels = Set<Int>()
-        for tine in tineArray.tines {
-            for s in 0..<(tine.count - 1) {
-                voxels.formUnion(ElectrodeGeometry.nearSegment(tine[s], tine[s + 1], radiusMM: tineRadiusMM, grid: g))
-                voxels.formUnion(ElectrodeGeometry.alongLine(tine[s], tine[s + 1], grid: g))
-            }
-        }
-        return voxels.sorted()
+        guard 2 * tineRadiusMM < g.spacingMM else { return [] }
+        return tineVoxels(grid: g).sorted()
     }
 
     /// Voxels of the insulated shafts that no conductor claims.

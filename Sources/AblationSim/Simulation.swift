@@ -237,17 +237,16 @@ public final class Simulation {
         }
         ParallelSlabs.run(planes: planes, threads: threads) { damage.flush(planes: $0) }
         let wall = clock.now - started
+        let driverOfApplicator = preset.applicators.indices.map { n in drivers.first { $0.index == n } }
         var result = SimulationResult(preset: preset, scene: scene, layout: L, damage: damage, finalTemperature: current,
                                 timeSeries: series, steps: steps, simulatedTime: time, maxTimeStep: dtMax,
                                 deliveredEnergy: energy, peakTemperatureC: peak,
                                 meanActiveRowFraction: activeSum / Double(max(1, steps)),
                                 lastDeposits: antennaReports,
-                                finalImpedance: preset.applicators.indices.map { n in drivers.first { $0.index == n }?.resistance },
+                                finalImpedance: driverOfApplicator.map { $0?.resistance },
                                 solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
         result.vessels = vesselFlow?.reports ?? []
-        result.potentialSolves = preset.applicators.indices.map { n in
-            drivers.first { $0.index == n }.map { (solves: $0.solves, iterations: $0.iterations) }
-        }
+        result.potentialSolves = driverOfApplicator.map { $0.map { (solves: $0.solves, iterations: $0.iterations) } }
         return result
     }
 

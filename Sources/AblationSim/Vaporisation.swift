@@ -49,9 +49,6 @@ final class Vaporisation: @unchecked Sendable {
     let anyDry: Bool
     /// Scratch map from padded index to a sub-cycled voxel's slot (-1 elsewhere); allocated on first use.
     private var slots: AlignedBuffer<Int32>?
-    /// Sub-steps taken by the last step that sub-cycled, and how many voxels it sub-cycled (for tests).
-    private(set) var lastSubsteps = 0
-    private(set) var lastSubcycledVoxels = 0
 
     init(model: ThermalModel, scene: Scene, preset: Preset) {
         let g = scene.grid
@@ -132,8 +129,7 @@ final class Vaporisation: @unchecked Sendable {
             return dry
         }
         let dry = parts.flatMap { $0 }
-        lastSubcycledVoxels = dry.count
-        guard !dry.isEmpty else { lastSubsteps = 0; return }
+        guard !dry.isEmpty else { return }
         // Slabs come back in plane order, so `dry` is in index order whatever the thread count.
         subcycle(dry, before: before, after: after, op: op, dt: dt)
     }
@@ -207,7 +203,6 @@ final class Vaporisation: @unchecked Sendable {
             worst = max(worst, dt * d * a / dryRatio[idx])
         }
         let substeps = min(Vaporisation.maximumSubsteps, Int(worst.rounded(.up)))
-        lastSubsteps = substeps
         let h = dt / Float(substeps)
         var t = dry.map { before[$0] }
         var next = t

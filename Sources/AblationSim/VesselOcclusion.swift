@@ -88,7 +88,6 @@ extension ThermalModel {
         let m = labelMaterial[Int(label)]
         setFixedConductivity(m.conductivityWMK, label: label)
         let L = op.layout
-        let sy = L.strideY, sz = L.strideZ
         let own = m.conductivityWMK
         // An RF electrode's cooled tip stays held at its coolant temperature, lumen or not.
         let held = Set(cooledVoxels.map { L.index($0.voxel % grid.nx, ($0.voxel / grid.nx) % grid.ny, $0.voxel / (grid.nx * grid.ny)) })
@@ -97,15 +96,7 @@ extension ThermalModel {
             op.inverseHeatCapacity[idx] = Float(1 / m.volumetricHeatCapacity)
             op.perfusion[idx] = 0
             op.baseSource[idx] = Float(m.metabolicHeatWM3)
-            let k = idx / sz - 1, j = (idx % sz) / sy - 1, i = idx % sy - 1
-            // A ghost neighbour copies the voxel itself, as at set-up.
-            func other(_ n: Int, inside: Bool) -> Double { inside ? conductivity(atPadded: n) : own }
-            op.gx[idx] = face(own, other(idx + 1, inside: i + 1 < L.nx))
-            op.gx[idx - 1] = face(other(idx - 1, inside: i > 0), own)
-            op.gy[idx] = face(own, other(idx + sy, inside: j + 1 < L.ny))
-            op.gy[idx - sy] = face(other(idx - sy, inside: j > 0), own)
-            op.gz[idx] = face(own, other(idx + sz, inside: k + 1 < L.nz))
-            op.gz[idx - sz] = face(other(idx - sz, inside: k > 0), own)
+            let (_, j, k) = op.rebuildFaces(of: idx, own: own, conductivity: conductivity(atPadded:), face: face)
             rows.insert(L.row(j, k))
         }
         op.reclassify(rows: rows)
