@@ -33,7 +33,11 @@ struct CoarseModel {
 
     /// The candidate's plan preset on the coarse grid (same centre and extent).
     func coarsePreset(_ c: Candidate) throws(PresetError) -> Preset {
-        let plan = try Planner.planPreset(preset, c, spec)
+        try coarsePreset(plan: Planner.planPreset(preset, c, spec))
+    }
+
+    /// `plan` (the candidate's preset on the fine grid) moved to the coarse grid.
+    private func coarsePreset(plan: Preset) throws(PresetError) -> Preset {
         let document = plan.resolvedJSON()
             .setting("grid", ["center_mm": vectorJSON(preset.grid.centerMM), "size_mm": vectorJSON(preset.grid.sizeMM),
                               "spacing_mm": .number(spacingMM)])
@@ -47,7 +51,8 @@ struct CoarseModel {
     func score(_ c: Candidate, observer: ((Simulation.Progress) -> Bool)?) throws -> Score {
         let clock = ContinuousClock()
         let started = clock.now
-        let coarse = try coarsePreset(c)
+        let plan = try Planner.planPreset(preset, c, spec)
+        let coarse = try coarsePreset(plan: plan)
         let scene = try Scene(preset: coarse)
         let simulation = Simulation(preset: coarse, scene: scene, threads: threads)
         simulation.observer = observer
@@ -56,7 +61,7 @@ struct CoarseModel {
         var field = scene.grid.resample(tissueField, onto: fineScene.grid)
         // Analysed as the verifying run will be: with the candidate's own electrodes on the fine
         // grid (metal, neither target nor living tissue), not the preset's first guess.
-        let fine = scene.electrodeVoxels.isEmpty ? fineScene : try Scene(preset: Planner.planPreset(preset, c, spec))
+        let fine = scene.electrodeVoxels.isEmpty ? fineScene : try Scene(preset: plan)
         for v in fine.electrodeVoxels { field[v] = min(field[v], -1e-3) }
         let necrosis = field.map { $0 >= 0 ? UInt8(1) : 0 }
         let first = c.needles[0]
