@@ -82,6 +82,12 @@ public final class PotentialSolver: @unchecked Sendable {
 
     private let sigma: AlignedBuffer<Float>
     private let electrode: AlignedBuffer<UInt8>
+    /// Per row (j, k): 1 if the row holds an electrode voxel. Faces of rows without one, whose
+    /// neighbour row across the face has none either, are plain harmonic means (the fast path of
+    /// `rebuild`).
+    private var electrodeRows: [UInt8] = []
+    /// Free voxels with a face to an electrode voxel: the only ones with a right-hand side.
+    private var electrodeNeighbours: [Int] = []
     private var hasConductivity = false
     private var operatorStale = true
     let grid: ConductanceGrid
@@ -151,9 +157,20 @@ public final class PotentialSolver: @unchecked Sendable {
         electrode.copy(from: mask)
         hierarchy = nil
         let L = layout
+        electrodeRows = [UInt8](repeating: 0, count: L.rowCount)
+        electrodeNeighbours = []
         for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
             let idx = L.index(i, j, k)
-            if electrode[idx] != 0 { unit[idx] = 1 } else if unit[idx] == 1 { unit[idx] = 0 }
+            if electrode[idx] != 0 { unit[idx] = 1; electrodeRows[L.row(j, k)] = 1 } else if unit[idx] == 1 { unit[idx] = 0 }
+        } } }
+        for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
+            let idx = L.index(i, j, k)
+            guard electrode[idx] == 0 else { continue }
+            // Ghost neighbours hold 0 in the mask.
+            if electrode[idx + 1] != 0 || electrode[idx - 1] != 0 || electrode[idx + L.strideY] != 0
+                || electrode[idx - L.strideY] != 0 || electrode[idx + L.strideZ] != 0 || electrode[idx - L.strideZ] != 0 {
+                electrodeNeighbours.append(idx)
+            }
         } } }
         operatorStale = true
     }
@@ -200,25 +217,52 @@ public final class PotentialSolver: @unchecked Sendable {
                 let sa = Double(s[a]), sb = Double(s[b])
                 return Float(2 * sa * sb / (sa + sb) * h * (ea || eb ? thinScale : 1))
             }
+            let S = UnsafePointer(s.pointer), GX = g.gx.pointer, GY = g.gy.pointer, GZ = g.gz.pointer
+            let hf = Float(h)
+            // Plain tissue faces: the harmonic mean, in Float (within an ulp of the Double formula).
+            @inline(__always) func harmonic(_ a: Float, _ b: Float) -> Float { 2 * a * b / (a + b) * hf }
+            let rows = electrodeRows
             for k in planes {
                 for j in 0..<L.ny {
-                    for i in -1..<L.nx {
-                        let idx = L.index(i, j, k)
-                        g.gx[idx] = conductance(idx, inside(i, L.nx), idx + 1, inside(i + 1, L.nx))
+                    let base = L.index(0, j, k)
+                    if rows[L.row(j, k)] == 0 {
+                        GX[base - 1] = S[base] * hf
+                        for i in 0..<(L.nx - 1) { GX[base + i] = harmonic(S[base + i], S[base + i + 1]) }
+                        GX[base + L.nx - 1] = S[base + L.nx - 1] * hf
+                    } else {
+                        for i in -1..<L.nx {
+                            let idx = base + i
+                            g.gx[idx] = conductance(idx, inside(i, L.nx), idx + 1, inside(i + 1, L.nx))
+                        }
                     }
                 }
                 for j in -1..<L.ny {
-                    for i in 0..<L.nx {
-                        let idx = L.index(i, j, k)
-                        g.gy[idx] = conductance(idx, inside(j, L.ny), idx + sy, inside(j + 1, L.ny))
+                    let base = L.index(0, j, k)
+                    if j >= 0, j + 1 < L.ny, rows[L.row(j, k)] == 0, rows[L.row(j + 1, k)] == 0 {
+                        for i in 0..<L.nx { GY[base + i] = harmonic(S[base + i], S[base + i + sy]) }
+                    } else {
+                        for i in 0..<L.nx {
+                            let idx = base + i
+                            g.gy[idx] = conductance(idx, inside(j, L.ny), idx + sy, inside(j + 1, L.ny))
+                        }
                     }
                 }
                 // z faces of plane k (+ side), and the ghost face below plane 0.
                 for j in 0..<L.ny {
-                    for i in 0..<L.nx {
-                        let idx = L.index(i, j, k)
-                        g.gz[idx] = conductance(idx, true, idx + sz, k + 1 < L.nz)
-                        if k == 0 { g.gz[idx - sz] = conductance(idx - sz, false, idx, true) }
+                    let base = L.index(0, j, k)
+                    if k + 1 < L.nz, rows[L.row(j, k)] == 0, rows[L.row(j, k + 1)] == 0 {
+                        for i in 0..<L.nx { GZ[base + i] = harmonic(S[base + i], S[base + i + sz]) }
+                    } else {
+                        for i in 0..<L.nx {
+                            let idx = base + i
+                            g.gz[idx] = conductance(idx, true, idx + sz, k + 1 < L.nz)
+                        }
+                    }
+                    if k == 0 {
+                        for i in 0..<L.nx {
+                            let idx = base + i
+                            g.gz[idx - sz] = conductance(idx - sz, false, idx, true)
+                        }
                     }
                 }
             }
@@ -231,24 +275,19 @@ public final class PotentialSolver: @unchecked Sendable {
             } } }
             g.finishDiagonal(planes: planes) { el[$0] == 0 }
         }
-        // ||b|| per volt.
-        let D = g.diagonal
-        rhsNormPerVolt = planeReduce(planes: L.nz, threads: threads) { k in
-            var sum = 0.0
-            for j in 0..<L.ny { for i in 0..<L.nx {
-                let idx = L.index(i, j, k)
-                guard D[idx] > 0 else { continue }
-                var b = 0.0
-                if i + 1 < L.nx, el[idx + 1] != 0 { b += Double(g.gx[idx]) }
-                if i > 0, el[idx - 1] != 0 { b += Double(g.gx[idx - 1]) }
-                if j + 1 < L.ny, el[idx + sy] != 0 { b += Double(g.gy[idx]) }
-                if j > 0, el[idx - sy] != 0 { b += Double(g.gy[idx - sy]) }
-                if k + 1 < L.nz, el[idx + sz] != 0 { b += Double(g.gz[idx]) }
-                if k > 0, el[idx - sz] != 0 { b += Double(g.gz[idx - sz]) }
-                sum += b * b
-            } }
-            return sum
-        }.squareRoot()
+        // ||b|| per volt: b is non-zero only beside the electrode (ghost neighbours are 0 in the mask).
+        var sum = 0.0
+        for idx in electrodeNeighbours {
+            var b = 0.0
+            if el[idx + 1] != 0 { b += Double(g.gx[idx]) }
+            if el[idx - 1] != 0 { b += Double(g.gx[idx - 1]) }
+            if el[idx + sy] != 0 { b += Double(g.gy[idx]) }
+            if el[idx - sy] != 0 { b += Double(g.gy[idx - sy]) }
+            if el[idx + sz] != 0 { b += Double(g.gz[idx]) }
+            if el[idx - sz] != 0 { b += Double(g.gz[idx - sz]) }
+            sum += b * b
+        }
+        rhsNormPerVolt = sum.squareRoot()
         if hierarchyAge >= hierarchyLag { hierarchy = nil }
         hierarchyAge += 1
         operatorStale = false

@@ -25,6 +25,13 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
     /// Per row: the last `apply` changed the source there.
     public let changedRows: AlignedBuffer<UInt8>
     public private(set) var isEmpty = true
+    /// The held heat's total over the heat at the solve for the same power, sum(Q_w r) / sum(Q_w)
+    /// with Q_w the heat per watt and r the capped conductivity ratio, from the last `apply`.
+    public private(set) var heatRatio = 1.0
+    /// sum(Q_w) at the capture.
+    private var heatSum = 0.0
+    /// Per-plane partial sums, added in plane order (the same bits on any thread count).
+    private let planeSums: AlignedBuffer<Double>
 
     public init(layout: PaddedLayout, threads: Int, slopePerK: Float, kneeC: Float, gainLimit: Float,
                 lawAboveKnee: @escaping @Sendable (Float) -> Float) {
@@ -37,6 +44,7 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
         heatPerWatt = AlignedBuffer(count: layout.count, repeating: 0)
         lawGain = AlignedBuffer(count: layout.count, repeating: 0)
         changedRows = AlignedBuffer(count: max(1, layout.rowCount), repeating: 0)
+        planeSums = AlignedBuffer(count: max(1, layout.nz), repeating: 0)
     }
 
     /// Takes the heat of a new solve: `source` is the heat per watt of generator power (W/m³/W).
@@ -47,15 +55,23 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
         let H = heatPerWatt.pointer, G = lawGain.pointer
         let Q1 = UnsafePointer(source.pointer), S = UnsafePointer(sigmaAtSolve.pointer), S37 = UnsafePointer(sigma37.pointer)
         nonisolated(unsafe) let law = followsLaw
+        let sums = planeSums.pointer
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
-            for k in planes { for j in 0..<L.ny {
-                let base = L.index(0, j, k)
-                for idx in base..<(base + L.nx) {
-                    H[idx] = Q1[idx]
-                    G[idx] = law(idx) ? S37[idx] / S[idx] : 0
+            for k in planes {
+                var planeSum = 0.0
+                for j in 0..<L.ny {
+                    let base = L.index(0, j, k)
+                    for idx in base..<(base + L.nx) {
+                        H[idx] = Q1[idx]
+                        G[idx] = law(idx) ? S37[idx] / S[idx] : 0
+                        planeSum += Double(Q1[idx])
+                    }
                 }
-            } }
+                sums[k] = planeSum
+            }
         }
+        heatSum = (0..<L.nz).reduce(0.0) { $0 + sums[$1] }
+        heatRatio = 1
         isEmpty = false
     }
 
@@ -64,8 +80,11 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
     /// Writes the heat at `power` (W) for the current temperatures into `q`: q = base + heat when
     /// `base` is given (the first electrode), q += heat otherwise. Flags the rows whose source
     /// changed in `changedRows` and returns whether any did.
+    /// `holdPower`: the generator holds its output, so the heat is divided by the held heat's
+    /// total ratio (`heatRatio`, of the previous call: one step behind, which costs no second
+    /// pass) and sums to `power` again, spread as the held field spreads it.
     public func apply(temperature: AlignedBuffer<Float>, power: Double, base: AlignedBuffer<Float>?,
-                      into q: AlignedBuffer<Float>) -> Bool {
+                      into q: AlignedBuffer<Float>, holdPower: Bool = false) -> Bool {
         let L = layout
         let lanes = PaddedLayout.lanes
         let chunks = (L.nx + lanes - 1) / lanes
@@ -73,36 +92,47 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
         let Q = q.pointer, C = changedRows.pointer
         // Without a base, the heat adds to what q holds.
         let B = base.map { UnsafePointer($0.pointer) } ?? UnsafePointer(q.pointer)
-        let p = Vec(repeating: Float(power))
+        let p = Vec(repeating: Float(holdPower && heatRatio > 0 ? power / heatRatio : power))
         let one = Vec(repeating: 1), zero = Vec(repeating: 0)
         let cap = Vec(repeating: gainLimit), slope = Vec(repeating: slopePerK)
         let knee = Vec(repeating: kneeC), kneeScalar = kneeC
         let above = lawAboveKnee
+        let sums = planeSums.pointer
         let anyChange = ParallelSlabs.map(planes: L.nz, threads: threads) { planes -> Bool in
             var planesChanged = false
-            for k in planes { for j in 0..<L.ny {
-                let base = L.index(0, j, k)
-                var rowChanged = false
-                for c in 0..<chunks {
-                    let i = base + c &* lanes
-                    let t = load(T + i)
-                    var law = one.addingProduct(slope, t - 37)
-                    if any(t .> knee) {
-                        for lane in 0..<lanes where t[lane] > kneeScalar { law[lane] = above(t[lane]) }
+            for k in planes {
+                var planeSum = 0.0
+                for j in 0..<L.ny {
+                    let base = L.index(0, j, k)
+                    var rowChanged = false
+                    var rowHeld = zero
+                    for c in 0..<chunks {
+                        let i = base + c &* lanes
+                        let t = load(T + i)
+                        var law = one.addingProduct(slope, t - 37)
+                        if any(t .> knee) {
+                            for lane in 0..<lanes where t[lane] > kneeScalar { law[lane] = above(t[lane]) }
+                        }
+                        let g = load(G + i)
+                        let h = load(H + i)
+                        var ratio = (g * law).replacing(with: one, where: g .== zero)
+                        ratio = ratio.replacing(with: cap, where: ratio .> cap)
+                        rowHeld = rowHeld.addingProduct(h, ratio)
+                        let old = load(Q + i)
+                        let value = load(B + i).addingProduct(h * p, ratio)
+                        if any(value .!= old) { rowChanged = true }
+                        store(value, Q + i)
                     }
-                    let g = load(G + i)
-                    var ratio = (g * law).replacing(with: one, where: g .== zero)
-                    ratio = ratio.replacing(with: cap, where: ratio .> cap)
-                    let old = load(Q + i)
-                    let value = load(B + i).addingProduct(load(H + i) * p, ratio)
-                    if any(value .!= old) { rowChanged = true }
-                    store(value, Q + i)
+                    C[L.row(j, k)] = rowChanged ? 1 : 0
+                    planesChanged = planesChanged || rowChanged
+                    planeSum += Double(rowHeld.sum())
                 }
-                C[L.row(j, k)] = rowChanged ? 1 : 0
-                planesChanged = planesChanged || rowChanged
-            } }
+                sums[k] = planeSum
+            }
             return planesChanged
         }
+        let held = (0..<L.nz).reduce(0.0) { $0 + sums[$1] }
+        heatRatio = heatSum > 0 ? held / heatSum : 1
         return anyChange.contains(true)
     }
 }

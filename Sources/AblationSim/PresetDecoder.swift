@@ -330,7 +330,7 @@ extension Preset {
         }
         try c.finish()
         let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
-        let interval = try r.number("update_interval_s", default: 2, .positiveAtMost(60, unit: "s"))
+        let interval = try r.number("update_interval_s", default: RadiofrequencyDriver.defaultUpdateIntervalS, .positiveAtMost(60, unit: "s"))
         let returnPath = try r.number("return_path_ohm", default: 0, .range(0, 500, unit: "ohm"))
         try r.finish()
         let spec = RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,

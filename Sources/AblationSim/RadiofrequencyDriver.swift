@@ -27,6 +27,10 @@ final class RadiofrequencyDriver {
     private(set) var power: Double = 0
     private var pausedUntil = -Double.infinity
     private(set) var solves = 0, iterations = 0
+    /// Simulated time of the last potential solve.
+    private var lastSolveTime = -Double.infinity
+    /// Between `update` (the schedule has the electrode on) and `stop`.
+    private var scheduled = false
     /// Padded indices of the voxels the thermocouples read (multi-tine: around the tine ends);
     /// empty for cooled electrodes, whose conductors sit at the coolant temperature.
     let thermocouples: [Int]
@@ -45,14 +49,18 @@ final class RadiofrequencyDriver {
     }
 
     /// Relative residual of every potential solve. The heat and the resistance come from the
-    /// field's energy, whose error is second order in the field's, so 1e-4 loses nothing the
-    /// zone shows: on the cooled-tip 12-min preset at 0.5 mm the same energy to 8 digits and the
-    /// zone volume within 0.15 % of 1e-5, with 22 % fewer CG iterations (docs/performance-history.md);
-    /// 1e-3 moved one roll-off and with it the energy by 1.2 %.
-    static let solveTolerance = 1e-4
+    /// field's energy, whose error is second order in the field's, so 1e-3 loses nothing the zone
+    /// shows: on the cooled-tip 12-min preset at 0.5 mm (3-s solves) the same energy to 5 digits
+    /// as 1e-4 and the zone volume within 0.6 % (the spread that any change of the solve schedule
+    /// gives by moving a roll-off by one solve), with 29 % fewer CG iterations (README, RF performance).
+    static let solveTolerance = 1e-3
     /// Solves between rebuilds of the multigrid hierarchy (PotentialSolver.hierarchyLag): sigma
     /// changes little between 2-s solves, and the rebuild costs about two fine-grid sweeps.
     static let multigridLag = 4
+    /// Default `update_interval_s`: seconds between potential solves while the generator is on.
+    /// On the cooled-tip 12-min preset at 0.5 mm (held power between solves), against solving
+    /// every second: 2 s +0.6 % zone volume, 3 s +0.6 %, 4 s +2.7 %, 6 s +7.6 % (README).
+    static let defaultUpdateIntervalS = 3.0
 
     /// Impedance control: a rise of this much above the baseline counts as roll-off, and the
     /// generator then pauses this long (typical of clinical generators; docs/physics.md).
@@ -63,6 +71,17 @@ final class RadiofrequencyDriver {
     /// steps from dumping full power into cold tissue).
     static let rampS = 30.0
     private var rampStart = 0.0
+    @inline(__always) private func rampFraction(at time: Double) -> Double {
+        min(1, max(0.05, (time - rampStart) / RadiofrequencyDriver.rampS))
+    }
+
+    /// Whether the field should be solved again at `time`: the generator is on, and either
+    /// `update_interval_s` has passed since the last solve or it has just come back from a pause
+    /// (the tissue cooled meanwhile, and the generator reads the impedance before it ramps up).
+    func needsSolve(at time: Double) -> Bool {
+        guard scheduled, !isOff(at: time) else { return false }
+        return time - lastSolveTime >= spec.updateIntervalS - 1e-9 || lastSolveTime < pausedUntil
+    }
 
     let threads: Int
 
@@ -150,6 +169,7 @@ final class RadiofrequencyDriver {
 
     /// Re-solves the potential for the current temperatures and applies the control law.
     func update(temperature: AlignedBuffer<Float>, time: Double) {
+        scheduled = true
         if isOff(at: time) {
             // The generator is off until its pause ends (or for good) and decides nothing before
             // then, so there is nothing to solve for: the impedance shown stays the last measured.
@@ -165,6 +185,7 @@ final class RadiofrequencyDriver {
         }
         solver.setConductivity(sigma)
         let result = solver.solve(voltage: 1, tolerance: RadiofrequencyDriver.solveTolerance)
+        lastSolveTime = time
         solves += 1
         iterations += result.iterations
         gridResistance = result.resistance
@@ -181,7 +202,7 @@ final class RadiofrequencyDriver {
                 rampStart = pausedUntil
                 power = 0
             } else {
-                power = maxPower * min(1, max(0.05, (time - rampStart) / RadiofrequencyDriver.rampS))
+                power = maxPower * rampFraction(at: time)
             }
         case .temperature:
             // dt 0: the controller's output for the present reading, without advancing its integral.
@@ -224,7 +245,7 @@ final class RadiofrequencyDriver {
             fieldIsNew = false
         }
         appliedPower = power
-        _ = heat.apply(temperature: temperature, power: power, base: base, into: q)
+        _ = heat.apply(temperature: temperature, power: power, base: base, into: q, holdPower: true)
     }
 
     /// Between solves a voxel's heat may grow with its conductivity by at most this factor. With
@@ -235,6 +256,7 @@ final class RadiofrequencyDriver {
 
     /// The generator is off (its schedule has ended): no heat, and nothing left to refresh.
     func stop() {
+        scheduled = false
         heat.clear()
         power = 0
     }
@@ -245,19 +267,28 @@ final class RadiofrequencyDriver {
     /// sigma(T now) / sigma(T at the solve): Q = sigma |E|² with the field held fixed. When a voxel
     /// dries out (sigma falls 1000x above 99 °C) its heating stops at once instead of running on
     /// until the next solve, which is what a generator's continuous impedance sensing achieves.
+    /// The generator holds its output, so the heat is then rescaled to sum to its power again (the
+    /// held field's own total would drift with the conductivity, and the energy the generator
+    /// reports would no longer be the energy the tissue receives); that also makes the zone and the
+    /// energy depend less on how often the field is solved (README, RF performance).
     /// `base` as in `addHeat`. Returns whether q changed (rows in `changedRows`).
     @discardableResult
     /// `alone`: no other electrode heats, so q holds only this one's heat on top of `base`.
-    func refreshHeat(temperature: AlignedBuffer<Float>, dt: Double, base: AlignedBuffer<Float>?, alone: Bool,
+    func refreshHeat(temperature: AlignedBuffer<Float>, time: Double, dt: Double, base: AlignedBuffer<Float>?, alone: Bool,
                      into q: AlignedBuffer<Float>) -> Bool {
         guard isHeating else { return false }
         if controller != nil {
             power = controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: dt)
         }
+        // The generic impedance ramp is continuous (the generator raises its output smoothly, not in
+        // steps at the model's solves); during a pause the power stays 0.
+        if case let .impedance(maxPower, .generic) = spec.control, power > 0, !isOff(at: time) {
+            power = maxPower * rampFraction(at: time)
+        }
         // Off before and after (an impedance pause): q already holds what the pass would write.
         if power == 0 && appliedPower == 0 && (base == nil || alone) { return false }
         appliedPower = power
-        return heat.apply(temperature: temperature, power: power, base: base, into: q)
+        return heat.apply(temperature: temperature, power: power, base: base, into: q, holdPower: true)
     }
 
     /// The power of the last heat written into q.

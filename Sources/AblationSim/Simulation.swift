@@ -134,7 +134,8 @@ public final class Simulation {
             guard case let .radiofrequency(rf) = a else { return nil }
             return RadiofrequencyDriver(index: n, spec: rf, scene: scene, materials: model.labelMaterial, threads: threads)
         }
-        let antennaInterval = (antennas.map(\.interval) + drivers.map(\.spec.updateIntervalS)).min() ?? .infinity
+        // RF electrodes decide their own solves (RadiofrequencyDriver.needsSolve), after every step.
+        let antennaInterval = antennas.map(\.interval).min() ?? .infinity
         var lastAntennaUpdate = -Double.infinity
         // The source without any RF electrode's heat: between solves the first heating electrode
         // rewrites q from it and the others add theirs.
@@ -206,7 +207,8 @@ public final class Simulation {
                 var refreshed: [RadiofrequencyDriver] = []
                 let heating = drivers.filter(\.isHeating)
                 for d in heating {
-                    if d.refreshHeat(temperature: dst, dt: dt, base: baseTaken ? nil : radiofrequencyBase,
+                    if d.refreshHeat(temperature: dst, time: segment.start + Double(s + 1) * dt, dt: dt,
+                                     base: baseTaken ? nil : radiofrequencyBase,
                                      alone: heating.count == 1, into: model.op.externalSource) {
                         refreshed.append(d)
                     }
@@ -231,7 +233,11 @@ public final class Simulation {
                     try takeSample(powers: stepPowers)
                     if antennaInterval.isFinite && time - lastAntennaUpdate >= antennaInterval - 1e-9 && s + 1 < n {
                         depositAll(powers: currentPowers)
+                        continue
                     }
+                }
+                if s + 1 < n && drivers.contains(where: { $0.needsSolve(at: time) }) {
+                    depositAll(powers: currentPowers)
                 }
             }
         }

@@ -40,9 +40,9 @@ func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
     }
 }
 
-/// Impedance control changes power only at potential solves, which fall on samples, and a sample
-/// shows the power of the step that ends at it: the delivered energy is exactly the sum of each
-/// sample's power over the interval that ends at it.
+/// A sample shows the power of the step that ends at it, and on this grid every step (about 1 s)
+/// is a sample: the delivered energy is exactly the sum of each sample's power over the interval
+/// that ends at it. (On finer grids the ramp changes the power between 1-s samples too.)
 @Test func impedanceControlEnergyIsTheIntegralOfPower() throws {
     let p = try rfPreset("""
         {"type": "rfa", "electrode": "cluster", "active_length_mm": 10, "tip_mm": [0, 0, -5], "entry_mm": [0, 0, 30],

@@ -34,7 +34,7 @@ let rfaPreset = """
     let hot = AlignedBuffer<Float>(count: T.count, repeating: 37)
     hot.copy(from: T)
     for i in 0..<q.count where q[i] > 0 { hot[i] = 110 }
-    driver.refreshHeat(temperature: hot, dt: 0, base: base, alone: true, into: q)
+    driver.refreshHeat(temperature: hot, time: 0, dt: 0, base: base, alone: true, into: q)
     var after = 0.0
     for i in 0..<q.count { after += Double(q[i]) }
     #expect(after * h * h * h < 0.01 * 20)
