@@ -24,6 +24,13 @@ public struct Material: Sendable, Equatable {
     /// (Yang et al., IEEE TBME 2007); the upper end keeps closest to the wet value where the
     /// sources are unsure. See Vaporisation for how the step handles it.
     public var desiccatedHeatCapacityJM3K: Double = 8.0e5
+    /// Capillary perfusion stops where the damage measure reaches this multiple of the run's
+    /// necrosis threshold (1: where the cells die, the calibrated default). Above 1 the capillaries
+    /// keep carrying blood through coagulating tissue until a higher thermal dose (for Arrhenius,
+    /// 4.6 = 99 % damage). Measured on the perfused cooled tip (README, Validation): it steepens the
+    /// zone's response to flow only slightly (2.1 -> 2.6 mm per 10 mL/min/100 g at 4.6, published
+    /// 4.4), so the default is unchanged; the key is for sensitivity studies.
+    public var perfusionStasisDose: Double = 1
 
     public var volumetricHeatCapacity: Double { densityKgM3 * specificHeatJKgK }
 

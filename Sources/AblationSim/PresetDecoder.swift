@@ -197,6 +197,8 @@ extension Preset {
         m.desiccatedHeatCapacityJM3K = try r.number("desiccated_heat_capacity_j_m3k",
                                                     default: b.desiccatedHeatCapacityJM3K * scale,
                                                     .range(1e4, 1e8, unit: "J/m3/K"))
+        // At least 1: stasis before necrosis would need damage rows the sample does not report.
+        m.perfusionStasisDose = try r.number("perfusion_stasis_dose", default: b.perfusionStasisDose, .range(1, 1e6))
         try r.finish()
         return m
     }

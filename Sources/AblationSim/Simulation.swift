@@ -100,7 +100,7 @@ public final class Simulation {
                                 electrodeTemperatureC: drivers.first.flatMap { $0.measuredTemperature(current) },
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
-                let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows), threads: threads) { Double(damage.value(at: $0)) >= threshold }
+                let changedRows = model.shutDownPerfusion(rows: parts.flatMap(\.necroticRows), threshold: threshold, threads: threads) { Double(damage.value(at: $0)) }
                 activity.mark(rows: changedRows)
             }
             if let vesselFlow {

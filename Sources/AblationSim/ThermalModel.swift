@@ -194,11 +194,12 @@ public final class ThermalModel: @unchecked Sendable {
         conductivityResponse?.fixedConductivity[Int(label)] = k
     }
 
-    /// Stops perfusion in voxels whose damage measure reached the threshold, looking only at
-    /// `rows` (those the damage sample found necrotic voxels in). Returns the rows whose
-    /// coefficients changed; only those are reclassified.
+    /// Stops perfusion in voxels whose damage measure reached the material's stasis dose
+    /// (`perfusionStasisDose` x `threshold`), looking only at `rows` (those the damage sample found
+    /// necrotic voxels in: the stasis dose is never below the threshold, so no other row can hold
+    /// one). Returns the rows whose coefficients changed; only those are reclassified.
     @discardableResult
-    public func shutDownPerfusion(rows: [Int32], threads: Int = 1, where isDead: (Int) -> Bool) -> Set<Int> {
+    public func shutDownPerfusion(rows: [Int32], threshold: Double, threads: Int = 1, damage: (Int) -> Double) -> Set<Int> {
         let L = op.layout
         var changedRows = Set<Int>()
         var changed = 0
@@ -208,8 +209,9 @@ public final class ThermalModel: @unchecked Sendable {
             let j = row % L.ny, k = row / L.ny
             let base = L.index(0, j, k)
             let linearBase = grid.linearIndex(0, j, k)
-            for i in 0..<grid.nx where canShutDown[linearBase + i] && isDead(base + i) {
+            for i in 0..<grid.nx where canShutDown[linearBase + i] {
                 let m = labelMaterial[Int(labels[linearBase + i])]
+                guard damage(base + i) >= threshold * m.perfusionStasisDose else { continue }
                 op.perfusion[base + i] = 0
                 op.baseSource[base + i] = Float(m.metabolicHeatWM3)
                 canShutDown[linearBase + i] = false

@@ -51,6 +51,36 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
     #expect(b.damageMeasure().reduce(0, +) > a.damageMeasure().reduce(0, +) * 1.05)
 }
 
+/// `perfusion_stasis_dose`: capillaries keep flowing through coagulating tissue up to a multiple of
+/// the necrosis threshold. Voxels past the necrosis threshold but below the stasis dose keep their
+/// sink, those past it lose it, and the extra sink cools the tissue.
+@Test func perfusionStopsAtTheStasisDose() throws {
+    let hot = ["applicators.0.schedule.0.power_w=1", "applicators.0.schedule.0.duration_s=120"]
+    let standard = try decode(minimalPreset, hot)
+    let stasis = try decode(minimalPreset, hot + ["materials.liver.perfusion_stasis_dose=4.6"])
+    #expect(standard.materials["liver"]!.perfusionStasisDose == 1)
+    let a = try Simulation(preset: standard, scene: try Scene(preset: standard), threads: 1).run()
+    let sim = Simulation(preset: stasis, scene: try Scene(preset: stasis), threads: 1)
+    let b = try sim.run()
+    let g = sim.scene.grid, L = sim.model.op.layout
+    let omega = b.damageMeasure()
+    var between = 0, past = 0
+    for k in 0..<g.nz {
+        for j in 0..<g.ny {
+            for i in 0..<g.nx {
+                let w = sim.model.op.perfusion[L.index(i, j, k)]
+                let o = Double(omega[g.linearIndex(i, j, k)])
+                if o >= 1 && o < 4.5 { between += 1; #expect(w > 0) }
+                if o >= 4.7 { past += 1; #expect(w == 0) }
+            }
+        }
+    }
+    #expect(between > 0 && past > 0)
+    // The kept sink cools the tissue (on this coarse grid the zone's voxel count does not move).
+    #expect(b.temperature().reduce(0.0) { $0 + Double($1) } < a.temperature().reduce(0.0) { $0 + Double($1) } - 1)
+    expectError(minimalPreset, ["materials.liver.perfusion_stasis_dose=0.5"], path: "materials.liver.perfusion_stasis_dose", contains: "from 1")
+}
+
 /// The `fixed` vessel model: an ideal sink held at blood temperature.
 @Test func vesselsStayAtBloodTemperature() throws {
     let p = try decode(minimalPreset, [
