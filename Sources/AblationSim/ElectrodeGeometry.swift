@@ -96,11 +96,8 @@ struct ElectrodeGeometry {
         return voxels.subtracting(electrode).sorted()
     }
 
-    /// Voxels held at the coolant temperature: the conductors and shafts of cooled electrodes, none
-    /// otherwise. The coolant runs down the whole needle to the tip and back, so the insulated shaft
-    /// is as cold as the bare tip; without that the tissue behind the tip heats as if beside a warm
-    /// rod and the zone runs back along the shaft (measured: 3-4.5 mm longer zones, README).
-    func cooledVoxels(grid g: Grid3D) -> [Int] { isCooled ? (electrodeVoxels(grid: g) + shaftVoxels(grid: g)).sorted() : [] }
+    /// Voxels held at the coolant temperature: the conductors of cooled electrodes, none otherwise.
+    func cooledVoxels(grid g: Grid3D) -> [Int] { isCooled ? electrodeVoxels(grid: g) : [] }
 
     static func inside(_ shape: Cylinder, grid g: Grid3D) -> [Int] {
         let (lo, hi) = shape.boundingBoxMM

@@ -15,9 +15,8 @@ public struct Scene: Sendable {
     public let vesselVoxels: [Int]
     /// Partial-volume footprint of each heat-source applicator (nil for other applicators).
     public let sourceFootprints: [VoxelizedShape?]
-    /// Voxels an RF electrode's conductors (and a cooled needle's shaft) occupy (sorted): metal, not
-    /// tissue. A cooled needle's voxels stay at the coolant temperature and never die, so margins
-    /// look past them.
+    /// Voxels an RF electrode's conductors occupy (sorted): metal, not tissue. A cooled tip's
+    /// voxels stay at the coolant temperature and never die, so margins look past them.
     public let electrodeVoxels: [Int]
 
     public init(preset: Preset) throws(PresetError) {
@@ -46,11 +45,7 @@ public struct Scene: Sendable {
         // Voxels an RF electrode occupies hold metal, not tissue: they are no part of any target.
         var occupied = Set<Int>()
         for a in preset.applicators {
-            if case let .radiofrequency(rf) = a {
-                occupied.formUnion(RadiofrequencyGeometry.electrodeVoxels(rf, grid: g))
-                // A cooled needle's shaft is cold metal too (ElectrodeGeometry.cooledVoxels).
-                occupied.formUnion(RadiofrequencyGeometry.cooledVoxels(rf, grid: g))
-            }
+            if case let .radiofrequency(rf) = a { occupied.formUnion(RadiofrequencyGeometry.electrodeVoxels(rf, grid: g)) }
         }
         self.targets = occupied.isEmpty ? targets : targets.map { ($0.0, $0.1, $0.2.filter { !occupied.contains($0) }) }
         electrodeVoxels = occupied.sorted()
