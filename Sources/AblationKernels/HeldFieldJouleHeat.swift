@@ -28,6 +28,10 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
     /// The held heat's total over the heat at the solve for the same power, sum(Q_w r) / sum(Q_w)
     /// with Q_w the heat per watt and r the capped conductivity ratio, from the last `apply`.
     public private(set) var heatRatio = 1.0
+    /// The rescaling for held power is at most 1 / this: once half of the heat has gone with
+    /// drying voxels, the held field no longer says where the rest goes (a dried shell in series
+    /// takes more, not less), and the caller should solve again (RadiofrequencyDriver.needsSolve).
+    public static let minimumHeldRatio = 0.5
     /// sum(Q_w) at the capture.
     private var heatSum = 0.0
     /// Per-plane partial sums, added in plane order (the same bits on any thread count).
@@ -92,7 +96,7 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
         let Q = q.pointer, C = changedRows.pointer
         // Without a base, the heat adds to what q holds.
         let B = base.map { UnsafePointer($0.pointer) } ?? UnsafePointer(q.pointer)
-        let p = Vec(repeating: Float(holdPower && heatRatio > 0 ? power / heatRatio : power))
+        let p = Vec(repeating: Float(holdPower ? power / max(heatRatio, HeldFieldJouleHeat.minimumHeldRatio) : power))
         let one = Vec(repeating: 1), zero = Vec(repeating: 0)
         let cap = Vec(repeating: gainLimit), slope = Vec(repeating: slopePerK)
         let knee = Vec(repeating: kneeC), kneeScalar = kneeC

@@ -76,11 +76,13 @@ final class RadiofrequencyDriver {
     }
 
     /// Whether the field should be solved again at `time`: the generator is on, and either
-    /// `update_interval_s` has passed since the last solve or it has just come back from a pause
-    /// (the tissue cooled meanwhile, and the generator reads the impedance before it ramps up).
+    /// `update_interval_s` has passed since the last solve, it has just come back from a pause
+    /// (the tissue cooled meanwhile, and the generator reads the impedance before it ramps up), or
+    /// drying has taken half of the held heat (the held field no longer stands for the true one).
     func needsSolve(at time: Double) -> Bool {
         guard scheduled, !isOff(at: time) else { return false }
         return time - lastSolveTime >= spec.updateIntervalS - 1e-9 || lastSolveTime < pausedUntil
+            || (isHeating && heat.heatRatio < HeldFieldJouleHeat.minimumHeldRatio)
     }
 
     let threads: Int

@@ -60,3 +60,44 @@ let rfaPreset = """
     #expect(solves.solves > 10 && solves.solves < 240, "\(solves.solves) solves")
     #expect(solves.iterations > 0 && solves.iterations < 40 * solves.solves, "\(solves.iterations) iterations")
 }
+
+/// Between solves the generator holds its power: once the held heat has followed the tissue's
+/// conductivity (warmer voxels take more, dried ones almost none), the next refresh rescales it so
+/// that it sums to the generator's power again, and only when drying has taken more than half of
+/// it does the driver ask for a new solve instead.
+@Test func heldHeatSumsToTheGeneratorPowerBetweenSolves() throws {
+    let p = try Preset.parse(bytes: Array(rfaPreset.utf8), source: "rf").0
+    let scene = try Scene(preset: p)
+    guard case let .radiofrequency(spec) = p.applicators[0] else { Issue.record("not rfa"); return }
+    let model = ThermalModel(preset: p, scene: scene)
+    let driver = RadiofrequencyDriver(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
+    let T = model.initialTemperature(p, scene: scene)
+    driver.update(temperature: T, time: 0)
+    let q = AlignedBuffer<Float>(count: model.op.layout.count, repeating: 0)
+    let base = AlignedBuffer<Float>(count: q.count, repeating: 0)
+    driver.addHeat(into: q, base: base, temperature: T)
+    let h = scene.grid.spacingMM * 1e-3
+    func watts() -> Double { (0..<q.count).reduce(0.0) { $0 + Double(q[$1]) } * h * h * h }
+    let atSolve = (0..<q.count).map { q[$0] }
+    let peak = atSolve.max()!
+    // Warm the strongly heated voxels by 10 K (sigma +20 %) and dry those that hold the most heat,
+    // together less than half of it.
+    let changed = AlignedBuffer<Float>(count: T.count, repeating: 37)
+    changed.copy(from: T)
+    var dried = 0.0
+    for i in 0..<q.count where atSolve[i] > 0.05 * peak {
+        if atSolve[i] > 0.5 * peak { changed[i] = 110; dried += Double(atSolve[i]) } else { changed[i] += 10 }
+    }
+    dried *= h * h * h
+    #expect(dried > 1 && dried < 10, "dried voxels held \(dried) W of 20")
+    driver.refreshHeat(temperature: changed, time: 1, dt: 1, base: base, alone: true, into: q)
+    let followed = watts()
+    #expect(abs(followed - 20) > 0.5, "the held heat follows the conductivity first: \(followed) W")
+    driver.refreshHeat(temperature: changed, time: 2, dt: 1, base: base, alone: true, into: q)
+    #expect(abs(watts() - 20) < 1e-3 * 20, "held power: \(watts()) W")
+    #expect(!driver.needsSolve(at: 2), "half of the heat is left: no early solve")
+    // Dry everything that held heat above 5 % of the peak: most of the heat is gone.
+    for i in 0..<q.count where atSolve[i] > 0.05 * peak { changed[i] = 110 }
+    driver.refreshHeat(temperature: changed, time: 2.5, dt: 0.5, base: base, alone: true, into: q)
+    #expect(driver.needsSolve(at: 2.5), "most of the held heat dried: the field must be solved again")
+}
