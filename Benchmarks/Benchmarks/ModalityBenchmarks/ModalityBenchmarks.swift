@@ -3,7 +3,8 @@
 // evaluation of the microwave absorbed-power pattern (AblationMicrowave), both on the 160³
 // grid of an 80 mm cube at 0.5 mm that the run-time targets use.
 //
-// One iteration is one solve (after a heating-like 2 % conductivity change, alternating so
+// One iteration is one solve at the runs' tolerance 1e-3 (after a 20 % conductivity change
+// near the tip, about what 3 s of heating at full power give between two solves, alternating so
 // every solve starts from a different field) or one pattern evaluation. Besides wallClock the
 // custom metric Mvox/s is voxels of the grid per second of one iteration.
 import AblationElectric
@@ -50,19 +51,19 @@ final class CooledTipProblem: @unchecked Sendable {
             let inCylinder = r2 <= 0.00075 * 0.00075 + 1e-18
             base[idx] = inCylinder && z > 0.015 ? 1e-6 : 0.333
             if inCylinder && abs(z) <= 0.015 { electrode[idx] = 1 }
-            // A hot region around the tip: +2 % conductivity, Gaussian of 6 mm (12 mm along z).
-            heated[idx] = base[idx] * Float(1 + 0.02 * exp(-(r2 + z * z / 4) / (2 * 36e-6)))
+            // A hot region around the tip: +20 % conductivity (10 K), Gaussian of 6 mm (12 mm along z).
+            heated[idx] = base[idx] * Float(1 + 0.2 * exp(-(r2 + z * z / 4) / (2 * 36e-6)))
         } } }
         solver = PotentialSolver(layout: layout, spacingM: h, threads: threads)
         solver.setConductivity(base)
         solver.setElectrode(electrode)
-        _ = solver.solve(voltage: 40, tolerance: 1e-4)
+        _ = solver.solve(voltage: 40, tolerance: 1e-3)
     }
 
     func warmSolve() -> PotentialSolver.Result {
         flip.toggle()
         solver.setConductivity(flip ? heated : base)
-        return solver.solve(voltage: 40, tolerance: 1e-4)
+        return solver.solve(voltage: 40, tolerance: 1e-3)
     }
 }
 
