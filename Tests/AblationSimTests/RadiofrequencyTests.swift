@@ -10,21 +10,28 @@ let rfaPreset = """
                   "control": {"mode": "constant_power", "power_w": 20}, "duration_s": 30}]}
 """
 
-/// The generator's power equals the Joule heat the grid receives (P = V² / R and the solver's
-/// energy identity), and between solves a drying voxel's heat collapses with its conductivity.
-@Test func radiofrequencyHeatEqualsGeneratorPower() throws {
+/// The `rfaPreset` electrode (20 W) solved once at 37 °C with its heat written on top of zeros
+/// (no other source): the driver, the starting temperatures, the heat, its zero base and the
+/// spacing in metres.
+func solvedRadiofrequencyHeat() throws -> (driver: RadiofrequencyDriver, T: AlignedBuffer<Float>, q: AlignedBuffer<Float>,
+                                           base: AlignedBuffer<Float>, h: Double) {
     let p = try Preset.parse(bytes: Array(rfaPreset.utf8), source: "rf").0
     let scene = try Scene(preset: p)
-    guard case let .radiofrequency(spec) = p.applicators[0] else { Issue.record("not rfa"); return }
+    guard case let .radiofrequency(spec) = p.applicators[0] else { throw CocoaError(.featureUnsupported) }
     let model = ThermalModel(preset: p, scene: scene)
     let driver = RadiofrequencyDriver(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
     let T = model.initialTemperature(p, scene: scene)
     driver.update(temperature: T, time: 0)
     let q = AlignedBuffer<Float>(count: model.op.layout.count, repeating: 0)
-    // No other source: the electrode's heat goes on top of zeros.
     let base = AlignedBuffer<Float>(count: q.count, repeating: 0)
     driver.addHeat(into: q, base: base, temperature: T)
-    let h = scene.grid.spacingMM * 1e-3
+    return (driver, T, q, base, scene.grid.spacingMM * 1e-3)
+}
+
+/// The generator's power equals the Joule heat the grid receives (P = V² / R and the solver's
+/// energy identity), and between solves a drying voxel's heat collapses with its conductivity.
+@Test func radiofrequencyHeatEqualsGeneratorPower() throws {
+    let (driver, T, q, base, h) = try solvedRadiofrequencyHeat()
     var total = 0.0
     for i in 0..<q.count { total += Double(q[i]) }
     #expect(abs(total * h * h * h - 20) / 20 < 1e-3, "deposited \(total * h * h * h) W")
@@ -66,17 +73,7 @@ let rfaPreset = """
 /// that it sums to the generator's power again, and only when drying has taken more than half of
 /// it does the driver ask for a new solve instead.
 @Test func heldHeatSumsToTheGeneratorPowerBetweenSolves() throws {
-    let p = try Preset.parse(bytes: Array(rfaPreset.utf8), source: "rf").0
-    let scene = try Scene(preset: p)
-    guard case let .radiofrequency(spec) = p.applicators[0] else { Issue.record("not rfa"); return }
-    let model = ThermalModel(preset: p, scene: scene)
-    let driver = RadiofrequencyDriver(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
-    let T = model.initialTemperature(p, scene: scene)
-    driver.update(temperature: T, time: 0)
-    let q = AlignedBuffer<Float>(count: model.op.layout.count, repeating: 0)
-    let base = AlignedBuffer<Float>(count: q.count, repeating: 0)
-    driver.addHeat(into: q, base: base, temperature: T)
-    let h = scene.grid.spacingMM * 1e-3
+    let (driver, T, q, base, h) = try solvedRadiofrequencyHeat()
     func watts() -> Double { (0..<q.count).reduce(0.0) { $0 + Double(q[$1]) } * h * h * h }
     let atSolve = (0..<q.count).map { q[$0] }
     let peak = atSolve.max()!
