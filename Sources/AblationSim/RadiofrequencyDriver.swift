@@ -55,7 +55,7 @@ final class RadiofrequencyDriver {
     /// gives by moving a roll-off by one solve), with 29 % fewer CG iterations (README, RF performance).
     static let solveTolerance = 1e-3
     /// Solves between rebuilds of the multigrid hierarchy (PotentialSolver.hierarchyLag): sigma
-    /// changes little between 2-s solves, and the rebuild costs about two fine-grid sweeps.
+    /// changes little between 3-s solves, and the rebuild costs about two fine-grid sweeps.
     static let multigridLag = 4
     /// Default `update_interval_s`: seconds between potential solves while the generator is on.
     /// On the cooled-tip 12-min preset at 0.5 mm (held power between solves), against solving
