@@ -71,6 +71,16 @@ let package = Package(
             path: "Benchmarks/ModalityBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Whole treatments at the issue's run-time targets (RF 12 min, MWA 10 min at 0.5 mm).
+        .executableTarget(
+            name: "TreatmentBenchmarks",
+            dependencies: [
+                .product(name: "AblationSim", package: "ablsim"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/TreatmentBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // `ablsim sweep collect` over 10,000 case folders (issue 6: under 10 s).
         .executableTarget(
             name: "SweepBenchmarks",
