@@ -93,3 +93,21 @@ func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
     }
     #expect(large.shortAxisMM > small.shortAxisMM + 4, "\(small.shortAxisMM) -> \(large.shortAxisMM) mm")
 }
+
+/// The impedance ramp is continuous: with solves 3 s apart and a sample every second, every
+/// sample of the ramp above its 5 % floor (the first 1.5 s) shows more power than the one before (a
+/// ramp that moved only at solves would repeat each power for three samples), until the first roll-off.
+@Test func impedanceRampRisesBetweenSolves() throws {
+    let p = try rfPreset("""
+        {"type": "rfa", "electrode": "cooled_tip", "active_length_mm": 10, "tip_mm": [0, 0, -5], "entry_mm": [0, 0, 30],
+         "control": {"mode": "impedance", "max_power_w": 40}, "duration_s": 20, "update_interval_s": 3}
+        """, spacing: 0.5)
+    let (r, _) = try runZone(p)
+    let ramp = r.timeSeries.dropFirst().prefix { $0.powers[0] > 0 }.filter { $0.time > 1.5 }
+    #expect(ramp.count >= 6, "\(ramp.count) samples before the first roll-off")
+    for (a, b) in zip(ramp, ramp.dropFirst()) {
+        #expect(b.powers[0] > a.powers[0], "power \(a.powers[0]) W at \(a.time) s, \(b.powers[0]) W at \(b.time) s")
+    }
+    let solves = try #require(r.potentialSolves[0])
+    #expect(solves.solves < ramp.count, "\(solves.solves) solves for \(ramp.count) rising samples")
+}
