@@ -84,11 +84,11 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
     /// Writes the heat at `power` (W) for the current temperatures into `q`: q = base + heat when
     /// `base` is given (the first electrode), q += heat otherwise. Flags the rows whose source
     /// changed in `changedRows` and returns whether any did.
-    /// `holdPower`: the generator holds its output, so the heat is divided by the held heat's
-    /// total ratio (`heatRatio`, of the previous call: one step behind, which costs no second
-    /// pass) and sums to `power` again, spread as the held field spreads it.
+    /// The generator holds its output, so the heat is divided by the held heat's total ratio
+    /// (`heatRatio`, of the previous call: one step behind, which costs no second pass) and sums to
+    /// `power` again, spread as the held field spreads it.
     public func apply(temperature: AlignedBuffer<Float>, power: Double, base: AlignedBuffer<Float>?,
-                      into q: AlignedBuffer<Float>, holdPower: Bool = false) -> Bool {
+                      into q: AlignedBuffer<Float>) -> Bool {
         let L = layout
         let lanes = PaddedLayout.lanes
         let chunks = (L.nx + lanes - 1) / lanes
@@ -96,7 +96,7 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
         let Q = q.pointer, C = changedRows.pointer
         // Without a base, the heat adds to what q holds.
         let B = base.map { UnsafePointer($0.pointer) } ?? UnsafePointer(q.pointer)
-        let p = Vec(repeating: Float(holdPower ? power / max(heatRatio, HeldFieldJouleHeat.minimumHeldRatio) : power))
+        let p = Vec(repeating: Float(power / max(heatRatio, HeldFieldJouleHeat.minimumHeldRatio)))
         let one = Vec(repeating: 1), zero = Vec(repeating: 0)
         let cap = Vec(repeating: gainLimit), slope = Vec(repeating: slopePerK)
         let knee = Vec(repeating: kneeC), kneeScalar = kneeC

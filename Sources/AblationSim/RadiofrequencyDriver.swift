@@ -247,7 +247,7 @@ final class RadiofrequencyDriver {
             fieldIsNew = false
         }
         appliedPower = power
-        _ = heat.apply(temperature: temperature, power: power, base: base, into: q, holdPower: true)
+        _ = heat.apply(temperature: temperature, power: power, base: base, into: q)
     }
 
     /// Between solves a voxel's heat may grow with its conductivity by at most this factor. With
@@ -290,7 +290,7 @@ final class RadiofrequencyDriver {
         // Off before and after (an impedance pause): q already holds what the pass would write.
         if power == 0 && appliedPower == 0 && (base == nil || alone) { return false }
         appliedPower = power
-        return heat.apply(temperature: temperature, power: power, base: base, into: q, holdPower: true)
+        return heat.apply(temperature: temperature, power: power, base: base, into: q)
     }
 
     /// The power of the last heat written into q.

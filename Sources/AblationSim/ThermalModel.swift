@@ -201,6 +201,8 @@ public final class ThermalModel: @unchecked Sendable {
     @discardableResult
     public func shutDownPerfusion(rows: [Int32], threshold: Double, threads: Int = 1, damage: (Int) -> Double) -> Set<Int> {
         let L = op.layout
+        let stasisDamage = labelMaterial.map { threshold * $0.perfusionStasisDose }
+        let metabolicHeat = labelMaterial.map { Float($0.metabolicHeatWM3) }
         var changedRows = Set<Int>()
         var changed = 0
         for row32 in rows {
@@ -210,10 +212,10 @@ public final class ThermalModel: @unchecked Sendable {
             let base = L.index(0, j, k)
             let linearBase = grid.linearIndex(0, j, k)
             for i in 0..<grid.nx where canShutDown[linearBase + i] {
-                let m = labelMaterial[Int(labels[linearBase + i])]
-                guard damage(base + i) >= threshold * m.perfusionStasisDose else { continue }
+                let label = Int(labels[linearBase + i])
+                guard damage(base + i) >= stasisDamage[label] else { continue }
                 op.perfusion[base + i] = 0
-                op.baseSource[base + i] = Float(m.metabolicHeatWM3)
+                op.baseSource[base + i] = metabolicHeat[label]
                 canShutDown[linearBase + i] = false
                 rowCandidates[row] -= 1
                 changed += 1

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import AblationPlan
 
-private func withPresetFile<T>(_ text: String, _ body: (String, URL) throws -> T) throws -> T {
+func withPresetFile<T>(_ text: String, _ body: (String, URL) throws -> T) throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablsim-plan-\(getpid())-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
