@@ -11,7 +11,8 @@ import Foundation
 /// - electrode voxels (mask) are held at the applied voltage. They are ideal conductors: the sigma
 ///   given there is ignored and the face to a tissue voxel has conductance 2 sigma_tissue h (the
 ///   harmonic mean with an infinite conductivity), i.e. the voltage acts on the voxel faces, which
-///   are the electrode's surface. A conductor thinner than a voxel (mask value
+///   are the electrode's surface, unless `setSurfaceContacts` places the true surface along the link
+///   (a needle's cylinder), making the face sigma_tissue h / fraction. A conductor thinner than a voxel (mask value
 ///   `thinConductor`) is instead a wire through the voxel's centre: the rest of that voxel is
 ///   tissue with the sigma given there, so its faces are the usual harmonic mean. Why: the voltage
 ///   then acts at the centre, and the tissue touching the wire, which dries first and makes the
@@ -175,6 +176,28 @@ public final class PotentialSolver: @unchecked Sendable {
         operatorStale = true
     }
 
+    /// Where a surface conductor's true surface cuts the link to a tissue voxel, per face: the
+    /// distance from the tissue voxel's centre to the surface, in spacings (key: the face's lower
+    /// padded index times 3 plus its axis). Faces without an entry have the surface on the voxel
+    /// face (0.5). The face conductance is sigma_tissue h / fraction (Shortley-Weller).
+    private var surfaceFractions: [Int: Double] = [:]
+
+    /// Sets where the conductors' true surfaces cut their links to tissue (padded indices of the
+    /// two voxels, which must be face neighbours, the electrode one a surface conductor; fraction in
+    /// (0, 1]). Call after `setElectrode`; an empty list restores voxel-face surfaces.
+    public func setSurfaceContacts(_ contacts: [(electrode: Int, tissue: Int, fraction: Double)]) {
+        let L = layout
+        surfaceFractions = [:]
+        for c in contacts {
+            precondition(c.fraction > 0 && c.fraction <= 1, "contact fraction must be in (0, 1]")
+            let lower = min(c.electrode, c.tissue), step = abs(c.electrode - c.tissue)
+            let axis = step == 1 ? 0 : step == L.strideY ? 1 : 2
+            precondition(step == 1 || step == L.strideY || step == L.strideZ, "contacts join face neighbours")
+            surfaceFractions[lower * 3 + axis] = c.fraction
+        }
+        operatorStale = true
+    }
+
     /// Convenience: electrode mask as one Bool per padded entry.
     public func setElectrode(_ mask: [Bool]) {
         precondition(mask.count == layout.count, "electrode mask must use the solver's layout")
@@ -201,6 +224,7 @@ public final class PotentialSolver: @unchecked Sendable {
         let s = sigma, el = electrode, g = grid
         let sy = L.strideY, sz = L.strideZ
         let thinScale = thinContactScale
+        let fractions = surfaceFractions
         ParallelSlabs.run(planes: L.nz, threads: threads) { planes in
             func inside(_ i: Int, _ n: Int) -> Bool { i >= 0 && i < n }
             func conductance(_ a: Int, _ aInside: Bool, _ b: Int, _ bInside: Bool) -> Float {
@@ -212,8 +236,12 @@ public final class PotentialSolver: @unchecked Sendable {
                 let ea = el[a] != 0, eb = el[b] != 0
                 if ea && eb { return 0 }
                 // A thin conductor's voxel is tissue around a wire: the harmonic mean below.
-                if PotentialSolver.isSurfaceConductor(el[a]) { return Float(2 * Double(s[b]) * h) }
-                if PotentialSolver.isSurfaceConductor(el[b]) { return Float(2 * Double(s[a]) * h) }
+                let ca = PotentialSolver.isSurfaceConductor(el[a]), cb = PotentialSolver.isSurfaceConductor(el[b])
+                if ca || cb {
+                    let step = b - a
+                    let fraction = fractions[a * 3 + (step == 1 ? 0 : step == sy ? 1 : 2)] ?? 0.5
+                    return Float(Double(s[ca ? b : a]) * h / fraction)
+                }
                 let sa = Double(s[a]), sb = Double(s[b])
                 return Float(2 * sa * sb / (sa + sb) * h * (ea || eb ? thinScale : 1))
             }

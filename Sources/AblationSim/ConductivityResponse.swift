@@ -26,10 +26,13 @@ final class ConductivityResponse: @unchecked Sendable {
     /// conductivity was evaluated at, or NaN where the conductivity is fixed (no law, vessels,
     /// held voxels, ghosts, padding).
     let centres: AlignedBuffer<Float>
+    /// Per padded voxel: 1 for a cooled needle voxel, whose faces to tissue stay 0 (the tissue's
+    /// exchange with it runs in CooledSurfaceContact).
+    let held: AlignedBuffer<UInt8>
 
     /// Nil when no voxel follows a law (then nothing changes, bit for bit).
     init?(layout L: PaddedLayout, grid g: Grid3D, labels gridLabels: [UInt8], laws: [TissuePropertyLaw?],
-          fixedConductivity: [Double], follows: (Int) -> Bool) {
+          fixedConductivity: [Double], follows: (Int) -> Bool, held isHeld: (Int) -> Bool = { _ in false }) {
         guard laws.contains(where: { $0 != nil }) else { return nil }
         layout = L
         let h = g.spacingMM * 1e-3
@@ -38,11 +41,13 @@ final class ConductivityResponse: @unchecked Sendable {
         self.fixedConductivity = fixedConductivity
         labels = AlignedBuffer(count: L.count, repeating: 0)
         centres = AlignedBuffer(count: L.count, repeating: .nan)
+        held = AlignedBuffer(count: L.count, repeating: 0)
                 var any = false
         for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
             let lin = g.linearIndex(i, j, k), idx = L.index(i, j, k)
             let label = gridLabels[lin]
             labels[idx] = label
+            if isHeld(lin) { held[idx] = 1 }
             // Set-up built every face from the 37 °C conductivity.
             if laws[Int(label)] != nil && follows(lin) { centres[idx] = 37; any = true }
         } } }
@@ -52,7 +57,7 @@ final class ConductivityResponse: @unchecked Sendable {
     @inline(__always) func conductivity(_ idx: Int) -> Double {
         let label = Int(labels[idx])
         let t = centres[idx]
-        if t.isNaN { return fixedConductivity[label] }
+        if t.isNaN { return held[idx] != 0 ? 0 : fixedConductivity[label] }
         return laws[label]!.conductivity(at: Double(t))
     }
 

@@ -86,6 +86,69 @@ struct ElectrodeGeometry {
         return tineVoxels(grid: g).sorted()
     }
 
+    /// A link from a needle tip's voxel to a tissue voxel beside it, and where the needle's true
+    /// (cylindrical) surface cuts that link.
+    struct SurfaceContact {
+        /// Grid (linear) indices.
+        var electrodeVoxel: Int
+        var tissueVoxel: Int
+        /// Distance from the tissue voxel's centre to the needle's surface along the link, in
+        /// spacings, in [minimumContactFraction, 1].
+        var fraction: Double
+    }
+
+    /// Smallest contact fraction: a tissue centre closer than a tenth of a voxel to the metal is
+    /// treated as a tenth away, so no face conductance grows without bound.
+    static let minimumContactFraction = 0.1
+
+    /// Every link from a bare needle tip's voxel to a tissue voxel, with where the tip's surface
+    /// cuts it. Why: the voxels of a 1.5 mm needle form a 1-voxel or a 2 x 2-voxel bar depending on
+    /// where the axis falls between voxel centres (1 or 2 mm wide at 1 mm spacing, 1 or 1.5 mm at
+    /// 0.5 mm), and with the voxel faces as its surface both its resistance and its coolant's pull
+    /// changed with that accident of placement. Placing the potential and the coolant temperature
+    /// on the true surface along each link (Shortley-Weller boundary) makes them follow the
+    /// needle's real diameter. A link whose electrode end lies outside the cylinder (a needle
+    /// thinner than the voxels, kept as the voxels its axis passes through) keeps the voxel face
+    /// (fraction 0.5). Tines are thin wires and are handled by the potential solve
+    /// (PotentialSolver.thinConductor), so only needle tips have contacts.
+    func surfaceContacts(grid g: Grid3D) -> [SurfaceContact] {
+        guard !activeRods.isEmpty else { return [] }
+        let cylinders = activeRods.map { Cylinder(startMM: $0.startMM, endMM: $0.endMM, radiusMM: $0.radiusMM) }
+        func distance(_ p: SIMD3<Double>) -> Double { cylinders.map { $0.signedDistance(p) }.min()! }
+        let electrode = Set(electrodeVoxels(grid: g))
+        var rodVoxels = Set<Int>()
+        for (rod, cylinder) in zip(activeRods, cylinders) {
+            rodVoxels.formUnion(ElectrodeGeometry.inside(cylinder, grid: g))
+            rodVoxels.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: g))
+        }
+        var contacts: [SurfaceContact] = []
+        for e in rodVoxels.sorted() {
+            let i = e % g.nx, j = (e / g.nx) % g.ny, k = e / (g.nx * g.ny)
+            let pE = g.worldPosition(i, j, k)
+            for (di, dj, dk) in [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)] {
+                let (ti, tj, tk) = (i + di, j + dj, k + dk)
+                guard ti >= 0, ti < g.nx, tj >= 0, tj < g.ny, tk >= 0, tk < g.nz else { continue }
+                let t = g.linearIndex(ti, tj, tk)
+                guard !electrode.contains(t) else { continue }
+                let pT = g.worldPosition(ti, tj, tk)
+                var fraction = 0.5
+                if distance(pE) <= 0 {
+                    // Bisect for the first point of the link (from the tissue end) inside the metal.
+                    var outside = 0.0, inside = 1.0
+                    if distance(pT) <= 0 { inside = 0 }
+                    for _ in 0..<40 where inside > 0 {
+                        let mid = (outside + inside) / 2
+                        if distance(pT + (pE - pT) * mid) <= 0 { inside = mid } else { outside = mid }
+                    }
+                    fraction = inside
+                }
+                contacts.append(SurfaceContact(electrodeVoxel: e, tissueVoxel: t,
+                                               fraction: max(fraction, ElectrodeGeometry.minimumContactFraction)))
+            }
+        }
+        return contacts
+    }
+
     /// Voxels of the insulated shafts that no conductor claims.
     func shaftVoxels(grid g: Grid3D) -> [Int] {
         let electrode = Set(electrodeVoxels(grid: g))

@@ -64,7 +64,10 @@ public struct Preset: Sendable {
             switch self {
             case .heatSource(_, let s): return s
             case .microwave(let m): return m.schedule
-            case .radiofrequency(let r): return [PowerPhase(durationS: r.durationS, powerW: r.maxPowerW)]
+            case .radiofrequency(let r):
+                // The pump-off check after a cooled electrode's generator stops is part of its treatment.
+                let on = PowerPhase(durationS: r.durationS, powerW: r.maxPowerW)
+                return r.pumpOffS > 0 ? [on, PowerPhase(durationS: r.pumpOffS, powerW: 0)] : [on]
             }
         }
         public var typeName: String {
@@ -148,12 +151,17 @@ public struct Preset: Sendable {
         public var entryMM: SIMD3<Double>
         public var control: Control
         public var durationS: Double
-        /// Seconds between re-solves of the potential as conductivity changes (extension; default 2 s).
+        /// Seconds between re-solves of the potential as conductivity changes (extension; default 3 s).
         public var updateIntervalS: Double
         /// Resistance of the current path outside the grid (the rest of the body, skin and
         /// dispersive pads; extension, default 0): in series with the grid's, so it takes its
         /// share of the generator's power and adds to the impedance the generator measures.
         public var returnPathOhm: Double = 0
+        /// Cooled electrodes (extension, default 60 s): the pump stops with the generator and the
+        /// simulation goes on this long, as in the pump-off check of cooled-tip protocols, so that
+        /// the tissue the coolant kept cold against the metal heats from the zone around it.
+        public var pumpOffS: Double = 0
+        public static let defaultPumpOffS = 60.0
         public var maxPowerW: Double {
             switch control {
             case let .constantPower(p): return p

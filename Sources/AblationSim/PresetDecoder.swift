@@ -253,6 +253,7 @@ extension Preset {
     /// Keys that belong to some electrode kinds only; any of them on another kind is refused.
     static let electrodeOnlyKeys: [(key: String, electrodes: [String])] = [
         ("active_length_mm", ["cooled_tip", "cluster"]), ("coolant_temperature_c", ["cooled_tip", "cluster"]),
+        ("pump_off_s", ["cooled_tip", "cluster"]),
         ("spacing_mm", ["cluster"]),
         ("tines", ["multi_tine"]), ("deployed_diameter_mm", ["multi_tine"]), ("tine_diameter_mm", ["multi_tine"]),
         ("tine_shape", ["multi_tine"]),
@@ -266,7 +267,7 @@ extension Preset {
             throw PresetError(path: r.child(key), "applies to \(kinds) electrodes only; this electrode is \"\(electrodeName)\"")
         }
         let diameter = try r.number("diameter_mm", default: 1.5, .range(0.3, 5, unit: "mm"))
-        var active = 0.0, coolant = 15.0
+        var active = 0.0, coolant = 15.0, pumpOff = 0.0
         let electrode: RadiofrequencySpec.Electrode
         if electrodeName == "multi_tine" {
             let tines = try r.integer("tines", default: 10, .range(4, 16))
@@ -281,6 +282,7 @@ extension Preset {
         } else {
             active = try r.number("active_length_mm", default: 30, .range(2, 60, unit: "mm"))
             coolant = try r.number("coolant_temperature_c", default: 15, .range(0, 37, unit: "°C"))
+            pumpOff = try r.number("pump_off_s", default: Preset.RadiofrequencySpec.defaultPumpOffS, .range(0, 600, unit: "s"))
             if electrodeName == "cluster" {
                 let spacing = try r.number("spacing_mm", default: 5, .range(2, 20, unit: "mm"))
                 guard spacing > diameter else {
@@ -338,7 +340,7 @@ extension Preset {
         let spec = RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,
                                       diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
                                       entryMM: entry, control: control, durationS: duration,
-                                      updateIntervalS: interval, returnPathOhm: returnPath)
+                                      updateIntervalS: interval, returnPathOhm: returnPath, pumpOffS: pumpOff)
         if case let .multiTine(m) = electrode {
             let array = MultiTineArray(tipMM: tip, entryMM: entry, trocarDiameterMM: diameter, spec: m)
             let closest = array.closestApproach()

@@ -52,7 +52,7 @@ extension Preset {
                 switch rf.electrode {
                 case .cooledTip, .cluster:
                     members += [("active_length_mm", .number(rf.activeLengthMM)), ("diameter_mm", .number(rf.diameterMM)),
-                                ("coolant_temperature_c", .number(rf.coolantTemperatureC))]
+                                ("coolant_temperature_c", .number(rf.coolantTemperatureC)), ("pump_off_s", .number(rf.pumpOffS))]
                     if case let .cluster(spacing) = rf.electrode { members.append(("spacing_mm", .number(spacing))) }
                 case let .multiTine(m):
                     members += [("diameter_mm", .number(rf.diameterMM)), ("tines", .number(Double(m.tines))),

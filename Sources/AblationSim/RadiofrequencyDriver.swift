@@ -118,6 +118,10 @@ final class RadiofrequencyDriver {
         }
         solver.thinConductorRadiusM = geometry.tineRadiusMM * 1e-3
         solver.setElectrode(mask)
+        func padded(_ v: Int) -> Int { L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny)) }
+        solver.setSurfaceContacts(geometry.surfaceContacts(grid: g).map {
+            (electrode: padded($0.electrodeVoxel), tissue: padded($0.tissueVoxel), fraction: $0.fraction)
+        })
         solver.hierarchyLag = RadiofrequencyDriver.multigridLag
         // A thermocouple reads the mean over a junction-sized neighbourhood of its tine end (voxel
         // centres within 1 mm, or the nearest voxel on coarse grids), which keeps the reading from

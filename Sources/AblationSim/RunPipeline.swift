@@ -121,7 +121,10 @@ public struct RunPipeline {
             case .cooledTip, .cluster:
                 if rf.diameterMM < 2 * preset.grid.spacingMM {
                     let what = rf.electrode == .cooledTip ? "the electrode" : "each cluster needle"
-                    warnings.append(String(format: "applicators.%d: %@ (%.2f mm) is thinner than two voxels at grid.spacing_mm = %@; its resistance and the heating next to it are not resolved: use grid.spacing_mm <= %.3g", n, what, rf.diameterMM, spacing, rf.diameterMM / 2))
+                    warnings.append(String(format: "applicators.%d: %@ (%.2f mm) is thinner than two voxels at grid.spacing_mm = %@; its surface is placed inside its voxels, but the heating and drying next to it are averaged over a voxel: use grid.spacing_mm <= %.3g to resolve them", n, what, rf.diameterMM, spacing, rf.diameterMM / 2))
+                }
+                if rf.pumpOffS == 0 && preset.time.cooldownS == 0 {
+                    warnings.append(String(format: "applicators.%d: the run ends when the generator stops (pump_off_s 0, time.cooldown_s 0), so the tissue against the cooled metal is still near the coolant temperature and counts as alive; cooled-tip protocols stop the pump and let it heat (pump_off_s, default 60)", n))
                 }
             case let .multiTine(m):
                 if m.tineDiameterMM < preset.grid.spacingMM {

@@ -22,6 +22,7 @@ public enum RunSummary {
                 entry.append(("potential_solves", .number(Double(s.solves))))
                 entry.append(("cg_iterations", .number(Double(s.iterations))))
             }
+            if n < r.coolantEnergy.count, let e = r.coolantEnergy[n] { entry.append(("coolant_energy_j", num(e, 9))) }
             if let d = r.lastDeposits[n] {
                 // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).
                 entry.append(("absorbed_power_w", num(d.totalAbsorbedW)))

@@ -186,6 +186,12 @@ public final class Simulation {
 
         if timeline.segments.isEmpty { try takeSample(powers: []) }
         for (number, segment) in timeline.segments.enumerated() {
+            // A cooled electrode's pump stops with its generator.
+            for (n, a) in preset.applicators.enumerated() {
+                if case let .radiofrequency(rf) = a, rf.electrode.isCooled, rf.durationS <= segment.start + 1e-9 {
+                    model.stopCoolant(applicator: n)
+                }
+            }
             depositAll(powers: segment.powers)
             // The first sample shows the powers the generators actually start with.
             if number == 0 { try takeSample(powers: deliveredPowers) }
@@ -197,6 +203,8 @@ public final class Simulation {
                 ParallelSlabs.run(slabs: activity.slabs(threads: threads, flags: activity.active, op: model.op, generalCost: 2)) {
                     model.op.step(from: src, to: dst, dt: Float(dt), planes: $0, activity: activity)
                 }
+                // Before vaporisation, so that a drying voxel sees its whole change of the step.
+                model.cooledContact?.apply(to: dst, dt: dt, model: model, activity: activity)
                 vaporisation.correct(before: src, after: dst, damage: damage, op: model.op, dt: Float(dt), threads: threads)
                 // Energy of this step at the powers it ran with, before a generator changes its power.
                 let stepPowers = deliveredPowers
@@ -253,6 +261,12 @@ public final class Simulation {
                                 solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
         result.vessels = vesselFlow?.reports ?? []
         result.potentialSolves = driverOfApplicator.map { $0.map { (solves: $0.solves, iterations: $0.iterations) } }
+        if let contact = model.cooledContact {
+            result.coolantEnergy = preset.applicators.indices.map { n in
+                guard case let .radiofrequency(rf) = preset.applicators[n], rf.electrode.isCooled else { return nil }
+                return contact.removedEnergyJ[n]
+            }
+        }
         return result
     }
 

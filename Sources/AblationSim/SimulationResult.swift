@@ -43,6 +43,8 @@ public struct SimulationResult: @unchecked Sendable {
     /// Per applicator: potential solves of an RF electrode and their conjugate-gradient iterations
     /// (nil for other applicators).
     public internal(set) var potentialSolves: [(solves: Int, iterations: Int)?] = []
+    /// Heat the coolant of each cooled RF electrode took from the tissue (J); nil for other applicators.
+    public internal(set) var coolantEnergy: [Double?] = []
 
     init(preset: Preset, scene: Scene, layout: PaddedLayout, damage: DamageIntegrator, finalTemperature: AlignedBuffer<Float>,
          timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, deliveredEnergy: [Double],

@@ -24,6 +24,10 @@ public final class ThermalModel: @unchecked Sendable {
     private var rowCandidates: [Int32] = []
     /// Voxels held at a fixed temperature besides vessels: internally cooled RF electrodes.
     private(set) var cooledVoxels: [(voxel: Int, temperatureC: Float)] = []
+    /// The tissue's heat exchange with those electrodes' true surfaces (nil without cooled electrodes).
+    private(set) var cooledContact: CooledSurfaceContact?
+    /// Per applicator index: its cooled voxels (grid order) while its pump runs.
+    private(set) var pumpedVoxels: [Int: [Int]] = [:]
     /// k(T) in non-linear tissue; nil when every conductivity is constant.
     private(set) var conductivityResponse: ConductivityResponse?
     /// Per label: the conductivity of voxels that follow no law (the wall film for convective
@@ -97,8 +101,15 @@ public final class ThermalModel: @unchecked Sendable {
             }
         }
         // Internally cooled electrodes: the active tip is held at the coolant temperature.
-        for a in preset.applicators {
+        var contacts: [CooledSurfaceContact.Link] = []
+        for (n, a) in preset.applicators.enumerated() {
             guard case let .radiofrequency(rf) = a else { continue }
+            if rf.electrode.isCooled {
+                for c in ElectrodeGeometry(rf).surfaceContacts(grid: g) {
+                    contacts.append(CooledSurfaceContact.Link(applicator: n, tissueVoxel: c.tissueVoxel, electrodeVoxel: c.electrodeVoxel,
+                                                              fraction: c.fraction, coolantC: rf.coolantTemperatureC))
+                }
+            }
             for v in RadiofrequencyGeometry.cooledVoxels(rf, grid: g) {
                 let idx = L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))
                 op.inverseHeatCapacity[idx] = 0
@@ -106,7 +117,13 @@ public final class ThermalModel: @unchecked Sendable {
                 op.baseSource[idx] = 0
                 candidates[v] = false
                 cooledVoxels.append((v, Float(rf.coolantTemperatureC)))
+                pumpedVoxels[n, default: []].append(v)
             }
+        }
+        if !contacts.isEmpty {
+            let contact = CooledSurfaceContact(links: contacts, grid: g, applicatorCount: preset.applicators.count)
+            contact.removeKernelFaces(from: op)
+            cooledContact = contact
         }
         canShutDown = candidates
         rowCandidates = (0..<L.rowCount).map { r in
@@ -118,7 +135,26 @@ public final class ThermalModel: @unchecked Sendable {
         conductivityResponse = ConductivityResponse(
             layout: L, grid: g, labels: labels, laws: labelMaterial.map(TissuePropertyLaw.init),
             fixedConductivity: fixedConductivity,
-            follows: { !isVessel[$0] && !cooled.contains($0) })
+            follows: { !isVessel[$0] && !cooled.contains($0) }, held: { cooled.contains($0) })
+        op.classifyRows()
+    }
+
+    /// Stops the coolant of applicator `n` (its generator has stopped, and so does the pump, as in
+    /// the Cool-tip protocol's pump-off check): the needle's voxels stop being held, take the heat
+    /// capacity and conductivity of the tissue they were cut from (a thin steel tube full of water,
+    /// which the voxel cannot resolve) and exchange heat through ordinary faces from now on.
+    func stopCoolant(applicator n: Int) {
+        guard let voxels = pumpedVoxels.removeValue(forKey: n) else { return }
+        let L = op.layout, g = grid
+        let padded = voxels.map { L.index($0 % g.nx, ($0 / g.nx) % g.ny, $0 / (g.nx * g.ny)) }
+        for (v, idx) in zip(voxels, padded) {
+            op.inverseHeatCapacity[idx] = Float(1 / labelMaterial[Int(labels[v])].volumetricHeatCapacity)
+            conductivityResponse?.held[idx] = 0
+        }
+        for idx in padded {
+            op.rebuildFaces(of: idx, own: conductivity(atPadded: idx), conductivity: conductivity(atPadded:), face: face)
+        }
+        cooledContact?.stop(applicator: n)
         op.classifyRows()
     }
 
