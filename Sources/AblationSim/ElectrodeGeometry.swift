@@ -111,16 +111,22 @@ struct ElectrodeGeometry {
     /// thinner than the voxels, kept as the voxels its axis passes through) keeps the voxel face
     /// (fraction 0.5). Tines are thin wires and are handled by the potential solve
     /// (PotentialSolver.thinConductor), so only needle tips have contacts.
-    func surfaceContacts(grid g: Grid3D) -> [SurfaceContact] {
+    ///
+    /// `includingShafts` (the coolant's contacts, not the voltage's): the cooled needles' shafts too,
+    /// whose wall the coolant also runs behind.
+    func surfaceContacts(grid g: Grid3D, includingShafts: Bool = false) -> [SurfaceContact] {
         guard !activeRods.isEmpty else { return [] }
-        let cylinders = activeRods.map { Cylinder(startMM: $0.startMM, endMM: $0.endMM, radiusMM: $0.radiusMM) }
+        let rods = activeRods + (includingShafts ? shafts : [])
+        let cylinders = rods.map { Cylinder(startMM: $0.startMM, endMM: $0.endMM, radiusMM: $0.radiusMM) }
         func distance(_ p: SIMD3<Double>) -> Double { cylinders.map { $0.signedDistance(p) }.min()! }
-        let electrode = Set(electrodeVoxels(grid: g))
         var rodVoxels = Set<Int>()
         for (rod, cylinder) in zip(activeRods, cylinders) {
             rodVoxels.formUnion(ElectrodeGeometry.inside(cylinder, grid: g))
             rodVoxels.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: g))
         }
+        if includingShafts { rodVoxels.formUnion(shaftVoxels(grid: g)) }
+        // Links between two needle voxels carry nothing.
+        let needle = rodVoxels.union(electrodeVoxels(grid: g))
         var contacts: [SurfaceContact] = []
         for e in rodVoxels.sorted() {
             let i = e % g.nx, j = (e / g.nx) % g.ny, k = e / (g.nx * g.ny)
@@ -129,7 +135,7 @@ struct ElectrodeGeometry {
                 let (ti, tj, tk) = (i + di, j + dj, k + dk)
                 guard ti >= 0, ti < g.nx, tj >= 0, tj < g.ny, tk >= 0, tk < g.nz else { continue }
                 let t = g.linearIndex(ti, tj, tk)
-                guard !electrode.contains(t) else { continue }
+                guard !needle.contains(t) else { continue }
                 let pT = g.worldPosition(ti, tj, tk)
                 var fraction = 0.5
                 if distance(pE) <= 0 {
@@ -149,18 +155,31 @@ struct ElectrodeGeometry {
         return contacts
     }
 
-    /// Voxels of the insulated shafts that no conductor claims.
+    /// Voxels of the insulated shafts that no conductor claims: a cylinder of the needle's diameter,
+    /// and the voxels its axis passes through, so that a shaft thinner than a voxel still insulates
+    /// (and, on a cooled needle, still carries its coolant).
     func shaftVoxels(grid g: Grid3D) -> [Int] {
         let electrode = Set(electrodeVoxels(grid: g))
         var voxels = Set<Int>()
         for rod in shafts {
             voxels.formUnion(ElectrodeGeometry.inside(Cylinder(startMM: rod.startMM, endMM: rod.endMM, radiusMM: rod.radiusMM), grid: g))
+            voxels.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: g))
         }
         return voxels.subtracting(electrode).sorted()
     }
 
-    /// Voxels held at the coolant temperature: the conductors of cooled electrodes, none otherwise.
-    func cooledVoxels(grid g: Grid3D) -> [Int] { isCooled ? electrodeVoxels(grid: g) : [] }
+    /// Voxels held at the coolant temperature while the pump runs: the whole needle of cooled
+    /// electrodes (the coolant runs down the shaft to the tip and back), none otherwise.
+    func cooledVoxels(grid g: Grid3D) -> [Int] {
+        isCooled ? Set(electrodeVoxels(grid: g)).union(shaftVoxels(grid: g)).sorted() : []
+    }
+
+    /// Voxels the needle's metal fills, which are no tissue: every conductor, and the shafts of
+    /// cooled needles (held cold, they would never die). A multi-tine trocar's shaft stays tissue that
+    /// only conducts no current, as before cooled shafts existed.
+    func metalVoxels(grid g: Grid3D) -> [Int] {
+        isCooled ? cooledVoxels(grid: g) : electrodeVoxels(grid: g)
+    }
 
     static func inside(_ shape: Cylinder, grid g: Grid3D) -> [Int] {
         let (lo, hi) = shape.boundingBoxMM
@@ -205,5 +224,9 @@ enum RadiofrequencyGeometry {
 
     static func cooledVoxels(_ spec: Preset.RadiofrequencySpec, grid g: Grid3D) -> [Int] {
         ElectrodeGeometry(spec).cooledVoxels(grid: g)
+    }
+
+    static func metalVoxels(_ spec: Preset.RadiofrequencySpec, grid g: Grid3D) -> [Int] {
+        ElectrodeGeometry(spec).metalVoxels(grid: g)
     }
 }

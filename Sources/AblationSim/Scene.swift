@@ -15,8 +15,9 @@ public struct Scene: Sendable {
     public let vesselVoxels: [Int]
     /// Partial-volume footprint of each heat-source applicator (nil for other applicators).
     public let sourceFootprints: [VoxelizedShape?]
-    /// Voxels an RF electrode's conductors occupy (sorted): metal, not tissue. A cooled tip's
-    /// voxels stay at the coolant temperature and never die, so margins look past them.
+    /// Voxels an RF needle's metal occupies (sorted): its conductors, and the shafts of cooled
+    /// needles. Not tissue: a cooled needle's voxels stay at the coolant temperature while its pump
+    /// runs, so margins look past them.
     public let electrodeVoxels: [Int]
 
     public init(preset: Preset) throws(PresetError) {
@@ -45,7 +46,7 @@ public struct Scene: Sendable {
         // Voxels an RF electrode occupies hold metal, not tissue: they are no part of any target.
         var occupied = Set<Int>()
         for a in preset.applicators {
-            if case let .radiofrequency(rf) = a { occupied.formUnion(RadiofrequencyGeometry.electrodeVoxels(rf, grid: g)) }
+            if case let .radiofrequency(rf) = a { occupied.formUnion(RadiofrequencyGeometry.metalVoxels(rf, grid: g)) }
         }
         self.targets = occupied.isEmpty ? targets : targets.map { ($0.0, $0.1, $0.2.filter { !occupied.contains($0) }) }
         electrodeVoxels = occupied.sorted()

@@ -105,7 +105,7 @@ public final class ThermalModel: @unchecked Sendable {
         for (n, a) in preset.applicators.enumerated() {
             guard case let .radiofrequency(rf) = a else { continue }
             if rf.electrode.isCooled {
-                for c in ElectrodeGeometry(rf).surfaceContacts(grid: g) {
+                for c in ElectrodeGeometry(rf).surfaceContacts(grid: g, includingShafts: true) {
                     contacts.append(CooledSurfaceContact.Link(applicator: n, tissueVoxel: c.tissueVoxel, electrodeVoxel: c.electrodeVoxel,
                                                               fraction: c.fraction, coolantC: rf.coolantTemperatureC))
                 }

@@ -51,13 +51,14 @@ private func cooledRun(pumpOff: Double, spacing: Double) throws -> (result: Simu
 
 /// While the pump runs, the tissue against the cooled metal is held near the coolant temperature
 /// (its centre a quarter voxel from the 15 °C wall); once the pump stops with the generator, the
-/// needle warms from the zone around it and every voxel of that sleeve is necrotic after the
+/// tip warms from the zone around it and every voxel of that sleeve is necrotic after the
 /// pump-off check (in the bundled cooled-tip preset at 0.5 mm, a few sleeve voxels survive without
 /// it). The coolant's heat is accounted: positive, and less than the generator delivered.
 @Test func pumpOffAblatesTheSleeveTheCoolantKeptCold() throws {
     func sleeve(_ run: (result: SimulationResult, scene: Scene)) -> (necrotic: Double, sleeveC: Double, needleC: Double) {
         let g = run.scene.grid
-        let electrode = Set(run.scene.electrodeVoxels)
+        // The tip's voxels (the shaft is cooled too, but runs out of the zone).
+        let electrode = Set(RadiofrequencyGeometry.electrodeVoxels(radiofrequencySpec(run.result.preset)!, grid: g))
         let damage = run.result.damageMeasure(), T = run.result.temperature()
         var beside = Set<Int>()
         for e in electrode {
@@ -83,4 +84,23 @@ private func cooledRun(pumpOff: Double, spacing: Double) throws -> (result: Simu
         }
         #expect(stopped.result.simulatedTime == 150)
     }
+}
+
+/// The coolant runs down the whole needle: while the pump runs the shaft's voxels are held at the
+/// coolant temperature like the tip's and are metal (no part of a target), and the tissue beside the
+/// shaft, 17 mm behind the tip where the ablation does not reach, ends below body temperature.
+@Test func coolantRunsDownTheShaft() throws {
+    let (run, scene) = try cooledRun(pumpOff: 0, spacing: 1)
+    let spec = try #require(radiofrequencySpec(run.preset))
+    let g = scene.grid
+    let shaft = ElectrodeGeometry(spec).shaftVoxels(grid: g)
+    #expect(!shaft.isEmpty)
+    let metal = Set(scene.electrodeVoxels)
+    #expect(shaft.allSatisfy { metal.contains($0) })
+    let T = run.temperature()
+    #expect(shaft.allSatisfy { T[$0] == 15 })
+    let (i, j, k) = try #require(g.voxel(containing: [1.5, 0.5, 12]))
+    let beside = T[g.linearIndex(i, j, k)]
+    print("tissue beside the shaft 17 mm behind the tip: \(beside) °C")
+    #expect(beside < 36)
 }

@@ -74,8 +74,9 @@ func clusterNeedlesStandSpacingApart(entry: [Double], spacing: Double) throws {
         let along = part.map { (position($0, g) * axis).sum() }
         #expect(abs(along.max()! - along.min()! - 10) <= 1.5 * spacing, "active length \(along.max()! - along.min()!)")
     }
-    // Cooled: all three conductors are held at the coolant temperature.
-    #expect(RadiofrequencyGeometry.cooledVoxels(spec, grid: g).count == parts.map(\.count).reduce(0, +))
+    // Cooled: all three needles, tips and shafts, are held at the coolant temperature.
+    let needles = Set(parts.joined()).union(RadiofrequencyGeometry.shaftVoxels(spec, grid: g))
+    #expect(Set(RadiofrequencyGeometry.cooledVoxels(spec, grid: g)) == needles)
 }
 
 /// Tine ends lie on the circle of the deployed diameter: in the trocar tip's plane for the
