@@ -27,6 +27,12 @@ final class RadiofrequencyDriver {
     private(set) var power: Double = 0
     private var pausedUntil = -Double.infinity
     private(set) var solves = 0, iterations = 0
+    /// Largest generator voltage (V rms) at a solve, sqrt(P R): the model has no voltage limit, so
+    /// this says how far a run went beyond what a clinical generator could drive.
+    private(set) var peakVoltage = 0.0
+    /// Above this, a run's peak voltage gets a warning: twice the 141 V rms a 200 W generator
+    /// needs at 100 ohm, the top of the impedances liver ablation runs at.
+    static let plausibleVoltageV = 300.0
     /// Simulated time of the last potential solve.
     private var lastSolveTime = -Double.infinity
     /// Between `update` (the schedule has the electrode on) and `stop`.
@@ -217,6 +223,7 @@ final class RadiofrequencyDriver {
         // One current I = sqrt(P / R) through grid and return path in series: the grid gets
         // V² = (I R_grid)² = P R_grid² / R.
         if resistance.isFinite {
+            peakVoltage = max(peakVoltage, (power * resistance).squareRoot())
             solver.jouleHeat(into: heatPerWatt, scale: gridResistance * gridResistance / resistance)
         }
         fieldIsNew = true

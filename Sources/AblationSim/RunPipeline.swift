@@ -135,6 +135,11 @@ public struct RunPipeline {
                 }
             }
         }
+        for (n, v) in result.peakVoltage.enumerated() {
+            if let v, v > RadiofrequencyDriver.plausibleVoltageV {
+                warnings.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and ablsim does not limit the voltage, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, or a lower power", n, v))
+            }
+        }
         if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
             warnings.append("rfa: zones are not calibrated on published data (first comparison in README, Validation: an in vivo cooled tip within 7 %, bench clusters 10-20 % too small, an in vivo cluster 28 % and a perfused bench cooled tip 44-55 % too wide and 28-31 % too long, zones respond to perfusion at half the published rate, multi-tine zones wider than published); the generator model is simplified (README)")
         }

@@ -23,6 +23,7 @@ public enum RunSummary {
                 entry.append(("cg_iterations", .number(Double(s.iterations))))
             }
             if n < r.coolantEnergy.count, let e = r.coolantEnergy[n] { entry.append(("coolant_energy_j", num(e, 9))) }
+            if n < r.peakVoltage.count, let v = r.peakVoltage[n] { entry.append(("peak_voltage_v", num(v))) }
             if let d = r.lastDeposits[n] {
                 // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).
                 entry.append(("absorbed_power_w", num(d.totalAbsorbedW)))

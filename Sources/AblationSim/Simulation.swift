@@ -261,6 +261,7 @@ public final class Simulation {
                                 solverSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18)
         result.vessels = vesselFlow?.reports ?? []
         result.potentialSolves = driverOfApplicator.map { $0.map { (solves: $0.solves, iterations: $0.iterations) } }
+        result.peakVoltage = driverOfApplicator.map { $0?.peakVoltage }
         if let contact = model.cooledContact {
             result.coolantEnergy = preset.applicators.indices.map { n in
                 guard case let .radiofrequency(rf) = preset.applicators[n], rf.electrode.isCooled else { return nil }

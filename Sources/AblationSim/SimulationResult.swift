@@ -43,6 +43,8 @@ public struct SimulationResult: @unchecked Sendable {
     /// Per applicator: potential solves of an RF electrode and their conjugate-gradient iterations
     /// (nil for other applicators).
     public internal(set) var potentialSolves: [(solves: Int, iterations: Int)?] = []
+    /// Largest generator voltage of each RF applicator at a potential solve (V rms); nil for others.
+    public internal(set) var peakVoltage: [Double?] = []
     /// Heat the coolant of each cooled RF electrode took from the tissue (J); nil for other applicators.
     public internal(set) var coolantEnergy: [Double?] = []
 
