@@ -31,6 +31,10 @@ public struct PaddedLayout: Sendable, Equatable {
     @inlinable @inline(__always)
     public func index(_ i: Int, _ j: Int, _ k: Int) -> Int { (i + 1) + (j + 1) * strideY + (k + 1) * strideZ }
 
+    /// Padded index of the interior voxel with grid (linear, x fastest) index `v`.
+    @inlinable @inline(__always)
+    public func index(linear v: Int) -> Int { index(v % nx, (v / nx) % ny, v / (nx * ny)) }
+
     public var voxelCount: Int { nx * ny * nz }
     public var rowCount: Int { ny * nz }
     /// Row number of interior row (j, k), used for per-row metadata.

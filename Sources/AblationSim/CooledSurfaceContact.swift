@@ -38,14 +38,12 @@ final class CooledSurfaceContact: @unchecked Sendable {
     private let links: [Link]
     private let neighbours: [Neighbour]
     private let layout: PaddedLayout
-    private let grid: Grid3D
     private let spacingM: Double
     /// Heat the coolant has taken from the tissue, per applicator (J).
     private(set) var removedEnergyJ: [Double]
 
     init(links: [Link], grid g: Grid3D, applicatorCount: Int) {
         self.links = links
-        grid = g
         let L = PaddedLayout(nx: g.nx, ny: g.ny, nz: g.nz)
         layout = L
         spacingM = g.spacingMM * 1e-3
@@ -73,10 +71,9 @@ final class CooledSurfaceContact: @unchecked Sendable {
 
     /// Zeroes the kernel's faces across the links (the update below carries them).
     func removeKernelFaces(from op: PennesOperator) {
-        let L = layout, g = grid
-        func padded(_ v: Int) -> Int { L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny)) }
+        let L = layout
         for link in links {
-            let a = padded(link.tissueVoxel), b = padded(link.electrodeVoxel)
+            let a = L.index(linear: link.tissueVoxel), b = L.index(linear: link.electrodeVoxel)
             let lower = min(a, b), step = abs(a - b)
             switch step {
             case 1: op.gx[lower] = 0

@@ -119,16 +119,12 @@ struct ElectrodeGeometry {
         let rods = activeRods + (includingShafts ? shafts : [])
         let cylinders = rods.map { Cylinder(startMM: $0.startMM, endMM: $0.endMM, radiusMM: $0.radiusMM) }
         func distance(_ p: SIMD3<Double>) -> Double { cylinders.map { $0.signedDistance(p) }.min()! }
-        var rodVoxels = Set<Int>()
-        for (rod, cylinder) in zip(activeRods, cylinders) {
-            rodVoxels.formUnion(ElectrodeGeometry.inside(cylinder, grid: g))
-            rodVoxels.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: g))
-        }
-        if includingShafts { rodVoxels.formUnion(shaftVoxels(grid: g)) }
-        // Links between two needle voxels carry nothing.
-        let needle = rodVoxels.union(electrodeVoxels(grid: g))
+        // Needles have no tines, so their conductors are the tips' voxels. Links between two needle
+        // voxels carry nothing.
+        let tips = electrodeVoxels(grid: g)
+        let needle = includingShafts ? Set(tips).union(shaftVoxels(grid: g)) : Set(tips)
         var contacts: [SurfaceContact] = []
-        for e in rodVoxels.sorted() {
+        for e in needle.sorted() {
             let i = e % g.nx, j = (e / g.nx) % g.ny, k = e / (g.nx * g.ny)
             let pE = g.worldPosition(i, j, k)
             for (di, dj, dk) in [(-1, 0, 0), (1, 0, 0), (0, -1, 0), (0, 1, 0), (0, 0, -1), (0, 0, 1)] {

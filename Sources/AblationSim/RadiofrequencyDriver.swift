@@ -115,20 +115,19 @@ final class RadiofrequencyDriver {
         } } }
         let geometry = ElectrodeGeometry(spec)
         for v in geometry.shaftVoxels(grid: g) {
-            insulated[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = 1
+            insulated[L.index(linear: v)] = 1
         }
         let mask = AlignedBuffer<UInt8>(count: L.count, repeating: 0)
         for v in geometry.electrodeVoxels(grid: g) {
-            mask[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = 1
+            mask[L.index(linear: v)] = 1
         }
         for v in geometry.thinConductorVoxels(grid: g) {
-            mask[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = PotentialSolver.thinConductor
+            mask[L.index(linear: v)] = PotentialSolver.thinConductor
         }
         solver.thinConductorRadiusM = geometry.tineRadiusMM * 1e-3
         solver.setElectrode(mask)
-        func padded(_ v: Int) -> Int { L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny)) }
         solver.setSurfaceContacts(geometry.surfaceContacts(grid: g).map {
-            (electrode: padded($0.electrodeVoxel), tissue: padded($0.tissueVoxel), fraction: $0.fraction)
+            (electrode: L.index(linear: $0.electrodeVoxel), tissue: L.index(linear: $0.tissueVoxel), fraction: $0.fraction)
         })
         solver.hierarchyLag = RadiofrequencyDriver.multigridLag
         // A thermocouple reads the mean over a junction-sized neighbourhood of its tine end (voxel
@@ -138,7 +137,7 @@ final class RadiofrequencyDriver {
         for end in geometry.tineArray?.tineEndsMM ?? [] {
             let near = ElectrodeGeometry.nearSegment(end, end, radiusMM: max(1, g.spacingMM / 2), grid: g)
             let voxels = near.isEmpty ? (g.voxel(containing: end).map { [g.linearIndex($0.0, $0.1, $0.2)] } ?? []) : near
-            sensed += voxels.map { L.index($0 % g.nx, ($0 / g.nx) % g.ny, $0 / (g.nx * g.ny)) }
+            sensed += voxels.map { L.index(linear: $0) }
         }
         thermocouples = sensed
         if case let .temperature(target, maxPower) = spec.control {

@@ -111,7 +111,7 @@ public final class ThermalModel: @unchecked Sendable {
                 }
             }
             for v in RadiofrequencyGeometry.cooledVoxels(rf, grid: g) {
-                let idx = L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))
+                let idx = L.index(linear: v)
                 op.inverseHeatCapacity[idx] = 0
                 op.perfusion[idx] = 0
                 op.baseSource[idx] = 0
@@ -145,8 +145,8 @@ public final class ThermalModel: @unchecked Sendable {
     /// which the voxel cannot resolve) and exchange heat through ordinary faces from now on.
     func stopCoolant(applicator n: Int) {
         guard let voxels = pumpedVoxels.removeValue(forKey: n) else { return }
-        let L = op.layout, g = grid
-        let padded = voxels.map { L.index($0 % g.nx, ($0 / g.nx) % g.ny, $0 / (g.nx * g.ny)) }
+        let L = op.layout
+        let padded = voxels.map { L.index(linear: $0) }
         for (v, idx) in zip(voxels, padded) {
             op.inverseHeatCapacity[idx] = Float(1 / labelMaterial[Int(labels[v])].volumetricHeatCapacity)
             conductivityResponse?.held[idx] = 0

@@ -204,7 +204,7 @@ final class VesselFlow: @unchecked Sendable {
         let g = scene.grid
         let h = VesselFlow.wallCoefficients(preset: preset, grid: g)
         var blood = [Bool](repeating: false, count: L.count)
-        for v in scene.vesselVoxels { blood[L.index(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))] = true }
+        for v in scene.vesselVoxels { blood[L.index(linear: v)] = true }
         var channels: [Channel] = []
         var rowSet = Set<Int>()
         for (n, region) in preset.regions.enumerated() {

@@ -12,19 +12,27 @@ func withPresetFile<T>(_ text: String, _ body: (String, URL) throws -> T) throws
     return try body(file.path, dir)
 }
 
+/// A planner on `path` writing into `dir`/out, with a small zone library (`powers` x `durations`),
+/// the cache in `dir`/cache or none, and the given coarse spacing and threads (nil: the defaults).
+func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached: Bool = true,
+                 coarseSpacingMM: Double? = nil, threads: Int? = 2) -> Planner {
+    var planner = Planner(presetPath: path)
+    planner.outputDirectory = dir.appendingPathComponent("out").path
+    planner.cacheDirectory = cached ? dir.appendingPathComponent("cache") : nil
+    planner.libraryPowers = powers
+    planner.libraryDurations = durations
+    planner.coarseSpacingMM = coarseSpacingMM
+    if let threads { planner.threads = threads }
+    return planner
+}
+
 /// A coarse plan end to end: the verified plan must really cover with margin (the verifying run's
 /// own summary says so), the surrogate's margin (a 3 mm coarse run against the 2 mm verification)
 /// must be within issue 5's 1.5 mm of it and be what plan-summary.json reports as predicted, and
 /// the cache must be used on the second run with the identical result.
 @Test func coarsePlanIsConfirmedAndReproducible() throws {
     try withPresetFile(planPreset) { path, dir in
-        var planner = Planner(presetPath: path)
-        planner.outputDirectory = dir.appendingPathComponent("out").path
-        planner.cacheDirectory = dir.appendingPathComponent("cache")
-        planner.libraryPowers = 2
-        planner.libraryDurations = 2
-        planner.coarseSpacingMM = 3
-        planner.threads = 2
+        var planner = testPlanner(path, dir, powers: 2, durations: 2, coarseSpacingMM: 3)
         let first = try planner.run()
         #expect(first.feasible, "\(first.explanation)")
         let v = try #require(first.verifications.last)
@@ -58,11 +66,7 @@ func withPresetFile<T>(_ text: String, _ body: (String, URL) throws -> T) throws
     let text = planPreset.replacingOccurrences(of: "\"radius_mm\": 5}", with: "\"radius_mm\": 18}")
         .replacingOccurrences(of: "\"power_w\": [40, 80], \"duration_s\": [60, 120]", with: "\"power_w\": [40, 50], \"duration_s\": [60, 60]")
     try withPresetFile(text) { path, dir in
-        var planner = Planner(presetPath: path)
-        planner.outputDirectory = dir.appendingPathComponent("out").path
-        planner.cacheDirectory = nil
-        planner.libraryPowers = 1
-        planner.libraryDurations = 1
+        let planner = testPlanner(path, dir, powers: 1, durations: 1, cached: false, threads: nil)
         let outcome = try planner.run()
         #expect(!outcome.feasible)
         #expect(outcome.reason == .tooLarge || outcome.reason == .tooCloseToVessel, "\(String(describing: outcome.reason))")
@@ -108,13 +112,8 @@ func withPresetFile<T>(_ text: String, _ body: (String, URL) throws -> T) throws
         .replacingOccurrences(of: "\"power_w\": [40, 80], \"duration_s\": [60, 120]", with: "\"power_w\": [80, 80], \"duration_s\": [120, 120]")
     #expect(text != planPreset)
     try withPresetFile(text) { path, dir in
-        var planner = Planner(presetPath: path)
-        planner.outputDirectory = dir.appendingPathComponent("out").path
-        planner.cacheDirectory = nil
-        planner.libraryPowers = 1
-        planner.libraryDurations = 1
+        var planner = testPlanner(path, dir, powers: 1, durations: 1, cached: false)
         planner.maxVerifications = 3
-        planner.threads = 2
         let outcome = try planner.run()
         #expect(!outcome.feasible)
         #expect(outcome.reason == .tooCloseToVessel)
@@ -170,13 +169,7 @@ func withPresetFile<T>(_ text: String, _ body: (String, URL) throws -> T) throws
         .replacingOccurrences(of: "\"max_applicators\": 1", with: "\"max_applicators\": 2")
     #expect(text != planPreset)
     try withPresetFile(text) { path, dir in
-        var planner = Planner(presetPath: path)
-        planner.outputDirectory = dir.appendingPathComponent("out").path
-        planner.cacheDirectory = dir.appendingPathComponent("cache")
-        planner.libraryPowers = 2
-        planner.libraryDurations = 2
-        planner.coarseSpacingMM = 3
-        planner.threads = 2
+        let planner = testPlanner(path, dir, powers: 2, durations: 2, coarseSpacingMM: 3)
         let outcome = try planner.run()
         #expect(outcome.feasible, "\(outcome.explanation)")
         let v = try #require(outcome.verifications.last)

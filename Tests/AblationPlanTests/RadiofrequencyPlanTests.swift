@@ -9,13 +9,7 @@ import Testing
 /// every position starts at time zero), and plan.json must decode as the same rfa applicator.
 @Test func coarseRFPlanIsConfirmedWithinTheTolerance() throws {
     try withPresetFile(rfPlanPreset.replacingOccurrences(of: "\"spacing_mm\": 2}", with: "\"spacing_mm\": 1.5}")) { path, dir in
-        var planner = Planner(presetPath: path)
-        planner.outputDirectory = dir.appendingPathComponent("out").path
-        planner.cacheDirectory = dir.appendingPathComponent("cache")
-        planner.libraryPowers = 1
-        planner.libraryDurations = 2
-        planner.coarseSpacingMM = 2
-        planner.threads = 2
+        let planner = testPlanner(path, dir, powers: 1, durations: 2, coarseSpacingMM: 2)
         let outcome = try planner.run()
         let feasible = outcome.feasible
         #expect(feasible, "\(outcome.explanation)")
