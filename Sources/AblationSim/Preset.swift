@@ -162,6 +162,11 @@ public struct Preset: Sendable {
         /// the tissue the coolant kept cold against the metal heats from the zone around it.
         public var pumpOffS: Double = 0
         public static let defaultPumpOffS = 60.0
+        /// The generator's output limits (extensions `control.max_voltage_v`, `control.max_current_a`;
+        /// nil: unlimited): whatever its control law asks, it delivers at most V² / R and I² R into
+        /// the impedance R it measured at the last solve.
+        public var maxVoltageV: Double? = nil
+        public var maxCurrentA: Double? = nil
         public var maxPowerW: Double {
             switch control {
             case let .constantPower(p): return p

@@ -332,6 +332,8 @@ extension Preset {
             control = .temperature(targetC: try c.number("target_c", .range(40, 120, unit: "°C")),
                                    maxPowerW: try c.number("max_power_w", .positiveAtMost(400, unit: "W")))
         }
+        let maxVoltage = try c.optionalNumber("max_voltage_v", .range(10, 1000, unit: "V rms"))
+        let maxCurrent = try c.optionalNumber("max_current_a", .range(0.05, 10, unit: "A rms"))
         try c.finish()
         let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
         let interval = try r.number("update_interval_s", default: RadiofrequencyDriver.defaultUpdateIntervalS, .positiveAtMost(60, unit: "s"))
@@ -340,7 +342,8 @@ extension Preset {
         let spec = RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,
                                       diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
                                       entryMM: entry, control: control, durationS: duration,
-                                      updateIntervalS: interval, returnPathOhm: returnPath, pumpOffS: pumpOff)
+                                      updateIntervalS: interval, returnPathOhm: returnPath, pumpOffS: pumpOff,
+                                      maxVoltageV: maxVoltage, maxCurrentA: maxCurrent)
         if case let .multiTine(m) = electrode {
             let array = MultiTineArray(tipMM: tip, entryMM: entry, trocarDiameterMM: diameter, spec: m)
             let closest = array.closestApproach()

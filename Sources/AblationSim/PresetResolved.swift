@@ -40,13 +40,18 @@ extension Preset {
                         "schedule": .array(m.schedule.map { ["duration_s": .number($0.durationS), "power_w": .number($0.powerW)] }),
                         "update_interval_s": .number(m.updateIntervalS)]
             case let .radiofrequency(rf):
-                let control: JSONValue
+                var control: JSONValue
                 switch rf.control {
                 case let .constantPower(p): control = ["mode": "constant_power", "power_w": .number(p)]
                 case let .impedance(p, .generic): control = ["mode": "impedance", "max_power_w": .number(p), "ramp": "generic"]
                 case let .impedance(p, .leveen(start)):
                     control = ["mode": "impedance", "max_power_w": .number(p), "ramp": "leveen", "start_power_w": .number(start)]
                 case let .temperature(target, p): control = ["mode": "temperature", "target_c": .number(target), "max_power_w": .number(p)]
+                }
+                if case var .object(members) = control {
+                    if let v = rf.maxVoltageV { members.append(("max_voltage_v", .number(v))) }
+                    if let a = rf.maxCurrentA { members.append(("max_current_a", .number(a))) }
+                    control = .object(members)
                 }
                 var members: [(String, JSONValue)] = [("type", "rfa"), ("device", .string(rf.device)), ("electrode", .string(rf.electrode.name))]
                 switch rf.electrode {

@@ -187,6 +187,7 @@ final class RadiofrequencyDriver {
             // The generator is off until its pause ends (or for good) and decides nothing before
             // then, so there is nothing to solve for: the impedance shown stays the last measured.
             power = 0
+            requestedPower = 0
             return
         }
         let L = layout
@@ -221,6 +222,7 @@ final class RadiofrequencyDriver {
             // dt 0: the controller's output for the present reading, without advancing its integral.
             power = resistance.isFinite ? controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: 0) : 0
         }
+        power = limited(power)
         // One current I = sqrt(P / R) through grid and return path in series: the grid gets
         // V² = (I R_grid)² = P R_grid² / R.
         if resistance.isFinite {
@@ -228,6 +230,28 @@ final class RadiofrequencyDriver {
             solver.jouleHeat(into: heatPerWatt, scale: gridResistance * gridResistance / resistance)
         }
         fieldIsNew = true
+    }
+
+    /// The most the generator can deliver into the impedance measured at the last solve: V² / R
+    /// under `max_voltage_v`, I² R under `max_current_a` (infinite without limits).
+    private(set) var powerLimit = Double.infinity
+    /// Seconds of heating during which a limit held the power below what the control law asked.
+    private(set) var limitedS = 0.0
+    private var limiting = false
+    /// What the control law asks for, before the limits.
+    private var requestedPower = 0.0
+
+    /// `requested` capped by the generator's output limits at the last solve's impedance.
+    private func limited(_ requested: Double) -> Double {
+        requestedPower = requested
+        guard spec.maxVoltageV != nil || spec.maxCurrentA != nil else { return requested }
+        var cap = Double.infinity
+        // An open circuit (every path dried) takes nothing at any voltage.
+        if let v = spec.maxVoltageV { cap = min(cap, resistance.isFinite ? v * v / resistance : 0) }
+        if let i = spec.maxCurrentA { cap = min(cap, i * i * resistance) }
+        powerLimit = cap
+        limiting = requested > cap
+        return min(requested, cap)
     }
 
     /// A solve happened since the heat was last captured.
@@ -273,6 +297,7 @@ final class RadiofrequencyDriver {
         scheduled = false
         heat.clear()
         power = 0
+        requestedPower = 0
     }
 
     /// After a step of `dt` seconds: a temperature-controlled generator first reads its
@@ -292,13 +317,17 @@ final class RadiofrequencyDriver {
                      into q: AlignedBuffer<Float>) -> Bool {
         guard isHeating else { return false }
         if controller != nil {
-            power = controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: dt)
+            requestedPower = controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: dt)
         }
         // The generic impedance ramp is continuous (the generator raises its output smoothly, not in
         // steps at the model's solves); during a pause the power stays 0.
-        if case let .impedance(maxPower, .generic) = spec.control, power > 0, !isOff(at: time) {
-            power = maxPower * rampFraction(at: time)
+        if case let .impedance(maxPower, .generic) = spec.control, requestedPower > 0, !isOff(at: time) {
+            requestedPower = maxPower * rampFraction(at: time)
         }
+        // Between solves the limit stays the one the last solve's impedance set.
+        power = min(requestedPower, powerLimit)
+        limiting = requestedPower > powerLimit
+        if limiting && power > 0 { limitedS += dt }
         // Off before and after (an impedance pause): q already holds what the pass would write.
         if power == 0 && appliedPower == 0 && (base == nil || alone) { return false }
         appliedPower = power

@@ -136,8 +136,9 @@ public struct RunPipeline {
             }
         }
         for (n, v) in result.peakVoltage.enumerated() {
+            guard case let .radiofrequency(rf) = preset.applicators[n], rf.maxVoltageV == nil else { continue }
             if let v, v > RadiofrequencyDriver.plausibleVoltageV {
-                warnings.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and ablsim does not limit the voltage, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, or a lower power", n, v))
+                warnings.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and this run set no limit, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, a lower power, or the generator's limit (control.max_voltage_v)", n, v))
             }
         }
         if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {

@@ -24,6 +24,7 @@ public enum RunSummary {
             }
             if n < r.coolantEnergy.count, let e = r.coolantEnergy[n] { entry.append(("coolant_energy_j", num(e, 9))) }
             if n < r.peakVoltage.count, let v = r.peakVoltage[n] { entry.append(("peak_voltage_v", num(v))) }
+            if n < r.powerLimitedS.count, let s = r.powerLimitedS[n] { entry.append(("power_limited_s", num(s))) }
             if let d = r.lastDeposits[n] {
                 // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).
                 entry.append(("absorbed_power_w", num(d.totalAbsorbedW)))

@@ -45,6 +45,9 @@ public struct SimulationResult: @unchecked Sendable {
     public internal(set) var potentialSolves: [(solves: Int, iterations: Int)?] = []
     /// Largest generator voltage of each RF applicator at a potential solve (V rms); nil for others.
     public internal(set) var peakVoltage: [Double?] = []
+    /// Per applicator with generator limits: seconds its voltage or current limit held the power
+    /// below what the control law asked.
+    public internal(set) var powerLimitedS: [Double?] = []
     /// Heat the coolant of each cooled RF electrode took from the tissue (J); nil for other applicators.
     public internal(set) var coolantEnergy: [Double?] = []
 
