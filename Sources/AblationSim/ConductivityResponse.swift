@@ -1,7 +1,8 @@
 import AblationGrid
 import AblationKernels
 
-/// Keeps the kernel's face conductances in step with k(T) (TissuePropertyLaw).
+/// Keeps the kernel's face conductances in step with k(T), and its heat capacities with c(T) where
+/// a material has that law (TissuePropertyLaw).
 ///
 /// Each voxel that follows a law remembers the temperature step its conductivity was built at. At
 /// every damage sample the rows whose temperatures changed since the last sample are scanned 16
@@ -107,6 +108,8 @@ final class ConductivityResponse: @unchecked Sendable {
         let L = layout
         var below: [Int] = [], rows: [Int] = []
         for idx in changed {
+            let law = laws[Int(labels[idx])]!
+            if law.followsHeatCapacity { op.inverseHeatCapacity[idx] = Float(1 / law.heatCapacity(at: Double(centres[idx]))) }
             let inFirstPlane = zIndex(idx) == firstPlane
             let (_, j, k) = op.rebuildFaces(of: idx, own: conductivity(idx), includeBelow: !inFirstPlane,
                                             conductivity: conductivity, face: face)

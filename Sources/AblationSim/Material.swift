@@ -24,6 +24,10 @@ public struct Material: Sendable, Equatable {
     /// (Yang et al., IEEE TBME 2007); the upper end keeps closest to the wet value where the
     /// sources are unsure. See Vaporisation for how the step handles it.
     public var desiccatedHeatCapacityJM3K: Double = 8.0e5
+    /// Relative change of the volumetric heat capacity per °C below the vaporisation range
+    /// (TissuePropertyLaw): c(T) = c37 (1 + heatCapacityPerC (T - 37)). 0 by default: published
+    /// liver data disagree in sign (README, Physics); the key is for sensitivity studies.
+    public var heatCapacityPerC: Double = 0
     /// Capillary perfusion stops where the damage measure reaches this multiple of the run's
     /// necrosis threshold (1: where the cells die, the calibrated default). Above 1 the capillaries
     /// keep carrying blood through coagulating tissue until a higher thermal dose (for Arrhenius,

@@ -197,6 +197,7 @@ extension Preset {
         m.desiccatedHeatCapacityJM3K = try r.number("desiccated_heat_capacity_j_m3k",
                                                     default: b.desiccatedHeatCapacityJM3K * scale,
                                                     .range(1e4, 1e8, unit: "J/m3/K"))
+        m.heatCapacityPerC = try r.number("heat_capacity_per_c", default: b.heatCapacityPerC, .range(-0.005, 0.01, unit: "1/°C"))
         // At least 1: stasis before necrosis would need damage rows the sample does not report.
         m.perfusionStasisDose = try r.number("perfusion_stasis_dose", default: b.perfusionStasisDose, .range(1, 1e6))
         try r.finish()

@@ -20,6 +20,7 @@ extension Preset {
                 "conductivity_per_c": .number(m.conductivityPerC),
                 "desiccated_conductivity_w_mk": .number(m.desiccatedConductivityWMK),
                 "desiccated_heat_capacity_j_m3k": .number(m.desiccatedHeatCapacityJM3K),
+                "heat_capacity_per_c": .number(m.heatCapacityPerC),
                 "perfusion_stasis_dose": .number(m.perfusionStasisDose),
             ]))
         }

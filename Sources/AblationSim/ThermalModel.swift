@@ -197,8 +197,11 @@ public final class ThermalModel: @unchecked Sendable {
             let idx = L.index(i, j, k), lin = grid.linearIndex(i, j, k)
             let label = Int(labels[lin])
             let lumen = occludable[label]
-            let a = lumen ? 1 / labelMaterial[label].volumetricHeatCapacity : Double(op.inverseHeatCapacity[idx])
+            var a = lumen ? 1 / labelMaterial[label].volumetricHeatCapacity : Double(op.inverseHeatCapacity[idx])
             if a == 0 { continue }
+            if let response = conductivityResponse, !response.centres[idx].isNaN, let law = response.laws[label], law.followsHeatCapacity {
+                a = 1 / law.minimumHeatCapacity
+            }
             let own = lumen ? labelMaterial[label].conductivityWMK : kMax(idx, lin)
             func g(_ n: Int, _ nLin: Int, _ inside: Bool) -> Double {
                 // The rest of an occluding lumen stagnates with it.

@@ -16,8 +16,17 @@
 /// could check, so `k_d` defaults to the 37 °C value: k returns from k(99) to k37 across the boiling
 /// range. `desiccated_conductivity_w_mk` sets a measured or assumed value.
 ///
-/// The heat capacity is not part of this law: it is the 37 °C value up to boiling and the
-/// desiccated value above it, both handled by Vaporisation (README: why no law below 99 °C).
+/// The sensible heat capacity may follow a law of the same form (extension `heat_capacity_per_c`,
+/// default 0, so by default it is the 37 °C value up to boiling; README: why no default law):
+///
+///     c(T) = c37 (1 + a_c (T - 37))                    T <= 99 °C
+///     c(T) = c(99)                                     T > 99 °C (the sensible part under the latent heat)
+///
+/// The latent heat across 99-104 °C and the desiccated heat capacity above stay with Vaporisation,
+/// which reads the voxel's current c. Like k, c is evaluated at the step temperature and updated at
+/// every damage sample: each kernel step changes a voxel's temperature by its energy over its
+/// current c, so heat is exchanged exactly, and the stored energy follows integral c dT to within
+/// the one-sample lag (`HeatCapacityLawTests`).
 ///
 /// The law is evaluated at temperatures rounded to `quantumC` (0.5 K; `step`), and tissue within
 /// 2.75 K of 37 °C keeps exactly its 37 °C conductivity. A voxel's coefficients then change only
@@ -35,14 +44,32 @@ public struct TissuePropertyLaw: Sendable, Equatable {
     public let conductivity37: Double
     public let conductivityPerC: Double
     public let desiccatedConductivity: Double
+    public let heatCapacity37: Double
+    public let heatCapacityPerC: Double
 
-    /// Nil where the material has constant conductivity (linear, or a law that never changes k).
+    /// Nil where the material has constant conductivity and heat capacity (linear, or laws that
+    /// never change them).
     public init?(_ m: Material) {
-        guard !m.linear, m.conductivityPerC != 0 || m.desiccatedConductivityWMK != m.conductivityWMK else { return nil }
+        guard !m.linear, m.conductivityPerC != 0 || m.desiccatedConductivityWMK != m.conductivityWMK || m.heatCapacityPerC != 0 else { return nil }
         conductivity37 = m.conductivityWMK
         conductivityPerC = m.conductivityPerC
         desiccatedConductivity = m.desiccatedConductivityWMK
+        heatCapacity37 = m.volumetricHeatCapacity
+        heatCapacityPerC = m.heatCapacityPerC
     }
+
+    /// Whether the heat capacity changes with temperature.
+    public var followsHeatCapacity: Bool { heatCapacityPerC != 0 }
+
+    /// The sensible volumetric heat capacity (J/m³/K); below 0 °C the 0 °C value, above 99 °C the 99 °C value.
+    public func heatCapacity(at temperature: Double) -> Double {
+        let t = min(max(temperature, 0), Double(Vaporisation.lowerC))
+        if t == 37 { return heatCapacity37 }
+        return heatCapacity37 * (1 + heatCapacityPerC * (t - 37))
+    }
+
+    /// The smallest heat capacity the law reaches (for the stability bound).
+    public var minimumHeatCapacity: Double { min(heatCapacity(at: 0), heatCapacity(at: Double(Vaporisation.lowerC))) }
 
     /// Tissue within this distance of 37 °C (the band [34.25, 39.75) °C, whose edges are step
     /// edges) keeps its 37 °C conductivity.

@@ -8,7 +8,8 @@ import AblationKernels
 /// rho_w L C / (upper - lower) (water density, latent heat 2.26 MJ/kg, water content C), so the
 /// temperature plateaus while the water boils, as measured. Above `upper` the tissue is dry and
 /// its heat capacity is the material's desiccated value (0.8 MJ/m³/K for liver against 3.82 wet).
-/// The kernel steps with the 37 °C heat capacity; afterwards every voxel that is or was above
+/// The kernel steps with the voxel's sensible heat capacity (the 37 °C value, or c(99) under a c(T)
+/// law once the voxel boils); afterwards every voxel that is or was above
 /// `lower` has its step re-expressed as the energy it received, added to its enthalpy and mapped
 /// back to temperature through the piecewise linear H(T), so a step can never jump the plateau.
 /// The model is reversible (condensation returns the latent heat on cooling), as the
@@ -63,7 +64,9 @@ final class Vaporisation: @unchecked Sendable {
             guard !m.linear, model.op.inverseHeatCapacity[idx] > 0 else { continue }
             latentCapacity[idx] = Float(Vaporisation.waterDensity * Vaporisation.latentHeatJPerKg * m.waterContent
                                         / Double(Vaporisation.upperC - Vaporisation.lowerC))
-            let ratio = Float(m.desiccatedHeatCapacityJM3K / m.volumetricHeatCapacity)
+            // Relative to the sensible heat capacity the voxel has once it boils (c(99) under a c(T) law).
+            let wet = TissuePropertyLaw(m).map { $0.heatCapacity(at: Double(Vaporisation.lowerC)) } ?? m.volumetricHeatCapacity
+            let ratio = Float(m.desiccatedHeatCapacityJM3K / wet)
             dryRatio[idx] = ratio
             if ratio != 1 { dry = true }
             any = true
