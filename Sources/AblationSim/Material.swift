@@ -29,12 +29,15 @@ public struct Material: Sendable, Equatable {
     /// liver data disagree in sign (README, Physics); the key is for sensitivity studies.
     public var heatCapacityPerC: Double = 0
     /// Capillary perfusion stops where the damage measure reaches this multiple of the run's
-    /// necrosis threshold (1: where the cells die, the calibrated default). Above 1 the capillaries
-    /// keep carrying blood through coagulating tissue until a higher thermal dose (for Arrhenius,
-    /// 4.6 = 99 % damage). Measured on the perfused cooled tip (README, Validation): it steepens the
-    /// zone's response to flow only slightly (2.1 -> 2.6 mm per 10 mL/min/100 g at 4.6, published
-    /// 4.4), so the default is unchanged; the key is for sensitivity studies.
-    public var perfusionStasisDose: Double = 1
+    /// necrosis threshold: the capillaries keep carrying blood through coagulating tissue until the
+    /// thermal dose is this many times the one that kills the cells (Arrhenius Omega = 30: about
+    /// 100 s at 60 °C, 5 s at 70 °C). Fitted in session 6 as the one parameter of the living-tissue
+    /// condition, on every in vivo and blood-perfused row of the validation table together with the
+    /// Emprint profile's efficiency (README, Validation): stopping perfusion where the cells die
+    /// (1, the model before) left living zones nearly as large as bench ones (x 0.95 for an 80 W,
+    /// 25 min antenna, measured x 0.63) and the Emprint chart's plateau unexplained.
+    public static let defaultPerfusionStasisDose = 30.0
+    public var perfusionStasisDose: Double = Material.defaultPerfusionStasisDose
 
     public var volumetricHeatCapacity: Double { densityKgM3 * specificHeatJKgK }
 

@@ -76,7 +76,9 @@ private func cooledRun(pumpOff: Double, spacing: Double) throws -> (result: Simu
         print("spacing \(spacing): sleeve necrotic \(a.necrotic) -> \(b.necrotic), sleeve \(a.sleeveC) -> \(b.sleeveC) °C, needle \(a.needleC) -> \(b.needleC) °C")
         #expect(a.needleC == 15)
         #expect(b.needleC > 40)
-        #expect(b.sleeveC > a.sleeveC + 20)
+        // Measured: +24 K at 1 mm, +15 K at 0.5 mm (session 6; +20 K or more before, when perfusion
+        // stopped where the cells died and the generator delivered less).
+        #expect(b.sleeveC > a.sleeveC + 10)
         #expect(b.necrotic == 1)
         for run in [pumping, stopped] {
             let coolant = try #require(run.result.coolantEnergy.first ?? nil)

@@ -11,13 +11,16 @@ func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
 
 /// Temperature control: after settling, the tine thermocouples' mean stays within 2 °C of the
 /// target, the power never exceeds max_power_w, and it does regulate (falls well below the maximum
-/// once the target is reached).
+/// once the target is reached). Bench (unperfused) liver: in living liver, since capillaries keep
+/// flowing through coagulating tissue (session 6), holding 90 °C takes enough power to boil single
+/// voxels at the tine ends inside the thermocouples' neighbourhood, and the reading then spikes by
+/// up to 28 K for a second (README, RF electrodes and generators).
 @Test func temperatureControlHoldsTheTineTemperature() throws {
     let p = try rfPreset("""
         {"type": "rfa", "electrode": "multi_tine", "diameter_mm": 2, "tines": 8, "deployed_diameter_mm": 20,
          "tip_mm": [0, 0, 4], "entry_mm": [0, 0, 30], "control": {"mode": "temperature", "target_c": 90, "max_power_w": 40},
          "duration_s": 300}
-        """, size: 36)
+        """, size: 36, extra: ", \"materials\": {\"liver\": {\"perfusion_per_s\": 0}}")
     let (r, _) = try runZone(p)
     let readings = r.timeSeries.compactMap { s in s.electrodeTemperatureC.map { (s.time, $0, s.powers[0]) } }
     #expect(readings.count == r.timeSeries.count)
@@ -143,9 +146,9 @@ func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
     let aligned = try run([0, 0, 1])
     let oblique = try run(SIMD3<Double>(1, 1, 1) / 3.0.squareRoot())
     print("cluster along z: \(aligned); along the diagonal: \(oblique)")
-    // Measured at 1 mm: energy -0.7 %, volume +2.5 %, axes 0.7° and 0°; thresholds about 1.5x
-    // (energy 3 %: one roll-off cycle more or less moves it by about that).
-    #expect(abs(oblique.energy / aligned.energy - 1) < 0.03)
+    // Measured at 1 mm: energy -0.7 % (-3.3 % with session 6's perfusion stasis dose: one roll-off
+    // cycle more or less), volume +2.5 %, axes 0.7° and 0°; thresholds about 1.5x.
+    #expect(abs(oblique.energy / aligned.energy - 1) < 0.05)
     #expect(abs(oblique.volume / aligned.volume - 1) < 0.04)
     #expect(aligned.misalignmentDeg < 2 && oblique.misalignmentDeg < 2)
 }
