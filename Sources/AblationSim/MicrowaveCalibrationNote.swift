@@ -6,7 +6,7 @@ enum MicrowaveCalibrationNote {
         switch (device, frequencyMHz) {
         case ("emprint", _):
             return prefix + "profile calibrated on the Emprint manufacturer chart (45 and 100 W, 2.5-10 min) in living liver, "
-                + "axes within 16 % of every chart row; outside those settings and in other tissue it is an extrapolation (README, Validation)"
+                + "axes within 10 % of every chart row (with the living-tissue stasis dose fitted alongside); outside those settings and in other tissue it is an extrapolation (README, Validation)"
         case ("amica", _):
             return prefix + "profile calibrated on the AMICA manufacturer chart (20 and 60 W, 3-15 min) in bench tissue, "
                 + "axes within 10 % of every chart row and the clinical 60 W / 10 min zone within 25 %; other settings are extrapolations (README, Validation)"

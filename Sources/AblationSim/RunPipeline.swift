@@ -142,7 +142,7 @@ public struct RunPipeline {
             }
         }
         if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
-            warnings.append("rfa: zones are not calibrated on published data (first comparison in README, Validation: an in vivo cooled tip within 7 %, bench clusters 9-20 % too small, an in vivo cluster 28 % and a perfused bench cooled tip 44-55 % too wide and 28-31 % too long, zones respond to perfusion at half the published rate, multi-tine zones wider than published); the generator model is simplified (README)")
+            warnings.append("rfa: the electrode and generator are not calibrated per device (README, Validation: an in vivo cooled tip within 12 %, an in vivo cluster within 10 %, bench clusters 9-20 % too small, a blood-perfused bench cooled tip 29-39 % too wide and 22-26 % too long, zones respond to perfusion at 70 % of the published rate, multi-tine zones wider than published); the generator model is simplified (README)")
         }
         for (n, report) in result.lastDeposits.enumerated() {
             if let report, report.outsideGridFraction > 0.01 {
