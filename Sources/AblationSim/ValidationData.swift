@@ -88,9 +88,21 @@ public struct ValidationMapping: Sendable, Equatable {
     /// Generator maximum for the RF rows: the 200 W Cool-tip generator under impedance control.
     public static let radiofrequencyMaxPowerW = 200.0
 
+    /// The condition a row's tissue column names, from the words papers use: living tissue
+    /// ("in vivo", "clinical", "patients", "human"), excised tissue ("ex vivo", "excised", "explanted",
+    /// "in vitro", "bench"), or Huang & Dodd's blood-perfused bench model ("blood-perfused"). Nil when
+    /// it names none of them or both kinds (a row pooling bench and living zones).
+    static func condition(ofTissue tissue: String) -> TissueCondition? {
+        let t = tissue.lowercased()
+        if t.contains("blood-perfused") { return bloodPerfusedBench }
+        let living = ["in vivo", "clinical", "patient", "human"].contains { t.contains($0) }
+        let excised = ["ex vivo", "excised", "explanted", "in vitro", "bench"].contains { t.contains($0) }
+        if living == excised { return nil }
+        return living ? .inVivo : .exVivo
+    }
+
     static func map(_ row: ValidationRow) -> Result<ValidationMapping, ValidationSkip> {
-        let tissue = row.tissue.lowercased()
-        if row.modality == "RFA" { return mapRadiofrequency(row, tissue: tissue) }
+        if row.modality == "RFA" { return mapRadiofrequency(row) }
         guard row.modality == "MWA" else {
             return .failure(ValidationSkip(id: row.id, reason: "modality \(row.modality) not simulated"))
         }
@@ -104,27 +116,26 @@ public struct ValidationMapping: Sendable, Equatable {
                                               minutes: minutes, tissue: condition,
                                               note: "manufacturer chart; tissue: \(condition.name)"))
         }
-        if row.device.contains("AMICA") {
-            guard tissue.contains("clinical") || tissue.contains("in vivo") else {
-                return .failure(ValidationSkip(id: row.id, reason: "AMICA row in unrecognised tissue"))
-            }
-            return .success(ValidationMapping(applicator: .microwave(device: "amica", frequencyMHz: row.frequencyMHz ?? 2450, powerW: power),
-                                              minutes: minutes, tissue: .inVivo,
-                                              note: "AMICA profile from its chart, in living liver"))
-        }
         if row.device.lowercased().contains("perfusion") {
             return .failure(ValidationSkip(id: row.id, reason: "saline-perfused antenna: not modelled"))
         }
-        guard tissue.contains("ex vivo") || tissue.contains("in vivo") else {
+        guard let condition = Self.condition(ofTissue: row.tissue), condition != bloodPerfusedBench else {
             return .failure(ValidationSkip(id: row.id, reason: "tissue \"\(row.tissue)\" not mapped"))
         }
+        // A named device keeps its calibrated profile in whatever tissue the row was measured in.
+        let named = row.device.lowercased()
+        for (word, profile) in [("amica", "amica"), ("emprint", "emprint")] where named.contains(word) {
+            return .success(ValidationMapping(applicator: .microwave(device: profile, frequencyMHz: 2450, powerW: power),
+                                              minutes: minutes, tissue: condition,
+                                              note: "\(profile) profile from its chart, in \(condition.name)"))
+        }
         return .success(ValidationMapping(applicator: .microwave(device: "generic", frequencyMHz: row.frequencyMHz ?? 2450, powerW: power),
-                                          minutes: minutes, tissue: tissue.contains("ex vivo") ? .exVivo : .inVivo,
+                                          minutes: minutes, tissue: condition,
                                           note: "unnamed cooled-shaft antenna: generic profile\(row.frequencyMHz == nil ? ", 2450 MHz assumed" : "")"))
     }
 
     /// RF rows: internally cooled single electrodes and Cool-tip clusters under impedance control.
-    static func mapRadiofrequency(_ row: ValidationRow, tissue: String) -> Result<ValidationMapping, ValidationSkip> {
+    static func mapRadiofrequency(_ row: ValidationRow) -> Result<ValidationMapping, ValidationSkip> {
         func skip(_ reason: String) -> Result<ValidationMapping, ValidationSkip> { .failure(ValidationSkip(id: row.id, reason: reason)) }
         let device = row.device.lowercased()
         if device.contains("expandable") { return skip("expandable electrode of unknown geometry") }
@@ -135,18 +146,8 @@ public struct ValidationMapping: Sendable, Equatable {
         let isCooled = isCluster || device.contains("cooled") || device.contains("cool-tip")
         guard isCooled else { return skip("electrode not identified") }
         guard row.shortAxisMM != nil || row.longAxisMM != nil else { return skip("no axis published (volume only)") }
-        let condition: TissueCondition
-        var note = ""
-        if tissue.contains("blood-perfused") {
-            condition = bloodPerfusedBench
-            note = "perfused bench model at its pooled mean flow"
-        } else if tissue.contains("ex vivo") {
-            condition = .exVivo
-        } else if tissue.contains("in vivo") {
-            condition = .inVivo
-        } else {
-            return skip("tissue \"\(row.tissue)\" not mapped")
-        }
+        guard let condition = Self.condition(ofTissue: row.tissue) else { return skip("tissue \"\(row.tissue)\" not mapped") }
+        var note = condition == bloodPerfusedBench ? "perfused bench model at its pooled mean flow" : ""
         var minutes = row.timeMin
         if minutes == nil, row.id.hasPrefix("LIT-DODD12") {
             minutes = 12

@@ -54,3 +54,25 @@ func calibratedChartRowsStayWithinTolerance(_ id: String, _ device: String, _ po
     #expect(l.shortAxisMM / b.shortAxisMM < 0.8, "in vivo / ex vivo short axis \(l.shortAxisMM / b.shortAxisMM), measured 0.63")
     #expect(abs(l.shortAxisMM / 35 - 1) <= 0.25, "in vivo short axis \(l.shortAxisMM) mm, measured 35 mm")
 }
+
+/// Rows map to a tissue condition by the words papers use, and a named antenna keeps its profile in
+/// whatever tissue it was measured in; rows naming no condition, or both, are not simulated.
+@Test func validationRowsMapByTheirStatedTissueAndDevice() throws {
+    func mapped(_ device: String, _ tissue: String, modality: String = "MWA") -> ValidationMapping? {
+        let row = ValidationRow(id: "T", modality: modality, device: device, frequencyMHz: nil, powerW: 60, timeMin: 10,
+                                tissue: tissue, shortAxisMM: 30, longAxisMM: nil, volumeML: nil)
+        if case let .success(m) = row.mapping { return m } else { return nil }
+    }
+    #expect(mapped("unnamed antenna", "clinical, colorectal metastases")?.tissue == .inVivo)
+    #expect(mapped("unnamed antenna", "patients with HCC")?.tissue == .inVivo)
+    #expect(mapped("unnamed antenna", "excised bovine liver")?.tissue == .exVivo)
+    #expect(mapped("unnamed antenna", "in vitro porcine liver")?.tissue == .exVivo)
+    #expect(mapped("unnamed antenna", "ex vivo and in vivo pooled") == nil)
+    #expect(mapped("unnamed antenna", "liver") == nil)
+    #expect(mapped("unnamed antenna", "blood-perfused bovine liver") == nil, "no MWA profile was checked in the perfused bench model")
+    #expect(mapped("Amica probe", "ex vivo bovine liver").map { ($0.device, $0.tissue) } ?? ("", .inVivo) == ("amica", .exVivo))
+    #expect(mapped("Emprint (Covidien)", "in vivo porcine liver").map { ($0.device, $0.tissue) } ?? ("", .exVivo) == ("emprint", .inVivo))
+    #expect(mapped("unnamed antenna", "in vivo porcine liver")?.device == "generic")
+    #expect(mapped("Cool-tip 17G", "clinical liver metastases", modality: "RFA")?.tissue == .inVivo)
+    #expect(mapped("Cool-tip 17G", "blood-perfused bovine liver", modality: "RFA")?.tissue == ValidationMapping.bloodPerfusedBench)
+}
