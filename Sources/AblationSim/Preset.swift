@@ -66,8 +66,11 @@ public struct Preset: Sendable {
             case .microwave(let m): return m.schedule
             case .radiofrequency(let r):
                 // The pump-off check after a cooled electrode's generator stops is part of its treatment.
-                let on = PowerPhase(durationS: r.durationS, powerW: r.maxPowerW)
-                return r.pumpOffS > 0 ? [on, PowerPhase(durationS: r.pumpOffS, powerW: 0)] : [on]
+                // So is track ablation on withdrawal, which TrackAblation heats (no electrical power).
+                var phases = [PowerPhase(durationS: r.durationS, powerW: r.maxPowerW)]
+                if r.pumpOffS > 0 { phases.append(PowerPhase(durationS: r.pumpOffS, powerW: 0)) }
+                if let t = r.trackAblation { phases.append(PowerPhase(durationS: t.durationS, powerW: 0)) }
+                return phases
             }
         }
         public var typeName: String {
@@ -167,6 +170,16 @@ public struct Preset: Sendable {
         /// the impedance R it measured at the last solve.
         public var maxVoltageV: Double? = nil
         public var maxCurrentA: Double? = nil
+        /// Cooled electrodes (extension `track_ablation`, default none): after the pump-off check
+        /// the needle is pulled back `lengthMM` along its path at `speedMMS` with its bare tip held
+        /// at `temperatureC`, as cooled-tip protocols coagulate the needle track (TrackAblation).
+        public struct TrackAblationSpec: Sendable, Equatable {
+            public var lengthMM: Double
+            public var speedMMS: Double
+            public var temperatureC: Double
+            public var durationS: Double { lengthMM / speedMMS }
+        }
+        public var trackAblation: TrackAblationSpec? = nil
         public var maxPowerW: Double {
             switch control {
             case let .constantPower(p): return p

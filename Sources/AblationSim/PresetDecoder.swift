@@ -254,7 +254,7 @@ extension Preset {
     /// Keys that belong to some electrode kinds only; any of them on another kind is refused.
     static let electrodeOnlyKeys: [(key: String, electrodes: [String])] = [
         ("active_length_mm", ["cooled_tip", "cluster"]), ("coolant_temperature_c", ["cooled_tip", "cluster"]),
-        ("pump_off_s", ["cooled_tip", "cluster"]),
+        ("pump_off_s", ["cooled_tip", "cluster"]), ("track_ablation", ["cooled_tip", "cluster"]),
         ("spacing_mm", ["cluster"]),
         ("tines", ["multi_tine"]), ("deployed_diameter_mm", ["multi_tine"]), ("tine_diameter_mm", ["multi_tine"]),
         ("tine_shape", ["multi_tine"]),
@@ -339,12 +339,27 @@ extension Preset {
         let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
         let interval = try r.number("update_interval_s", default: RadiofrequencyDriver.defaultUpdateIntervalS, .positiveAtMost(60, unit: "s"))
         let returnPath = try r.number("return_path_ohm", default: 0, .range(0, 500, unit: "ohm"))
+        var track: RadiofrequencySpec.TrackAblationSpec?
+        if var t = try r.object("track_ablation") {
+            guard t.value("length_mm") != nil else {
+                throw t.missing("length_mm", expected: "how far the needle is pulled back with its tip hot, from 1 to 100 mm")
+            }
+            let length = try t.number("length_mm", .range(1, 100, unit: "mm"))
+            let room = pathLength - active
+            guard length <= room else {
+                throw PresetError(path: t.child("length_mm"), "got \(JSONWriter.format(length)) mm; expected at most \(JSONWriter.format((room * 10).rounded(.down) / 10)) mm, the path from the bare tip's end to entry_mm")
+            }
+            track = .init(lengthMM: length,
+                          speedMMS: try t.number("speed_mm_s", default: 1, .range(0.1, 10, unit: "mm/s")),
+                          temperatureC: try t.number("temperature_c", default: 90, .range(50, 99, unit: "°C")))
+            try t.finish()
+        }
         try r.finish()
         let spec = RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,
                                       diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
                                       entryMM: entry, control: control, durationS: duration,
                                       updateIntervalS: interval, returnPathOhm: returnPath, pumpOffS: pumpOff,
-                                      maxVoltageV: maxVoltage, maxCurrentA: maxCurrent)
+                                      maxVoltageV: maxVoltage, maxCurrentA: maxCurrent, trackAblation: track)
         if case let .multiTine(m) = electrode {
             let array = MultiTineArray(tipMM: tip, entryMM: entry, trocarDiameterMM: diameter, spec: m)
             let closest = array.closestApproach()

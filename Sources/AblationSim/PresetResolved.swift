@@ -59,6 +59,10 @@ extension Preset {
                 case .cooledTip, .cluster:
                     members += [("active_length_mm", .number(rf.activeLengthMM)), ("diameter_mm", .number(rf.diameterMM)),
                                 ("coolant_temperature_c", .number(rf.coolantTemperatureC)), ("pump_off_s", .number(rf.pumpOffS))]
+                    if let t = rf.trackAblation {
+                        members.append(("track_ablation", ["length_mm": .number(t.lengthMM), "speed_mm_s": .number(t.speedMMS),
+                                                           "temperature_c": .number(t.temperatureC)]))
+                    }
                     if case let .cluster(spacing) = rf.electrode { members.append(("spacing_mm", .number(spacing))) }
                 case let .multiTine(m):
                     members += [("diameter_mm", .number(rf.diameterMM)), ("tines", .number(Double(m.tines))),

@@ -79,6 +79,10 @@ public final class Simulation {
         let threshold = preset.damage.threshold
         let sampleEvery = max(1, Int((preset.time.damageIntervalS / dtMax).rounded(.down)))
 
+        let track = TrackAblation(preset: preset, grid: g)
+        // Per applicator, the track-ablation heat of the step a sample ends (not electrical power
+        // through the last measured impedance, so left out of the sample's voltage and current).
+        var heldPowers = [Double](repeating: 0, count: preset.applicators.count)
         func takeSample(powers: [Double]) throws {
             let interval = time - lastSample
             // k(T) first: it reads which rows changed, which the damage sample then clears.
@@ -95,8 +99,8 @@ public final class Simulation {
             peak = max(peak, Double(maxT))
             series.append(.init(time: time, powers: powers, energy: energy.reduce(0, +),
                                 impedanceOhm: drivers.first.map(\.resistance),
-                                voltageV: drivers.first.map { RadiofrequencyDriver.voltage(power: powers[$0.index], impedance: $0.resistance) },
-                                currentA: drivers.first.map { RadiofrequencyDriver.current(power: powers[$0.index], impedance: $0.resistance) },
+                                voltageV: drivers.first.map { RadiofrequencyDriver.voltage(power: powers[$0.index] - heldPowers[$0.index], impedance: $0.resistance) },
+                                currentA: drivers.first.map { RadiofrequencyDriver.current(power: powers[$0.index] - heldPowers[$0.index], impedance: $0.resistance) },
                                 electrodeTemperatureC: drivers.first.flatMap { $0.measuredTemperature(current) },
                                 maxTemperatureC: Double(maxT), ablationVolumeML: Double(necrotic) * voxelML))
             if law != .peakTemperature {
@@ -205,9 +209,17 @@ public final class Simulation {
                 }
                 // Before vaporisation, so that a drying voxel sees its whole change of the step.
                 model.cooledContact?.apply(to: dst, dt: dt, model: model, activity: activity)
+                var stepPowers = deliveredPowers
+                if let track {
+                    for n in heldPowers.indices { heldPowers[n] = 0 }
+                    for (n, heat) in track.apply(to: dst, time: segment.start + Double(s + 1) * dt, op: model.op,
+                                                 voxelVolumeM3: g.voxelVolumeMM3 * 1e-9, activity: activity) {
+                        heldPowers[n] += heat / dt
+                        stepPowers[n] += heat / dt
+                    }
+                }
                 vaporisation.correct(before: src, after: dst, damage: damage, op: model.op, dt: Float(dt), threads: threads)
                 // Energy of this step at the powers it ran with, before a generator changes its power.
-                let stepPowers = deliveredPowers
                 for (a, p) in stepPowers.enumerated() { energy[a] += p * dt }
                 // RF heat follows each voxel's conductivity between potential solves, and a
                 // temperature-controlled generator sets its power for the next step.

@@ -158,9 +158,13 @@ def check_summary(t, out, summary, preset_path, preset, resolved):
     t.check(resolved.get("name") == preset.get("name", "ablsim-run"), "resolved_preset.name equals the preset file's name",
             f"{resolved.get('name')!r} vs {preset.get('name', 'ablsim-run')!r}")
     # An rfa applicator's treatment is its generator's duration_s plus, for cooled needles, the
-    # pump-off check (pump_off_s, an extension).
-    total = max(sum(p["duration_s"] for p in a.get("schedule", [])) if "schedule" in a
-                else a.get("duration_s", 0) + a.get("pump_off_s", 0)
+    # pump-off check (pump_off_s) and any track ablation's withdrawal (length_mm / speed_mm_s);
+    # both are extensions.
+    def rfa_time(a):
+        track = a.get("track_ablation")
+        withdrawal = track["length_mm"] / track["speed_mm_s"] if track else 0
+        return a.get("duration_s", 0) + a.get("pump_off_s", 0) + withdrawal
+    total = max(sum(p["duration_s"] for p in a.get("schedule", [])) if "schedule" in a else rfa_time(a)
                 for a in resolved.get("applicators", [{}])) + resolved.get("time", {}).get("cooldown_s", 0)
     t.check(abs(summary.get("simulated_time_s", -1) - total) <= 1e-6 * max(1, total),
             "simulated_time_s equals the longest schedule (with any pump_off_s) plus cooldown_s", f"{summary.get('simulated_time_s')} vs {total}")
