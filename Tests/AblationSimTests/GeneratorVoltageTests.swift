@@ -20,9 +20,9 @@ private func run(control: String) throws -> (SimulationResult, [String]) {
     return (result, RunPipeline.warnings(preset: p, scene: scene, result: result))
 }
 
-/// ablsim has no generator voltage limit, so a constant-power generator keeps its power into dried
-/// tissue by raising the voltage without bound (thousands of volts, and temperatures beside the
-/// electrode no tissue reaches); summary.json says so. An impedance-controlled generator rolls off
+/// Without a voltage limit (the default), a constant-power generator keeps its power into dried
+/// tissue by raising the voltage without bound (746 V here, thousands at 50 W, and temperatures
+/// beside the electrode no tissue reaches); summary.json says so. An impedance-controlled generator rolls off
 /// and stays at clinical voltages, without the warning.
 @Test func runawayGeneratorVoltageIsReported() throws {
     let constant = try peakVoltageAndWarnings(control: #"{"mode": "constant_power", "power_w": 25}"#)
