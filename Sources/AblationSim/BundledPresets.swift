@@ -250,11 +250,11 @@ public enum BundledPresets {
   }
 }
 """#),
-        ("rfa-cluster-12min", "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (not yet validated against published zones)", #"""
+        ("rfa-cluster-12min", "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (Goldberg 1998's in vivo cluster zone at 12 min predicted within 10 %: README, Validation)", #"""
 {
   "ablsim": 1,
   "name": "rfa-cluster-12min",
-  "description": "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (not yet validated against published zones)",
+  "description": "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (Goldberg 1998's in vivo cluster zone at 12 min predicted within 10 %: README, Validation)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.75 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,
@@ -273,11 +273,11 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
-        ("rfa-cooled-tip-12min", "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (not yet validated against published zones)", #"""
+        ("rfa-cooled-tip-12min", "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (an in vivo Cool-tip zone at 12 min predicted within 12 %: README, Validation)", #"""
 {
   "ablsim": 1,
   "name": "rfa-cooled-tip-12min",
-  "description": "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (not yet validated against published zones)",
+  "description": "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (an in vivo Cool-tip zone at 12 min predicted within 12 %: README, Validation)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.75 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,
