@@ -116,13 +116,18 @@ struct ElectrodeGeometry {
     /// whose wall the coolant also runs behind.
     func surfaceContacts(grid g: Grid3D, includingShafts: Bool = false) -> [SurfaceContact] {
         guard !activeRods.isEmpty else { return [] }
-        let rods = activeRods + (includingShafts ? shafts : [])
-        let cylinders = rods.map { Cylinder(startMM: $0.startMM, endMM: $0.endMM, radiusMM: $0.radiusMM) }
-        func distance(_ p: SIMD3<Double>) -> Double { cylinders.map { $0.signedDistance(p) }.min()! }
         // Needles have no tines, so their conductors are the tips' voxels. Links between two needle
         // voxels carry nothing.
         let tips = electrodeVoxels(grid: g)
         let needle = includingShafts ? Set(tips).union(shaftVoxels(grid: g)) : Set(tips)
+        return ElectrodeGeometry.surfaceContacts(rods: activeRods + (includingShafts ? shafts : []), voxels: needle, grid: g)
+    }
+
+    /// The links from each of `voxels` (the rods' voxels) to its face neighbours outside them, each
+    /// with the fraction of the link, from the tissue end, that lies outside the rods' surface.
+    static func surfaceContacts(rods: [Rod], voxels needle: Set<Int>, grid g: Grid3D) -> [SurfaceContact] {
+        let cylinders = rods.map { Cylinder(startMM: $0.startMM, endMM: $0.endMM, radiusMM: $0.radiusMM) }
+        func distance(_ p: SIMD3<Double>) -> Double { cylinders.map { $0.signedDistance(p) }.min()! }
         var contacts: [SurfaceContact] = []
         for e in needle.sorted() {
             let i = e % g.nx, j = (e / g.nx) % g.ny, k = e / (g.nx * g.ny)

@@ -212,7 +212,7 @@ public final class Simulation {
                 var stepPowers = deliveredPowers
                 if let track {
                     for n in heldPowers.indices { heldPowers[n] = 0 }
-                    for (n, heat) in track.apply(to: dst, time: segment.start + Double(s + 1) * dt, op: model.op,
+                    for (n, heat) in track.apply(to: dst, time: segment.start + Double(s + 1) * dt, dt: dt, model: model,
                                                  voxelVolumeM3: g.voxelVolumeMM3 * 1e-9, activity: activity) {
                         heldPowers[n] += heat / dt
                         stepPowers[n] += heat / dt

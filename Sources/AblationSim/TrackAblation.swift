@@ -11,10 +11,13 @@ import AblationKernels
 /// Modelled as a generator in temperature mode with a perfect controller: from the end of the
 /// pump-off check the bare tip (each needle's, for a cluster) moves back along its path at
 /// `speed_mm_s` for `length_mm`, and after every kernel step the voxels it occupies are set to
-/// `temperature_c`. The heat that took (their heat capacity times the rise, never negative: a
-/// generator cannot cool) is the generator's energy. Approximations: the tip is its voxels (no
-/// sub-voxel surface, unlike the cooled contact), and the temperature is held exactly, where a real
-/// generator's loop lags and the needle moves in steps by hand.
+/// `temperature_c`, and the tissue voxels beside them exchange heat with the tip's true surface
+/// (the fraction f of each link outside the cylinder, as for the cooled contact: the kernel's face
+/// carries k (T_tip - T) / h, the surface k (T_tip - T) / (f h), and the difference is added by
+/// backward Euler). The heat that took (never negative: a generator cannot cool) is the
+/// generator's energy. Approximations: the temperature is held exactly, where a real generator's
+/// loop lags and the needle moves in steps by hand; the tip's voxels are tissue held hot (after the
+/// pump-off check the needle's voxels are tissue in this model).
 final class TrackAblation {
     struct Track {
         let applicator: Int
@@ -29,9 +32,14 @@ final class TrackAblation {
     let tracks: [Track]
     let grid: Grid3D
     let layout: PaddedLayout
-    /// Per track: the withdrawal (mm) its held voxels were found for, and those voxels (padded).
+    /// A tissue voxel beside a held tip voxel: its extra conductance towards the tip's surface
+    /// (W/m³/K per unit of the tissue's conductivity: (1/f - 1) / h², f the link's fraction outside
+    /// the surface), beyond the kernel's face to the held voxel's centre.
+    struct Contact { let padded: Int; let row: Int; let extraPerConductivity: Double }
+    /// Per track: the withdrawal (mm) its voxels were found for, the held voxels and their contacts.
     private var cachedShift: [Double]
     private var held: [[(padded: Int, row: Int)]]
+    private var contacts: [[Contact]]
 
     /// Nil when no applicator ablates its track.
     init?(preset: Preset, grid g: Grid3D) {
@@ -48,6 +56,7 @@ final class TrackAblation {
         layout = PaddedLayout(nx: g.nx, ny: g.ny, nz: g.nz)
         cachedShift = found.map { _ in -.infinity }
         held = found.map { _ in [] }
+        contacts = found.map { _ in [] }
     }
 
     /// How far track `n` has been pulled back at `time`, or nil outside its withdrawal.
@@ -58,32 +67,39 @@ final class TrackAblation {
         return min(t.spec.lengthMM, elapsed * t.spec.speedMMS)
     }
 
-    /// The voxels of track `n`'s tips pulled back `shift` mm: centres within the needle's radius of
-    /// the axis (at least half a spacing) and every voxel the axis passes through.
-    private func voxels(_ n: Int, shift: Double) -> [(padded: Int, row: Int)] {
+    /// Track `n`'s tips pulled back `shift` mm, rasterised as the electrode is (a cylinder of the
+    /// needle's diameter and every voxel its axis crosses), and their links to the tissue around.
+    private func place(_ n: Int, shift: Double) {
         let t = tracks[n]
+        let rods = t.rods.map { ElectrodeGeometry.Rod(startMM: $0.startMM + t.backward * shift, endMM: $0.endMM + t.backward * shift,
+                                                      radiusMM: $0.radiusMM) }
         var set = Set<Int>()
-        for rod in t.rods {
-            let a = rod.startMM + t.backward * shift, b = rod.endMM + t.backward * shift
-            let radius = max(rod.radiusMM, grid.spacingMM / 2)
-            set.formUnion(ElectrodeGeometry.nearSegment(a, b, radiusMM: radius, grid: grid))
-            set.formUnion(ElectrodeGeometry.alongLine(a, b, grid: grid))
+        for rod in rods {
+            set.formUnion(ElectrodeGeometry.inside(Cylinder(startMM: rod.startMM, endMM: rod.endMM, radiusMM: rod.radiusMM), grid: grid))
+            set.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: grid))
         }
-        return set.sorted().map { v in
-            (layout.index(linear: v), layout.row((v / grid.nx) % grid.ny, v / (grid.nx * grid.ny)))
+        func row(_ v: Int) -> Int { layout.row((v / grid.nx) % grid.ny, v / (grid.nx * grid.ny)) }
+        held[n] = set.sorted().map { (layout.index(linear: $0), row($0)) }
+        let h = grid.spacingMM * 1e-3
+        contacts[n] = ElectrodeGeometry.surfaceContacts(rods: rods, voxels: set, grid: grid).map {
+            Contact(padded: layout.index(linear: $0.tissueVoxel), row: row($0.tissueVoxel),
+                    extraPerConductivity: (1 / $0.fraction - 1) / (h * h))
         }
     }
 
-    /// Holds every withdrawing tip's voxels at its temperature in `T` (the step that ends at
-    /// `time`), marks their rows and returns the heat (J) each applicator delivered to do so.
-    func apply(to T: AlignedBuffer<Float>, time: Double, op: PennesOperator, voxelVolumeM3: Double,
+    /// Holds every withdrawing tip's voxels at its temperature in `T` (the step of `dt` that ends at
+    /// `time`), lets the tissue beside them exchange heat with the tip's true surface (backward
+    /// Euler, as CooledSurfaceContact does for the coolant), marks the rows and returns the heat (J)
+    /// each applicator delivered.
+    func apply(to T: AlignedBuffer<Float>, time: Double, dt: Double, model: ThermalModel, voxelVolumeM3: Double,
                activity: RowActivity) -> [(applicator: Int, heatJ: Double)] {
+        let op = model.op
         var out: [(Int, Double)] = []
         for n in tracks.indices {
             guard let s = shift(n, at: time) else { continue }
-            // The held set moves in steps of a quarter voxel.
+            // The tip moves in steps of a quarter voxel.
             if abs(s - cachedShift[n]) >= grid.spacingMM / 4 || cachedShift[n] == -.infinity {
-                held[n] = voxels(n, shift: s)
+                place(n, shift: s)
                 cachedShift[n] = s
             }
             let target = Float(tracks[n].spec.temperatureC)
@@ -97,7 +113,21 @@ final class TrackAblation {
                 T[idx] = target
                 rows.insert(row)
             }
-            // Their neighbours read the new temperature in the next step.
+            // Sum each tissue voxel's links first (a voxel can touch the tip on several faces).
+            var extra: [Int: (row: Int, g: Double)] = [:]
+            for c in contacts[n] {
+                extra[c.padded, default: (c.row, 0)].g += c.extraPerConductivity * model.conductivity(atPadded: c.padded)
+            }
+            for (idx, e) in extra.sorted(by: { $0.key < $1.key }) {
+                let a = Double(op.inverseHeatCapacity[idx])
+                guard a > 0, T[idx] < target else { continue }
+                let before = Double(T[idx])
+                let after = (before + dt * a * e.g * Double(target)) / (1 + dt * a * e.g)
+                T[idx] = Float(after)
+                heat += (Double(T[idx]) - before) / a * voxelVolumeM3
+                rows.insert(e.row)
+            }
+            // Their neighbours read the new temperatures in the next step.
             activity.mark(rows: layout.withNeighbourRows(rows))
             out.append((tracks[n].applicator, heat))
         }
