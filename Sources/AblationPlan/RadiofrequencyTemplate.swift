@@ -5,9 +5,9 @@ import AblationSim
 /// `duration_s` from the template's ranges.
 enum RadiofrequencyTemplate {
     /// Keys a template may fix: every `rfa` applicator key except what the planner chooses.
-    static let fixedKeys = ["device", "electrode", "diameter_mm", "active_length_mm", "coolant_temperature_c", "spacing_mm",
-                            "tines", "deployed_diameter_mm", "tine_diameter_mm", "tine_shape", "control",
-                            "update_interval_s", "return_path_ohm"]
+    static let fixedKeys = ["device", "electrode", "diameter_mm", "active_length_mm", "coolant_temperature_c", "pump_off_s",
+                            "track_ablation", "spacing_mm", "tines", "deployed_diameter_mm", "tine_diameter_mm", "tine_shape",
+                            "control", "update_interval_s", "return_path_ohm"]
     /// Impedance control ramping to the power setting (RadiofrequencyDriver): what the product's
     /// cooled electrodes run with.
     static let defaultControl: JSONValue = ["mode": "impedance"]

@@ -64,8 +64,19 @@ public enum TemplateDevice: Sendable, Equatable {
             // The search never delays an RF position (canStartLate); a delay here would be silently lost.
             precondition(startS == 0, "an rfa position cannot start late")
             let control = (applicator["control"] ?? .object([])).setting(TemplateDevice.powerKey(spec.control), .number(powerW))
-            return applicator.setting("tip_mm", vectorJSON(tipMM)).setting("entry_mm", vectorJSON(entryMM))
+            var placed = applicator.setting("tip_mm", vectorJSON(tipMM)).setting("entry_mm", vectorJSON(entryMM))
                 .setting("control", control).setting("duration_s", .number(durationS))
+            // Track ablation ends where the path does: a short path (an entry close to the target)
+            // shortens the withdrawal to the path's length past the bare tip (to 0.1 mm), and one
+            // with less than the 1 mm minimum left has none.
+            if let track = spec.trackAblation {
+                let path = tipMM - entryMM
+                let room = ((path * path).sum().squareRoot() - spec.activeLengthMM) * 10
+                let length = min(track.lengthMM, room.rounded(.down) / 10)
+                placed = placed.setting("track_ablation", length < 1 ? nil
+                    : (applicator["track_ablation"] ?? .object([])).setting("length_mm", .number(length)))
+            }
+            return placed
         }
     }
 

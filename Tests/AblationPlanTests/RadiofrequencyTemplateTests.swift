@@ -157,3 +157,25 @@ func rfPlanningError(_ overrides: [String]) -> PresetError? {
     // Microwave antennas have no conductors to keep in: only the tip is checked, as before.
     #expect(TemplateDevice.microwave(frequencyMHz: 2450, device: "generic").reach == .init())
 }
+
+/// A template may fix the pump-off check and track ablation. Each placed electrode's withdrawal ends
+/// where its path does: an entry 25 mm from the tip leaves 10 mm past the 15 mm bare tip, so a
+/// 20 mm track becomes 10 mm, one 15.5 mm away has none (under the 1 mm minimum), and every placed
+/// applicator decodes.
+@Test func rfTemplateTrackAblationFollowsThePathLength() throws {
+    let p = try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json", overrides: [
+        "planning.applicators.0.pump_off_s=30", #"planning.applicators.0.track_ablation={"length_mm": 20}"#]).0
+    let spec = try PlanningSpec.decode(p, baseDirectory: nil)
+    let device = spec.templates[0].device
+    guard case let .radiofrequency(_, rf) = device else { Issue.record("not an RF template"); return }
+    #expect(rf.pumpOffS == 30 && rf.trackAblation?.lengthMM == 20)
+    func placed(entryZ: Double) throws -> Preset.RadiofrequencySpec? {
+        let json = device.applicatorJSON(tipMM: [0, 0, -5], entryMM: [0, 0, entryZ - 5], powerW: 60, durationS: 300, startS: 0)
+        guard case let .radiofrequency(r) = try Preset.decodeApplicator(json, path: "applicators.0", baseDirectory: nil) else { return nil }
+        return r
+    }
+    #expect(try placed(entryZ: 60)?.trackAblation?.lengthMM == 20)
+    #expect(try placed(entryZ: 25)?.trackAblation?.lengthMM == 10)
+    let short = try #require(try placed(entryZ: 15.5))
+    #expect(short.trackAblation == nil && short.pumpOffS == 30)
+}
