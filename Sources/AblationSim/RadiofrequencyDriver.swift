@@ -27,8 +27,8 @@ final class RadiofrequencyDriver {
     private(set) var power: Double = 0
     private var pausedUntil = -Double.infinity
     private(set) var solves = 0, iterations = 0
-    /// Largest generator voltage (V rms) at a solve, sqrt(P R): the model has no voltage limit, so
-    /// this says how far a run went beyond what a clinical generator could drive.
+    /// Largest generator voltage (V rms) at a solve, sqrt(P R): without `max_voltage_v` (the
+    /// default) this says how far a run went beyond what a clinical generator could drive.
     private(set) var peakVoltage = 0.0
     /// Above this, a run's peak voltage gets a warning: twice the 141 V rms a 200 W generator
     /// needs at 100 ohm, the top of the impedances liver ablation runs at.
