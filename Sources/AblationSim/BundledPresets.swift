@@ -223,11 +223,11 @@ public enum BundledPresets {
   }
 }
 """#),
-        ("plan-rfa-20mm", "Planning example: 20 mm tumour in homogeneous liver, one internally cooled RF electrode (17G, 3 cm active tip, coolant at 15 C) on an impedance-controlled generator set to 50-200 W for 5-20 min, up to two electrodes (one cannot reach the 5 mm margin in living liver), 5 mm margin; applicators hold a first guess that ablsim plan replaces", #"""
+        ("plan-rfa-20mm", "Planning example: 20 mm tumour in homogeneous liver, 5 mm margin; one RF device, either an internally cooled electrode (17G, 3 cm active tip) or a Cool-tip-like cluster (three 17G needles with 25 mm tips, 5 mm apart), coolant at 15 C, impedance-controlled generator at 50-200 W for 5-20 min (one cooled tip alone cannot reach the margin in living liver); applicators hold a first guess that ablsim plan replaces", #"""
 {
   "ablsim": 1,
   "name": "plan-rfa-20mm",
-  "description": "Planning example: 20 mm tumour in homogeneous liver, one internally cooled RF electrode (17G, 3 cm active tip, coolant at 15 C) on an impedance-controlled generator set to 50-200 W for 5-20 min, up to two electrodes (one cannot reach the 5 mm margin in living liver), 5 mm margin; applicators hold a first guess that ablsim plan replaces",
+  "description": "Planning example: 20 mm tumour in homogeneous liver, 5 mm margin; one RF device, either an internally cooled electrode (17G, 3 cm active tip) or a Cool-tip-like cluster (three 17G needles with 25 mm tips, 5 mm apart), coolant at 15 C, impedance-controlled generator at 50-200 W for 5-20 min (one cooled tip alone cannot reach the margin in living liver); applicators hold a first guess that ablsim plan replaces",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [70, 70, 70], "spacing_mm": 1 },
   "regions": [
     { "name": "tumor", "material": "tumor", "target": true,
@@ -243,9 +243,12 @@ public enum BundledPresets {
     "applicators": [
       { "type": "rfa", "electrode": "cooled_tip", "active_length_mm": 30, "diameter_mm": 1.5,
         "coolant_temperature_c": 15, "control": { "mode": "impedance", "ramp": "generic" },
+        "power_w": [50, 200], "duration_s": [300, 1200] },
+      { "type": "rfa", "electrode": "cluster", "active_length_mm": 25, "diameter_mm": 1.5,
+        "coolant_temperature_c": 15, "control": { "mode": "impedance", "ramp": "generic" },
         "power_w": [50, 200], "duration_s": [300, 1200] }
     ],
-    "max_applicators": 2,
+    "max_applicators": 1,
     "clearance_mm": 3
   }
 }
