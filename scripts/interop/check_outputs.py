@@ -167,7 +167,7 @@ def check_summary(t, out, summary, preset_path, preset, resolved):
     total = max(sum(p["duration_s"] for p in a.get("schedule", [])) if "schedule" in a else rfa_time(a)
                 for a in resolved.get("applicators", [{}])) + resolved.get("time", {}).get("cooldown_s", 0)
     t.check(abs(summary.get("simulated_time_s", -1) - total) <= 1e-6 * max(1, total),
-            "simulated_time_s equals the longest schedule (with any pump_off_s) plus cooldown_s", f"{summary.get('simulated_time_s')} vs {total}")
+            "simulated_time_s equals the longest schedule (with any pump_off_s and track withdrawal) plus cooldown_s", f"{summary.get('simulated_time_s')} vs {total}")
 
     # Independent grid: voxel count = round(size / spacing), centres symmetric about center_mm.
     g = resolved["grid"]

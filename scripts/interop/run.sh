@@ -26,5 +26,17 @@ for preset in presets/*.json; do
     echo "$name: $(tail -n 1 "$work/$name.log")"
   fi
 done
+# The RF extensions that change the treatment time and the generator: a cluster with track
+# ablation on withdrawal and a voltage limit (its simulated time counts the withdrawal).
+"$bin" run presets/rfa-cluster-12min.json --out "$work/rf-extensions" --quiet --set grid.spacing_mm=1 \
+  --set 'output.formats=["nifti","vti","stl","png","csv"]' \
+  --set 'applicators.0.track_ablation={"length_mm":20}' --set 'applicators.0.control.max_voltage_v=150'
+if python3 scripts/interop/check_outputs.py "$work/rf-extensions" presets/rfa-cluster-12min.json > "$work/rf-extensions.log"; then
+  echo "rf-extensions: $(tail -n 1 "$work/rf-extensions.log")"
+else
+  status=1
+  grep -E "^FAIL" "$work/rf-extensions.log" || true
+  echo "rf-extensions: $(tail -n 1 "$work/rf-extensions.log")"
+fi
 [ $status -eq 0 ] || grep -E "^FAIL" "$work/schema.log" || true
 exit $status
