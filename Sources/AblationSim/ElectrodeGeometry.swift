@@ -56,13 +56,17 @@ struct ElectrodeGeometry {
     /// both also take every voxel their centreline passes through, so a conductor thinner than a
     /// voxel is never lost (it is then as thick as a voxel: summary.json warns).
     func electrodeVoxels(grid g: Grid3D) -> [Int] {
+        ElectrodeGeometry.rodVoxels(activeRods, grid: g).union(tineVoxels(grid: g)).sorted()
+    }
+
+    /// Voxels of bare rods: each a cylinder of its radius, and every voxel its axis passes through.
+    static func rodVoxels(_ rods: [Rod], grid g: Grid3D) -> Set<Int> {
         var voxels = Set<Int>()
-        for rod in activeRods {
-            voxels.formUnion(ElectrodeGeometry.inside(Cylinder(startMM: rod.startMM, endMM: rod.endMM, radiusMM: rod.radiusMM), grid: g))
-            voxels.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: g))
+        for rod in rods {
+            voxels.formUnion(inside(Cylinder(startMM: rod.startMM, endMM: rod.endMM, radiusMM: rod.radiusMM), grid: g))
+            voxels.formUnion(alongLine(rod.startMM, rod.endMM, grid: g))
         }
-        voxels.formUnion(tineVoxels(grid: g))
-        return voxels.sorted()
+        return voxels
     }
 
     /// Voxels of the tines (none without a tine array).

@@ -170,6 +170,7 @@ public struct Preset: Sendable {
         /// the impedance R it measured at the last solve.
         public var maxVoltageV: Double? = nil
         public var maxCurrentA: Double? = nil
+        public var hasOutputLimits: Bool { maxVoltageV != nil || maxCurrentA != nil }
         /// Cooled electrodes (extension `track_ablation`, default none): after the pump-off check
         /// the needle is pulled back `lengthMM` along its path at `speedMMS` with its bare tip held
         /// at `temperatureC`, as cooled-tip protocols coagulate the needle track (TrackAblation).

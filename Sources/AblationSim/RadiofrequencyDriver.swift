@@ -234,23 +234,21 @@ final class RadiofrequencyDriver {
 
     /// The most the generator can deliver into the impedance measured at the last solve: V² / R
     /// under `max_voltage_v`, I² R under `max_current_a` (infinite without limits).
-    private(set) var powerLimit = Double.infinity
+    private var powerLimit = Double.infinity
     /// Seconds of heating during which a limit held the power below what the control law asked.
     private(set) var limitedS = 0.0
-    private var limiting = false
     /// What the control law asks for, before the limits.
     private var requestedPower = 0.0
 
     /// `requested` capped by the generator's output limits at the last solve's impedance.
     private func limited(_ requested: Double) -> Double {
         requestedPower = requested
-        guard spec.maxVoltageV != nil || spec.maxCurrentA != nil else { return requested }
+        guard spec.hasOutputLimits else { return requested }
         var cap = Double.infinity
         // An open circuit (every path dried) takes nothing at any voltage.
         if let v = spec.maxVoltageV { cap = min(cap, resistance.isFinite ? v * v / resistance : 0) }
         if let i = spec.maxCurrentA { cap = min(cap, i * i * resistance) }
         powerLimit = cap
-        limiting = requested > cap
         return min(requested, cap)
     }
 
@@ -326,8 +324,7 @@ final class RadiofrequencyDriver {
         }
         // Between solves the limit stays the one the last solve's impedance set.
         power = min(requestedPower, powerLimit)
-        limiting = requestedPower > powerLimit
-        if limiting && power > 0 { limitedS += dt }
+        if requestedPower > powerLimit && power > 0 { limitedS += dt }
         // Off before and after (an impedance pause): q already holds what the pass would write.
         if power == 0 && appliedPower == 0 && (base == nil || alone) { return false }
         appliedPower = power

@@ -274,7 +274,7 @@ public final class Simulation {
         result.vessels = vesselFlow?.reports ?? []
         result.potentialSolves = driverOfApplicator.map { $0.map { (solves: $0.solves, iterations: $0.iterations) } }
         result.peakVoltage = driverOfApplicator.map { $0?.peakVoltage }
-        result.powerLimitedS = driverOfApplicator.map { d in d.flatMap { $0.spec.maxVoltageV != nil || $0.spec.maxCurrentA != nil ? $0.limitedS : nil } }
+        result.powerLimitedS = driverOfApplicator.map { d in d.flatMap { $0.spec.hasOutputLimits ? $0.limitedS : nil } }
         if let contact = model.cooledContact {
             result.coolantEnergy = preset.applicators.indices.map { n in
                 guard case let .radiofrequency(rf) = preset.applicators[n], rf.electrode.isCooled else { return nil }

@@ -32,9 +32,10 @@ final class TrackAblation {
     let tracks: [Track]
     let grid: Grid3D
     let layout: PaddedLayout
-    /// A tissue voxel beside a held tip voxel: its extra conductance towards the tip's surface
-    /// (W/m³/K per unit of the tissue's conductivity: (1/f - 1) / h², f the link's fraction outside
-    /// the surface), beyond the kernel's face to the held voxel's centre.
+    /// A tissue voxel beside the held tip voxels: its extra conductance towards the tip's surface,
+    /// summed over its links (W/m³/K per unit of the tissue's conductivity: (1/f - 1) / h² per
+    /// link, f the link's fraction outside the surface), beyond the kernel's faces to the held
+    /// voxels' centres.
     struct Contact { let padded: Int; let row: Int; let extraPerConductivity: Double }
     /// Per track: the withdrawal (mm) its voxels were found for, the held voxels and their contacts.
     private var cachedShift: [Double]
@@ -73,17 +74,17 @@ final class TrackAblation {
         let t = tracks[n]
         let rods = t.rods.map { ElectrodeGeometry.Rod(startMM: $0.startMM + t.backward * shift, endMM: $0.endMM + t.backward * shift,
                                                       radiusMM: $0.radiusMM) }
-        var set = Set<Int>()
-        for rod in rods {
-            set.formUnion(ElectrodeGeometry.inside(Cylinder(startMM: rod.startMM, endMM: rod.endMM, radiusMM: rod.radiusMM), grid: grid))
-            set.formUnion(ElectrodeGeometry.alongLine(rod.startMM, rod.endMM, grid: grid))
-        }
+        let set = ElectrodeGeometry.rodVoxels(rods, grid: grid)
         func row(_ v: Int) -> Int { layout.row((v / grid.nx) % grid.ny, v / (grid.nx * grid.ny)) }
         held[n] = set.sorted().map { (layout.index(linear: $0), row($0)) }
+        // Each tissue voxel once, its links summed (a voxel can touch the tip on several faces).
         let h = grid.spacingMM * 1e-3
-        contacts[n] = ElectrodeGeometry.surfaceContacts(rods: rods, voxels: set, grid: grid).map {
-            Contact(padded: layout.index(linear: $0.tissueVoxel), row: row($0.tissueVoxel),
-                    extraPerConductivity: (1 / $0.fraction - 1) / (h * h))
+        var perVoxel: [Int: Double] = [:]
+        for c in ElectrodeGeometry.surfaceContacts(rods: rods, voxels: set, grid: grid) {
+            perVoxel[c.tissueVoxel, default: 0] += (1 / c.fraction - 1) / (h * h)
+        }
+        contacts[n] = perVoxel.keys.sorted().map {
+            Contact(padded: layout.index(linear: $0), row: row($0), extraPerConductivity: perVoxel[$0]!)
         }
     }
 
@@ -113,19 +114,15 @@ final class TrackAblation {
                 T[idx] = target
                 rows.insert(row)
             }
-            // Sum each tissue voxel's links first (a voxel can touch the tip on several faces).
-            var extra: [Int: (row: Int, g: Double)] = [:]
             for c in contacts[n] {
-                extra[c.padded, default: (c.row, 0)].g += c.extraPerConductivity * model.conductivity(atPadded: c.padded)
-            }
-            for (idx, e) in extra.sorted(by: { $0.key < $1.key }) {
+                let idx = c.padded
                 let a = Double(op.inverseHeatCapacity[idx])
                 guard a > 0, T[idx] < target else { continue }
+                let g = c.extraPerConductivity * model.conductivity(atPadded: idx)
                 let before = Double(T[idx])
-                let after = (before + dt * a * e.g * Double(target)) / (1 + dt * a * e.g)
-                T[idx] = Float(after)
+                T[idx] = Float((before + dt * a * g * Double(target)) / (1 + dt * a * g))
                 heat += (Double(T[idx]) - before) / a * voxelVolumeM3
-                rows.insert(e.row)
+                rows.insert(c.row)
             }
             // Their neighbours read the new temperatures in the next step.
             activity.mark(rows: layout.withNeighbourRows(rows))

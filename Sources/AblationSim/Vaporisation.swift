@@ -57,18 +57,22 @@ final class Vaporisation: @unchecked Sendable {
         layout = L
         latentCapacity = AlignedBuffer(count: L.count, repeating: 0)
         dryRatio = AlignedBuffer(count: L.count, repeating: 1)
+        // Per label: the plateau's extra heat capacity, and the dry one relative to the sensible heat
+        // capacity the voxel has once it boils (c(99) under a c(T) law).
+        let latentOfLabel = model.labelMaterial.map {
+            Float(Vaporisation.waterDensity * Vaporisation.latentHeatJPerKg * $0.waterContent / Double(Vaporisation.upperC - Vaporisation.lowerC))
+        }
+        let dryRatioOfLabel = model.labelMaterial.map { m in
+            Float(m.desiccatedHeatCapacityJM3K / (TissuePropertyLaw(m).map { $0.heatCapacity(at: Double(Vaporisation.lowerC)) } ?? m.volumetricHeatCapacity))
+        }
         var any = false, dry = false
         for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
             let idx = L.index(i, j, k)
-            let m = model.labelMaterial[Int(scene.labels[g.linearIndex(i, j, k)])]
-            guard !m.linear, model.op.inverseHeatCapacity[idx] > 0 else { continue }
-            latentCapacity[idx] = Float(Vaporisation.waterDensity * Vaporisation.latentHeatJPerKg * m.waterContent
-                                        / Double(Vaporisation.upperC - Vaporisation.lowerC))
-            // Relative to the sensible heat capacity the voxel has once it boils (c(99) under a c(T) law).
-            let wet = TissuePropertyLaw(m).map { $0.heatCapacity(at: Double(Vaporisation.lowerC)) } ?? m.volumetricHeatCapacity
-            let ratio = Float(m.desiccatedHeatCapacityJM3K / wet)
-            dryRatio[idx] = ratio
-            if ratio != 1 { dry = true }
+            let label = Int(scene.labels[g.linearIndex(i, j, k)])
+            guard !model.labelMaterial[label].linear, model.op.inverseHeatCapacity[idx] > 0 else { continue }
+            latentCapacity[idx] = latentOfLabel[label]
+            dryRatio[idx] = dryRatioOfLabel[label]
+            if dryRatioOfLabel[label] != 1 { dry = true }
             any = true
         } } }
         active = any
