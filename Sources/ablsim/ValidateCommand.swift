@@ -16,6 +16,7 @@ struct ValidateCommand: ParsableCommand {
             Examples:
               ablsim validate --data ../shared/validation/device-zones-training.csv
               ablsim validate --rows CHART-AMI-60W --spacing 1
+              ablsim validate --rows LIT- --set damage.threshold=4.6
             """)
 
     @Option(name: .long, help: "Path of device-zones-training.csv.")
@@ -30,13 +31,17 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of every row's preset by dotted path, as ablsim run --set, e.g. damage.threshold=4.6 (repeatable).", valueName: "path=value"))
+    var overrides: [String] = []
+
     func run() throws {
         guard spacing >= 0.25, spacing <= 4 else { throw ValidationError("--spacing must be from 0.25 to 4 mm") }
         do {
             var table = try ValidationData.load(path: data)
             if let rows { table = table.filter { $0.id.hasPrefix(rows) } }
             let report = try ValidationReport.run(table, spacingMM: spacing,
-                                                  threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) { line in
+                                                  threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                  overrides: overrides) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
             print(report)

@@ -21,3 +21,29 @@ import Testing
     let missing = try CLI.run(["validate", "--data", "nope.csv"], in: dir)
     #expect(missing.status == 66)
 }
+
+/// `validate --set` re-runs every row with an override (here a stricter necrosis threshold, which
+/// must shrink the zone); a bad override exits 65 naming its path before anything is simulated.
+@Test func validateAppliesOverridesToEveryRow() throws {
+    let dir = try CLI.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let csv = """
+        id,modality,device,frequency_mhz,power_w,time_min,tissue,short_axis_mm,long_axis_mm,volume_ml,n,source
+        CHART-AMI-20W-3min,MWA,"HS AMICA, probe",2450,20,3,chart,16,24,3.22,,"a, b"
+        """
+    try csv.write(to: dir.appendingPathComponent("zones.csv"), atomically: true, encoding: .utf8)
+    func volume(_ extra: [String]) throws -> Double {
+        let r = try CLI.run(["validate", "--data", "zones.csv", "--spacing", "2"] + extra, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let row = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("| CHART-AMI-20W-3min") })
+        // Columns: row, device, tissue, power, time, short, long, volume "v (published)".
+        let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        return try #require(Double(cells[7].split(separator: " ")[0]))
+    }
+    let plain = try volume([])
+    let strict = try volume(["--set", "damage.threshold=4.6"])
+    #expect(strict < plain, "Omega >= 4.6 is a subset of Omega >= 1: \(strict) vs \(plain) mL")
+    let bad = try CLI.run(["validate", "--data", "zones.csv", "--set", "damage.threshold=-1"], in: dir)
+    #expect(bad.status == 65)
+    #expect(bad.stderr.contains("damage.threshold") && !bad.stderr.contains("simulating"))
+}
