@@ -299,11 +299,11 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
-        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)", #"""
+        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against one published 4 cm array, not fitted: the zone is 23-45 % wider than published, so read its width as an upper bound; README)", #"""
 {
   "ablsim": 1,
   "name": "rfa-multi-tine-leveen-40mm",
-  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (not yet validated against published zones)",
+  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against one published 4 cm array, not fitted: the zone is 23-45 % wider than published, so read its width as an upper bound; README)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [100, 100, 100], "spacing_mm": 1 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,
