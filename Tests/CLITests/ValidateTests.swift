@@ -18,6 +18,9 @@ import Testing
     // Published values appear in parentheses next to the predictions, with signed errors.
     #expect(row.contains("(16)") && row.contains("(24)") && row.contains("(3.2)") && row.contains("%"))
     #expect(r.stdout.contains("not simulated") && r.stdout.contains("LIT-X"))
+    // The calibration target is counted for chart rows (15 %); no measured row was simulated.
+    #expect(r.stdout.contains("manufacturer chart rows with every published axis within 15 %: "))
+    #expect(!r.stdout.contains("measured rows with"))
     let missing = try CLI.run(["validate", "--data", "nope.csv"], in: dir)
     #expect(missing.status == 66)
 }
