@@ -1,17 +1,19 @@
 import Foundation
 import Testing
 
+/// zones.csv in `dir`: one AMICA chart row (3 min at 20 W), then `rows`.
+private func writeZones(_ rows: [String], in dir: URL) throws {
+    let lines = ["id,modality,device,frequency_mhz,power_w,time_min,tissue,short_axis_mm,long_axis_mm,volume_ml,n,source",
+                 #"CHART-AMI-20W-3min,MWA,"HS AMICA, probe",2450,20,3,chart,16,24,3.22,,"a, b""#] + rows
+    try lines.joined(separator: "\n").write(to: dir.appendingPathComponent("zones.csv"), atomically: true, encoding: .utf8)
+}
+
 /// `ablsim validate` maps chart rows to presets, simulates them and reports errors against the
 /// published sizes; rows it cannot map are listed, and a missing table exits 66.
 @Test func validateReportsPredictedAgainstPublished() throws {
     let dir = try CLI.scratch()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let csv = """
-        id,modality,device,frequency_mhz,power_w,time_min,tissue,short_axis_mm,long_axis_mm,volume_ml,n,source
-        CHART-AMI-20W-3min,MWA,"HS AMICA, probe",2450,20,3,chart,16,24,3.22,,"a, b"
-        LIT-X,RFA,some electrode,,,12,ex vivo,30,40,,5,paper
-        """
-    try csv.write(to: dir.appendingPathComponent("zones.csv"), atomically: true, encoding: .utf8)
+    try writeZones(["LIT-X,RFA,some electrode,,,12,ex vivo,30,40,,5,paper"], in: dir)
     let r = try CLI.run(["validate", "--data", "zones.csv", "--spacing", "2"], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
     let row = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("| CHART-AMI-20W-3min") })
@@ -30,11 +32,7 @@ import Testing
 @Test func validateAppliesOverridesToEveryRow() throws {
     let dir = try CLI.scratch()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let csv = """
-        id,modality,device,frequency_mhz,power_w,time_min,tissue,short_axis_mm,long_axis_mm,volume_ml,n,source
-        CHART-AMI-20W-3min,MWA,"HS AMICA, probe",2450,20,3,chart,16,24,3.22,,"a, b"
-        """
-    try csv.write(to: dir.appendingPathComponent("zones.csv"), atomically: true, encoding: .utf8)
+    try writeZones([], in: dir)
     func volume(_ extra: [String]) throws -> Double {
         let r = try CLI.run(["validate", "--data", "zones.csv", "--spacing", "2"] + extra, in: dir)
         #expect(r.status == 0, "\(r.stderr)")
