@@ -91,3 +91,16 @@ func calibratedChartRowsStayWithinTolerance(_ id: String, _ device: String, _ po
     #expect(abs(r.shortAxisMM / 28 - 1) <= 0.25, "short axis \(r.shortAxisMM) mm, published 28 mm")
     #expect(abs(r.longAxisMM / 39 - 1) <= 0.25, "long axis \(r.longAxisMM) mm, published 39 mm")
 }
+
+/// Every microwave run says what its profile rests on: the calibrated ones name their data, their
+/// accuracy and that the sizes were measured after contraction; 915 MHz says it is uncalibrated.
+@Test func microwaveRunsSayWhatTheirProfileRestsOn() {
+    for (device, frequency, data) in [("emprint", 2450, "Emprint manufacturer chart"), ("amica", 2450, "AMICA manufacturer chart"),
+                                      ("generic", 2450, "three ex vivo literature zones")] {
+        let w = MicrowaveCalibrationNote.warning(device: device, frequencyMHz: frequency, applicator: 1)
+        #expect(w.hasPrefix("applicators.1 (mwa \(device), \(frequency) MHz)") && w.contains(data))
+        #expect(w.contains("contracted") && w.contains("Tissue contraction"), "\(w)")
+    }
+    #expect(MicrowaveCalibrationNote.warning(device: "amica", frequencyMHz: 2450, applicator: 0).contains("within 12 %"))
+    #expect(MicrowaveCalibrationNote.warning(device: "generic", frequencyMHz: 915, applicator: 0).contains("uncalibrated"))
+}
