@@ -239,29 +239,44 @@ public final class ThermalModel: @unchecked Sendable {
     /// one). Returns the rows whose coefficients changed; only those are reclassified.
     @discardableResult
     public func shutDownPerfusion(rows: [Int32], threshold: Double, threads: Int = 1, damage: (Int) -> Double) -> Set<Int> {
-        let L = op.layout
+        let L = op.layout, g = grid, nx = grid.nx
         let stasisDamage = labelMaterial.map { threshold * $0.perfusionStasisDose }
         let metabolicHeat = labelMaterial.map { Float($0.metabolicHeatWM3) }
-        var changedRows = Set<Int>()
-        var changed = 0
-        for row32 in rows {
-            let row = Int(row32)
-            guard rowCandidates[row] > 0 else { continue }
-            let j = row % L.ny, k = row / L.ny
-            let base = L.index(0, j, k)
-            let linearBase = grid.linearIndex(0, j, k)
-            for i in 0..<grid.nx where canShutDown[linearBase + i] {
-                let label = Int(labels[linearBase + i])
-                guard damage(base + i) >= stasisDamage[label] else { continue }
-                op.perfusion[base + i] = 0
-                op.baseSource[base + i] = metabolicHeat[label]
-                canShutDown[linearBase + i] = false
-                rowCandidates[row] -= 1
-                changed += 1
-                changedRows.insert(row)
+        let labels = self.labels
+        let perfusion = op.perfusion, source = op.baseSource
+        // Runs every damage sample over every row with necrotic voxels: with perfusion stopping
+        // well past cell death those rows keep many candidates, so workers split them (each row
+        // once: disjoint voxels and counters).
+        let workers = max(1, min(threads, rows.count / 64))
+        let chunks = (0..<workers).map { w in (rows.count * w / workers)..<(rows.count * (w + 1) / workers) }
+        let changedPerWorker: [[Int]] = canShutDown.withUnsafeMutableBufferPointer { canBuffer in
+            rowCandidates.withUnsafeMutableBufferPointer { candidateBuffer in
+                nonisolated(unsafe) let can = canBuffer, candidates = candidateBuffer
+                return ParallelSlabs.map(slabs: chunks) { _, chunk in
+                    var changed: [Int] = []
+                    for n in chunk {
+                        let row = Int(rows[n])
+                        guard candidates[row] > 0 else { continue }
+                        let base = L.index(0, row % L.ny, row / L.ny)
+                        let linearBase = g.linearIndex(0, row % L.ny, row / L.ny)
+                        var rowChanged = false
+                        for i in 0..<nx where can[linearBase + i] {
+                            let label = Int(labels[linearBase + i])
+                            guard damage(base + i) >= stasisDamage[label] else { continue }
+                            perfusion[base + i] = 0
+                            source[base + i] = metabolicHeat[label]
+                            can[linearBase + i] = false
+                            candidates[row] -= 1
+                            rowChanged = true
+                        }
+                        if rowChanged { changed.append(row) }
+                    }
+                    return changed
+                }
             }
         }
-        if changed > 0 { op.reclassify(rows: changedRows, threads: threads) }
+        let changedRows = Set(changedPerWorker.joined())
+        if !changedRows.isEmpty { op.reclassify(rows: changedRows, threads: threads) }
         return changedRows
     }
 

@@ -214,17 +214,18 @@ final class Vaporisation: @unchecked Sendable {
         var t = dry.map { before[$0] }
         var next = t
         var sum = [Float](repeating: 0, count: n)
+        // Per dry voxel, gathered once rather than at every sub-step.
+        let inverseCapacity = dry.map { op.inverseHeatCapacity[$0] }
+        let latentRatio = dry.indices.map { latentCapacity[dry[$0]] * inverseCapacity[$0] }
+        let dryRatios = dry.map { dryRatio[$0] }
         for _ in 0..<substeps {
             for m in 0..<n {
-                let idx = dry[m]
                 var flux = frozen[m] - diagonal[m] * t[m]
                 for q in 0..<6 {
                     let slot = inner[6 * m + q]
                     if slot >= 0 { flux += innerG[6 * m + q] * t[Int(slot)] }
                 }
-                let a = op.inverseHeatCapacity[idx]
-                let r = latentCapacity[idx] * a
-                let s = dryRatio[idx]
+                let a = inverseCapacity[m], r = latentRatio[m], s = dryRatios[m]
                 next[m] = Vaporisation.temperature(Vaporisation.enthalpy(t[m], ratio: r, dry: s) + h * a * flux, ratio: r, dry: s)
                 sum[m] += t[m]
             }
