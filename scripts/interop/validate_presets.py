@@ -134,6 +134,12 @@ def cases(label_map_path):
         ("thermal occlusion on a fixed vessel", lambda d: d["regions"].append(
             {"material": "blood", "vessel": True, "flow": {"model": "fixed", "occlusion": "thermal"},
              "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
+        ("thrombus_reach_mm 11", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"thrombus_reach_mm": 11},
+             "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
+        ("thrombus_reach_mm on a vessel that never occludes", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"occlusion": "never", "thrombus_reach_mm": 1},
+             "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
         ("unknown occlusion value", lambda d: d["regions"].append(
             {"material": "blood", "vessel": True, "flow": {"occlusion": "always"},
              "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
@@ -195,7 +201,7 @@ def cases(label_map_path):
         ("vessel flow models", lambda d: d["regions"].extend([
             {"material": "blood", "vessel": True, "flow": {"model": "fixed", "occlusion": "never"},
              "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}},
-            {"material": "blood", "vessel": True, "flow": {"velocity_mm_s": 80, "diameter_mm": 2.5, "occlusion": "thermal"},
+            {"material": "blood", "vessel": True, "flow": {"velocity_mm_s": 80, "diameter_mm": 2.5, "occlusion": "thermal", "thrombus_reach_mm": 0},
              "shape": {"type": "cylinder", "start_mm": [-8, -9, 0], "end_mm": [-8, 9, 0], "radius_mm": 1}},
             {"material": "blood", "vessel": True, "flow": {"model": "convective", "diameter_mm": 3},
              "shape": {"type": "sphere", "center_mm": [0, 8, 0], "radius_mm": 1.5}}])),
