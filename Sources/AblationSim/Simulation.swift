@@ -108,7 +108,7 @@ public final class Simulation {
                 activity.mark(rows: changedRows)
             }
             if let vesselFlow {
-                // A vessel whose wall has coagulated all round stops flowing (VesselOcclusion); the
+                // A vessel whose wall has coagulated enough for a thrombus to close it stops flowing (VesselOcclusion); the
                 // measure is the one the zone is judged by, as for perfusion shutdown.
                 let isCoagulated: (Int) -> Bool = law == .peakTemperature
                     ? { Double(damage.peakTemperature[$0]) >= threshold }
