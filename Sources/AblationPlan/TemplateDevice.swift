@@ -71,8 +71,8 @@ public enum TemplateDevice: Sendable, Equatable {
             // with less than the 1 mm minimum left has none.
             if let track = spec.trackAblation {
                 let path = tipMM - entryMM
-                let room = ((path * path).sum().squareRoot() - spec.activeLengthMM) * 10
-                let length = min(track.lengthMM, room.rounded(.down) / 10)
+                let length = min(track.lengthMM, Preset.RadiofrequencySpec.TrackAblationSpec.maximumLengthMM(
+                    pathLengthMM: (path * path).sum().squareRoot(), activeLengthMM: spec.activeLengthMM))
                 placed = placed.setting("track_ablation", length < 1 ? nil
                     : (applicator["track_ablation"] ?? .object([])).setting("length_mm", .number(length)))
             }

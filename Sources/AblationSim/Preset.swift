@@ -179,6 +179,12 @@ public struct Preset: Sendable {
             public var speedMMS: Double
             public var temperatureC: Double
             public var durationS: Double { lengthMM / speedMMS }
+
+            /// The longest withdrawal a needle path allows: the path's length past the bare tip,
+            /// rounded down to 0.1 mm.
+            public static func maximumLengthMM(pathLengthMM: Double, activeLengthMM: Double) -> Double {
+                ((pathLengthMM - activeLengthMM) * 10).rounded(.down) / 10
+            }
         }
         public var trackAblation: TrackAblationSpec? = nil
         public var maxPowerW: Double {

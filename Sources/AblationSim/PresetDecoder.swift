@@ -345,9 +345,9 @@ extension Preset {
                 throw t.missing("length_mm", expected: "how far the needle is pulled back with its tip hot, from 1 to 100 mm")
             }
             let length = try t.number("length_mm", .range(1, 100, unit: "mm"))
-            let room = pathLength - active
-            guard length <= room else {
-                throw PresetError(path: t.child("length_mm"), "got \(JSONWriter.format(length)) mm; expected at most \(JSONWriter.format((room * 10).rounded(.down) / 10)) mm, the path from the bare tip's end to entry_mm")
+            guard length <= pathLength - active else {
+                let most = RadiofrequencySpec.TrackAblationSpec.maximumLengthMM(pathLengthMM: pathLength, activeLengthMM: active)
+                throw PresetError(path: t.child("length_mm"), "got \(JSONWriter.format(length)) mm; expected at most \(JSONWriter.format(most)) mm, the path from the bare tip's end to entry_mm")
             }
             track = .init(lengthMM: length,
                           speedMMS: try t.number("speed_mm_s", default: 1, .range(0.1, 10, unit: "mm/s")),

@@ -152,7 +152,7 @@ public struct ValidationMapping: Sendable, Equatable {
         guard isCooled else { return skip("electrode not identified") }
         guard row.shortAxisMM != nil || row.longAxisMM != nil else { return skip("no axis published (volume only)") }
         guard let condition = Self.condition(ofTissue: row.tissue) else { return skip("tissue \"\(row.tissue)\" not mapped") }
-        var note = condition == bloodPerfusedBench ? "perfused bench model at its pooled mean flow" : ""
+        var note = condition == bloodPerfusedBench ? "perfused bench model, its effective perfusion fitted on these rows" : ""
         var minutes = row.timeMin
         if minutes == nil, row.id.hasPrefix("LIT-DODD12") {
             minutes = 12

@@ -49,9 +49,11 @@ public enum ValidationReport {
             }
             log("simulating \(row.id) ...")
             guard let r = try simulate(row, spacingMM: spacingMM, threads: threads, overrides: overrides) else { continue }
-            var worst = 0.0
-            if let s = row.shortAxisMM { shortErrors.append(abs(r.shortAxisMM - s) / s); worst = max(worst, shortErrors.last!) }
-            if let l = row.longAxisMM { longErrors.append(abs(r.longAxisMM - l) / l); worst = max(worst, longErrors.last!) }
+            let shortError = row.shortAxisMM.map { abs(r.shortAxisMM - $0) / $0 }
+            let longError = row.longAxisMM.map { abs(r.longAxisMM - $0) / $0 }
+            if let e = shortError { shortErrors.append(e) }
+            if let e = longError { longErrors.append(e) }
+            let worst = max(shortError ?? 0, longError ?? 0)
             if row.shortAxisMM != nil || row.longAxisMM != nil {
                 if row.tissue.lowercased().contains("chart") {
                     chart.rows += 1

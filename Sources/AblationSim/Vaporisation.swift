@@ -193,6 +193,10 @@ final class Vaporisation: @unchecked Sendable {
         var diagonal = [Float](repeating: 0, count: n)
         var inner = [Int32](repeating: -1, count: 6 * n)
         var innerG = [Float](repeating: 0, count: 6 * n)
+        // Per dry voxel, gathered once for every sub-step: 1 / c, latent / c and the dry ratio.
+        var inverseCapacity = [Float](repeating: 0, count: n)
+        var latentRatio = [Float](repeating: 0, count: n)
+        var dryRatios = [Float](repeating: 0, count: n)
         var worst: Float = 1
         for (m, idx) in dry.enumerated() {
             var f = op.baseSource[idx] + op.externalSource[idx]
@@ -206,18 +210,17 @@ final class Vaporisation: @unchecked Sendable {
             frozen[m] = f
             diagonal[m] = d
             let a = op.inverseHeatCapacity[idx]
+            inverseCapacity[m] = a
+            latentRatio[m] = latentCapacity[idx] * a
+            dryRatios[m] = dryRatio[idx]
             // Sub-steps needed for a convex update at the dry heat capacity: dt D a / s.
-            worst = max(worst, dt * d * a / dryRatio[idx])
+            worst = max(worst, dt * d * a / dryRatios[m])
         }
         let substeps = min(Vaporisation.maximumSubsteps, Int(worst.rounded(.up)))
         let h = dt / Float(substeps)
         var t = dry.map { before[$0] }
         var next = t
         var sum = [Float](repeating: 0, count: n)
-        // Per dry voxel, gathered once rather than at every sub-step.
-        let inverseCapacity = dry.map { op.inverseHeatCapacity[$0] }
-        let latentRatio = dry.indices.map { latentCapacity[dry[$0]] * inverseCapacity[$0] }
-        let dryRatios = dry.map { dryRatio[$0] }
         for _ in 0..<substeps {
             for m in 0..<n {
                 var flux = frozen[m] - diagonal[m] * t[m]
