@@ -18,6 +18,7 @@ for preset in presets/*.json; do
   # 1 mm voxels keep the runs to seconds; every output format is requested.
   "$bin" run "$preset" --out "$work/$name" --quiet --set grid.spacing_mm=1 \
     --set 'output.formats=["nifti","vti","stl","png","csv"]'
+  python3 scripts/digests/voxel_digests.py "$work/$name" "$name" >> "$work/digests" || status=1
   if python3 scripts/interop/check_outputs.py "$work/$name" "$preset" > "$work/$name.log"; then
     echo "$name: $(tail -n 1 "$work/$name.log")"
   else
@@ -38,5 +39,8 @@ else
   grep -E "^FAIL" "$work/rf-extensions.log" || true
   echo "rf-extensions: $(tail -n 1 "$work/rf-extensions.log")"
 fi
+# The same runs' decoded necrosis, temperature_max and damage voxels against the recorded digests
+# (scripts/digests/check.sh): numbers move only in a commit that says why.
+scripts/digests/compare.sh scripts/digests/bundled-presets-1mm.sha256 "$work/digests" "voxel digests at 1 mm" || status=1
 [ $status -eq 0 ] || grep -E "^FAIL" "$work/schema.log" || true
 exit $status
