@@ -3,11 +3,30 @@ public enum DamageLaw: Sendable, Equatable {
     /// Omega = integral A exp(-Ea / (R T)) dt, evaluated in the log domain because A (~1e39 1/s)
     /// does not fit in Float. `logFrequencyFactor` = ln A; `activationTemperature` = Ea / R (K).
     case arrhenius(logFrequencyFactor: Double, activationTemperature: Double)
+    /// Arrhenius with constants that differ between voxels (regions of different tissue): ln A
+    /// and Ea / R per padded voxel.
+    case arrheniusPerVoxel(ArrheniusField)
     /// Cumulative equivalent minutes at 43 °C (Sapareto & Dewey): R^(43 - T) per minute,
     /// R = 0.5 at or above 43 °C and 0.25 below.
     case cem43
     /// No integral: the damage measure is the peak temperature.
     case peakTemperature
+}
+
+/// Per-voxel Arrhenius constants on the padded layout (ghost and padding voxels hold finite
+/// values, since the damage loop computes whole SIMD chunks). Compared by identity.
+public final class ArrheniusField: @unchecked Sendable, Equatable {
+    // @unchecked: filled before the run, read-only afterwards.
+    public let logFrequencyFactor: AlignedBuffer<Float>
+    public let activationTemperature: AlignedBuffer<Float>
+
+    public init(logFrequencyFactor: AlignedBuffer<Float>, activationTemperature: AlignedBuffer<Float>) {
+        precondition(logFrequencyFactor.count == activationTemperature.count)
+        self.logFrequencyFactor = logFrequencyFactor
+        self.activationTemperature = activationTemperature
+    }
+
+    public static func == (a: ArrheniusField, b: ArrheniusField) -> Bool { a === b }
 }
 
 /// Running damage state on the padded layout: the integral with a Kahan compensation term (so
@@ -54,23 +73,29 @@ public final class DamageIntegrator: @unchecked Sendable {
 
     /// Rate laws as concrete types, so that `sample` is specialised per law and the exponential
     /// is inlined into the voxel loop instead of dispatched through the enum on every chunk.
-    protocol RateLaw { func rate(_ t: Vec) -> Vec }
+    /// `b`: the padded index of the chunk's first lane, for laws whose constants vary by voxel.
+    protocol RateLaw { func rate(_ t: Vec, at b: Int) -> Vec }
 
     struct ArrheniusRate: RateLaw {
         let lnA: Vec, eaR: Vec
-        @inline(__always) func rate(_ t: Vec) -> Vec { exp(lnA - eaR / (t + 273.15)) }
+        @inline(__always) func rate(_ t: Vec, at b: Int) -> Vec { exp(lnA - eaR / (t + 273.15)) }
+    }
+
+    struct PerVoxelArrheniusRate: RateLaw {
+        let lnA: UnsafeMutablePointer<Float>, eaR: UnsafeMutablePointer<Float>
+        @inline(__always) func rate(_ t: Vec, at b: Int) -> Vec { exp(load(lnA + b) - load(eaR + b) / (t + 273.15)) }
     }
 
     struct CEM43Rate: RateLaw {
         /// R^(43 - T) / 60 s = exp((43 - T) ln R) / 60, with ln R chosen per lane.
-        @inline(__always) func rate(_ t: Vec) -> Vec {
+        @inline(__always) func rate(_ t: Vec, at b: Int) -> Vec {
             let lnR = Vec(repeating: -1.3862943611).replacing(with: Vec(repeating: -0.6931471806), where: t .>= 43)
             return exp((43 - t) * lnR) * (1 / 60.0)
         }
     }
 
     struct NoRate: RateLaw {
-        @inline(__always) func rate(_ t: Vec) -> Vec { Vec(repeating: 0) }
+        @inline(__always) func rate(_ t: Vec, at b: Int) -> Vec { Vec(repeating: 0) }
     }
 
     /// Sets the rate memory from the initial temperature; call once before the first sample.
@@ -78,6 +103,8 @@ public final class DamageIntegrator: @unchecked Sendable {
         switch law {
         case let .arrhenius(lnA, eaR):
             start(temperature: temperature, planes: planes, law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))))
+        case let .arrheniusPerVoxel(field):
+            start(temperature: temperature, planes: planes, law: PerVoxelArrheniusRate(field))
         case .cem43: start(temperature: temperature, planes: planes, law: CEM43Rate())
         case .peakTemperature: start(temperature: temperature, planes: planes, law: NoRate())
         }
@@ -93,7 +120,7 @@ public final class DamageIntegrator: @unchecked Sendable {
                 for n in 0..<chunks {
                     let b = base + n * lanes
                     let t = load(temperature.pointer + b)
-                    store(law.rate(t), previousRate.pointer + b)
+                    store(law.rate(t, at: b), previousRate.pointer + b)
                     store(t, peakTemperature.pointer + b)
                 }
             }
@@ -114,6 +141,9 @@ public final class DamageIntegrator: @unchecked Sendable {
         case let .arrhenius(lnA, eaR):
             return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
                           law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))), activity: activity)
+        case let .arrheniusPerVoxel(field):
+            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
+                          law: PerVoxelArrheniusRate(field), activity: activity)
         case .cem43:
             return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: CEM43Rate(), activity: activity)
         case .peakTemperature:
@@ -165,7 +195,7 @@ public final class DamageIntegrator: @unchecked Sendable {
                     rowMax = rowMax.replacing(with: t, where: mask .& (t .> rowMax))
                     poison = poison.replacing(with: poison + (t - t), where: mask)
                     if usesIntegral {
-                        let r = rateLaw.rate(t)
+                        let r = rateLaw.rate(t, at: b)
                         let previous = load(rp + b)
                         // Deferred constant-rate time (the row did not change) plus this trapezoid.
                         let increment = (r + previous) * half + previous * pending
@@ -239,5 +269,12 @@ public final class DamageIntegrator: @unchecked Sendable {
             }
         }
         return nil
+    }
+}
+
+extension DamageIntegrator.PerVoxelArrheniusRate {
+    init(_ field: ArrheniusField) {
+        lnA = field.logFrequencyFactor.pointer
+        eaR = field.activationTemperature.pointer
     }
 }

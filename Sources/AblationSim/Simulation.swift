@@ -51,15 +51,7 @@ public final class Simulation {
         let g = scene.grid
         let dtMax = try chosenTimeStep()
         let timeline = PowerTimeline(preset: preset)
-        let law: DamageLaw
-        let lawMaterial = preset.materials[preset.background]!
-        switch preset.damage.model {
-        case .arrhenius:
-            law = .arrhenius(logFrequencyFactor: log(lawMaterial.arrheniusFrequencyFactorPerS),
-                             activationTemperature: lawMaterial.arrheniusActivationEnergyJMol / 8.314462618)
-        case .cem43: law = .cem43
-        case .isotherm: law = .peakTemperature
-        }
+        let law = DamageLaw(preset: preset, scene: scene, layout: L)
         let damage = DamageIntegrator(layout: L, law: law)
         let activity = RowActivity(layout: L)
         let vaporisation = Vaporisation(model: model, scene: scene, preset: preset)
