@@ -20,7 +20,7 @@ public struct Preset: Sendable {
     public var outputFormats: [String]
     /// Seed for anything random (recorded in every output; the heat-only solver is deterministic).
     public var seed: UInt64
-    /// The contract's `planning` block, kept verbatim for `ablsim plan` (not in this version).
+    /// The contract's `planning` block, kept verbatim: `ablsim plan` decodes it (AblationPlan.PlanningSpec); `ablsim run` ignores it.
     public var planning: JSONValue?
     /// Extension: a segmented zone (e.g. post-ablation imaging) the predicted zone is compared with.
     public var referenceZone: LabelMapShape?

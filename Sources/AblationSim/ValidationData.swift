@@ -1,7 +1,7 @@
 import Foundation
 
-/// Published ablation zones (`../shared/validation/device-zones-training.csv`) and the presets that
-/// reproduce the rows ablsim can simulate today.
+/// Published ablation zones (`validation/device-zones-training.csv`, embedded in the binary as
+/// `BundledValidationTable`) and the presets that reproduce the rows ablsim can simulate today.
 public struct ValidationRow: Sendable {
     public var id: String
     public var modality: String
@@ -210,11 +210,17 @@ public struct ValidationSkip: Error, Sendable, Equatable {
 
 public enum ValidationData {
     /// Reads the CSV (RFC 4180 quoting). Missing file: exit 66; malformed: 65.
-    public static func load(path: String) throws(PresetError) -> [ValidationRow] {
+    /// The table in a CSV file (`--data`); without a path, the table the binary carries.
+    public static func load(path: String?) throws(PresetError) -> [ValidationRow] {
+        guard let path else { return try parse(BundledValidationTable.csv, source: BundledValidationTable.source) }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PresetError(.missingInput, path: "", "validation data \(path) does not exist; pass --data PATH to device-zones-training.csv")
+            throw PresetError(.missingInput, path: "", "validation data \(path) does not exist; pass --data PATH to a CSV with the columns of validation/device-zones-training.csv, or omit --data for the bundled table")
         }
-        let records = parseCSV(String(decoding: data, as: UTF8.self))
+        return try parse(String(decoding: data, as: UTF8.self), source: path)
+    }
+
+    static func parse(_ text: String, source path: String) throws(PresetError) -> [ValidationRow] {
+        let records = parseCSV(text)
         guard let header = records.first else { throw PresetError(path: "", "\(path) is empty") }
         func column(_ name: String) throws(PresetError) -> Int {
             guard let i = header.firstIndex(of: name) else { throw PresetError(path: "", "\(path) has no column \"\(name)\"") }

@@ -14,13 +14,13 @@ struct ValidateCommand: ParsableCommand {
             errors. Rows it cannot map are listed with the reason.
 
             Examples:
-              ablsim validate --data ../shared/validation/device-zones-training.csv
+              ablsim validate                                   # every row of the bundled table
               ablsim validate --rows CHART-AMI-60W --spacing 1
               ablsim validate --rows LIT- --set damage.threshold=4.6
             """)
 
-    @Option(name: .long, help: "Path of device-zones-training.csv.")
-    var data: String = "../shared/validation/device-zones-training.csv"
+    @Option(name: .long, help: "A validation table in the columns of validation/device-zones-training.csv (default: that table, bundled in the binary).")
+    var data: String?
 
     @Option(name: .long, help: "Only rows whose id starts with this.")
     var rows: String?

@@ -3,7 +3,7 @@ import Testing
 @testable import AblationSim
 
 /// Guards the device calibration: a few manufacturer-chart rows (values from
-/// ../shared/validation/device-zones-training.csv), simulated through the same mapping as
+/// validation/device-zones-training.csv), simulated through the same mapping as
 /// `ablsim validate` but on 1.5 mm voxels to stay quick. The calibration targets 15 % at 1 mm
 /// (README); the coarser grid moves the axes by up to about a voxel, hence 20 % here.
 @Test(arguments: [

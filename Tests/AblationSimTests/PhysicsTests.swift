@@ -163,12 +163,24 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("presets")
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") && $0 != "schema.json" }
-    #expect(Set(files.map { String($0.dropLast(5)) }) == Set(BundledPresets.all.map(\.name)), "run scripts/embed-presets.py")
+    #expect(Set(files.map { String($0.dropLast(5)) }) == Set(BundledPresets.all.map(\.name)), "run scripts/embed-resources.py")
     for entry in BundledPresets.all {
         let text = try String(contentsOf: folder.appendingPathComponent(entry.name + ".json"), encoding: .utf8)
-        #expect(text.trimmingCharacters(in: .newlines) == entry.json, "presets/\(entry.name).json changed: run scripts/embed-presets.py")
+        #expect(text.trimmingCharacters(in: .newlines) == entry.json, "presets/\(entry.name).json changed: run scripts/embed-resources.py")
         _ = try decode(entry.json)
     }
+}
+
+/// `ablsim validate` reads the table the binary carries unless given --data.
+@Test func bundledValidationTableMatchesTheFileInValidation() throws {
+    let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("validation/device-zones-training.csv")
+    let text = try String(contentsOf: file, encoding: .utf8)
+    // The file keeps the CRLF line ends it was published with; a Swift literal holds LF.
+    #expect(text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .newlines) == BundledValidationTable.csv,
+            "validation/device-zones-training.csv changed: run scripts/embed-resources.py")
+    let bundled = try ValidationData.load(path: nil), read = try ValidationData.load(path: file.path)
+    #expect(bundled.map(\.id) == read.map(\.id) && bundled.count >= 30)
 }
 
 @Test func isoSurfaceOfASphereHasItsAreaAndVolume() {

@@ -48,3 +48,25 @@ private func writeZones(_ rows: [String], in dir: URL) throws {
     #expect(bad.status == 65)
     #expect(bad.stderr.contains("damage.threshold") && !bad.stderr.contains("simulating"))
 }
+
+/// The validation table travels inside the binary: `ablsim validate` copied alone into an empty
+/// folder simulates a chart row from it (the Emprint 100 W, 5 min row: 31 x 35 mm published).
+@Test func validateRunsFromTheBundledTableInAnEmptyFolder() throws {
+    let dir = try CLI.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let copy = dir.appendingPathComponent("ablsim")
+    try FileManager.default.copyItem(at: CLI.executable, to: copy)
+    let p = Process()
+    p.executableURL = copy
+    p.arguments = ["validate", "--rows", "CHART-EMP-100W-5min", "--spacing", "2"]
+    p.currentDirectoryURL = dir
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    #expect(stdout.contains("| CHART-EMP-100W-5min"), "\(stdout)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["ablsim"], "validate wrote into the folder")
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Re-reads every output of one `ablsim run` with independent readers and checks it against
-summary.json, the preset and the contract (../shared/docs/preset-format.md).
+summary.json, the preset and the contract (docs/preset-format.md).
 
 Usage: python3 scripts/interop/check_outputs.py OUT_DIR PRESET_JSON
 
