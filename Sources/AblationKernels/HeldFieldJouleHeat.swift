@@ -30,7 +30,7 @@ public final class HeldFieldJouleHeat: @unchecked Sendable {
     public private(set) var heatRatio = 1.0
     /// The rescaling for held power is at most 1 / this: once half of the heat has gone with
     /// drying voxels, the held field no longer says where the rest goes (a dried shell in series
-    /// takes more, not less), and the caller should solve again (RadiofrequencyDriver.needsSolve).
+    /// takes more, not less), and the caller should solve again (RadiofrequencyElectrode.needsSolve).
     public static let minimumHeldRatio = 0.5
     /// sum(Q_w) at the capture.
     private var heatSum = 0.0

@@ -6,14 +6,9 @@ import AblationKernels
 /// of a spacing from the centre of a tissue voxel beside it, so that link carries
 /// k (T_c - T) / (f h) per unit area.
 ///
-/// The explicit kernel does not carry these links (their faces are 0 in PennesOperator): a wall a
-/// tenth of a voxel from a tissue centre would need a time step ten times shorter. Instead every
-/// step ends with a backward-Euler update of the tissue voxels beside a tip,
-///
-///     T' = (T + a sum_f T_c / f) / (1 + a sum_f 1 / f),   a = dt k(T) / (C h^2),
-///
-/// which is stable for any step and exact in the steady state (operator splitting: first order in
-/// time, like the kernel's step). The heat it removes is what the coolant carries away.
+/// The explicit kernel does not carry these links (their faces are 0 in PennesOperator); every
+/// step ends with the backward-Euler exchange of SurfaceExchange instead, each link weighted 1 / f
+/// towards the coolant temperature. The heat it removes is what the coolant carries away.
 final class CooledSurfaceContact: @unchecked Sendable {
     // @unchecked: used only by the simulation loop between kernel launches.
     struct Link {
@@ -92,7 +87,8 @@ final class CooledSurfaceContact: @unchecked Sendable {
             guard inverseC > 0 else { continue }
             let a = dt * model.conductivity(atPadded: n.padded) * inverseC / h2
             let before = Double(T[n.padded])
-            let after = (before + a * n.weightedCoolant) / (1 + a * n.inverseFractions)
+            let after = SurfaceExchange.implicitStep(from: before, coupling: a, weightedSurfaceTemperature: n.weightedCoolant,
+                                                     weight: n.inverseFractions)
             let updated = Float(after)
             if updated != T[n.padded] {
                 T[n.padded] = updated

@@ -106,7 +106,7 @@ public struct Preset: Sendable {
         public enum ImpedanceRamp: Sendable, Equatable {
             /// Ramp to the maximum over 30 s; after every roll-off pause 15 s and ramp again.
             case generic
-            /// LeVeen protocol (RadiofrequencyDriver, README): `startPowerW`, +10 W every minute up
+            /// LeVeen protocol (RadiofrequencyElectrode, README): `startPowerW`, +10 W every minute up
             /// to the maximum until roll-off; after 30 s a second application at 70 % of the
             /// roll-off power until the second roll-off, then off.
             case leveen(startPowerW: Double)

@@ -314,7 +314,7 @@ extension Preset {
             let maxPower = try c.number("max_power_w", .positiveAtMost(400, unit: "W"))
             let ramp = try c.string("ramp", default: "generic", oneOf: ["generic", "leveen"])
             if ramp == "leveen" {
-                let start = try c.number("start_power_w", default: min(RadiofrequencyDriver.LeVeenProtocol.defaultStartPowerW, maxPower),
+                let start = try c.number("start_power_w", default: min(LeVeenProtocol.constants.defaultStartPowerW, maxPower),
                                          .positiveAtMost(400, unit: "W"))
                 guard start <= maxPower else {
                     throw PresetError(path: c.child("start_power_w"), "got \(JSONWriter.format(start)) W; expected at most max_power_w (\(JSONWriter.format(maxPower)) W)")
@@ -337,7 +337,7 @@ extension Preset {
         let maxCurrent = try c.optionalNumber("max_current_a", .range(0.05, 10, unit: "A rms"))
         try c.finish()
         let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
-        let interval = try r.number("update_interval_s", default: RadiofrequencyDriver.defaultUpdateIntervalS, .positiveAtMost(60, unit: "s"))
+        let interval = try r.number("update_interval_s", default: RadiofrequencyElectrode.numerics.defaultUpdateIntervalS, .positiveAtMost(60, unit: "s"))
         let returnPath = try r.number("return_path_ohm", default: 0, .range(0, 500, unit: "ohm"))
         var track: RadiofrequencySpec.TrackAblationSpec?
         if var t = try r.object("track_ablation") {

@@ -135,17 +135,17 @@ public struct RunPipeline {
                 }
             }
         }
-        for (n, v) in result.peakVoltage.enumerated() {
-            guard case let .radiofrequency(rf) = preset.applicators[n], rf.maxVoltageV == nil else { continue }
-            if let v, v > RadiofrequencyDriver.plausibleVoltageV {
+        for (n, report) in result.applicators.enumerated() {
+            guard case let .radiofrequency(rf) = preset.applicators[n], rf.maxVoltageV == nil, let v = report.radiofrequency?.peakVoltageV else { continue }
+            if v > RadiofrequencyElectrode.plausibleVoltageV {
                 warnings.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and this run set no limit, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, a lower power, or the generator's limit (control.max_voltage_v)", n, v))
             }
         }
         if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
             warnings.append("rfa: the electrode and generator are not calibrated per device (README, Validation: an in vivo cooled tip within 12 %, an in vivo cluster within 10 %, bench clusters 9-20 % too small, a blood-perfused bench cooled tip within 13 % once that condition's perfusion was fitted, zones respond to perfusion at 70 % of the published rate, a 4 cm multi-tine array's zone 23-45 % wider than published: read a multi-tine zone's width as an upper bound); the generator model is simplified (README)")
         }
-        for (n, report) in result.lastDeposits.enumerated() {
-            if let report, report.outsideGridFraction > 0.01 {
+        for (n, report) in result.applicators.enumerated() {
+            if let report = report.microwave, report.outsideGridFraction > 0.01 {
                 warnings.append(String(format: "applicators.%d: %.1f %% of the absorbed microwave power falls outside the grid and is lost; enlarge grid.size_mm", n, 100 * report.outsideGridFraction))
             }
         }

@@ -16,16 +16,17 @@ public enum RunSummary {
             ["value": .number(Double(n)), "name": .string(name), "material": .string(r.scene.labelMaterials[n])]
         }
         let applicators: [JSONValue] = r.preset.applicators.enumerated().map { n, app in
-            var entry: [(String, JSONValue)] = [("type", .string(app.typeName)), ("delivered_energy_j", num(r.deliveredEnergy[n], 9))]
-            if let z = r.finalImpedance[n] { entry.append(("final_impedance_ohm", num(z))) }
-            if n < r.potentialSolves.count, let s = r.potentialSolves[n] {
-                entry.append(("potential_solves", .number(Double(s.solves))))
-                entry.append(("cg_iterations", .number(Double(s.iterations))))
+            let report = r.applicators[n]
+            var entry: [(String, JSONValue)] = [("type", .string(app.typeName)), ("delivered_energy_j", num(report.deliveredEnergyJ, 9))]
+            if let rf = report.radiofrequency {
+                entry.append(("final_impedance_ohm", num(rf.finalImpedanceOhm)))
+                entry.append(("potential_solves", .number(Double(rf.potentialSolves))))
+                entry.append(("cg_iterations", .number(Double(rf.cgIterations))))
+                if let e = rf.coolantEnergyJ { entry.append(("coolant_energy_j", num(e, 9))) }
+                entry.append(("peak_voltage_v", num(rf.peakVoltageV)))
+                if let s = rf.powerLimitedS { entry.append(("power_limited_s", num(s))) }
             }
-            if n < r.coolantEnergy.count, let e = r.coolantEnergy[n] { entry.append(("coolant_energy_j", num(e, 9))) }
-            if n < r.peakVoltage.count, let v = r.peakVoltage[n] { entry.append(("peak_voltage_v", num(v))) }
-            if n < r.powerLimitedS.count, let s = r.powerLimitedS[n] { entry.append(("power_limited_s", num(s))) }
-            if let d = r.lastDeposits[n] {
+            if let d = report.microwave {
                 // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).
                 entry.append(("absorbed_power_w", num(d.totalAbsorbedW)))
                 entry.append(("outside_grid_fraction", num(d.outsideGridFraction, 4)))

@@ -1,7 +1,6 @@
 import Foundation
 import AblationGrid
 import AblationKernels
-import AblationMicrowave
 
 /// Everything a run produced, in grid order (x fastest), ready for analysis and writers.
 public struct SimulationResult: @unchecked Sendable {
@@ -29,31 +28,21 @@ public struct SimulationResult: @unchecked Sendable {
     public let steps: Int
     public let simulatedTime: Double
     public let maxTimeStep: Double
-    public let deliveredEnergy: [Double]
     public let peakTemperatureC: Double
     /// Mean share of grid rows the kernel computed per step (the rest were provably unchanged).
     public let meanActiveRowFraction: Double
-    /// Per applicator: the last absorbed-power evaluation of a microwave antenna (nil otherwise).
-    public let lastDeposits: [DepositReport?]
-    /// Per applicator: the RF circuit's impedance at the end (nil for other applicators).
-    public let finalImpedance: [Double?]
+    /// What each applicator did, indexed like `preset.applicators`.
+    public let applicators: [ApplicatorReport]
     public let solverSeconds: Double
     /// Convective vessels at the end of the run (see `VesselFlow`).
     public internal(set) var vessels: [VesselReport] = []
-    /// Per applicator: potential solves of an RF electrode and their conjugate-gradient iterations
-    /// (nil for other applicators).
-    public internal(set) var potentialSolves: [(solves: Int, iterations: Int)?] = []
-    /// Largest generator voltage of each RF applicator at a potential solve (V rms); nil for others.
-    public internal(set) var peakVoltage: [Double?] = []
-    /// Per applicator with generator limits: seconds its voltage or current limit held the power
-    /// below what the control law asked.
-    public internal(set) var powerLimitedS: [Double?] = []
-    /// Heat the coolant of each cooled RF electrode took from the tissue (J); nil for other applicators.
-    public internal(set) var coolantEnergy: [Double?] = []
+
+    /// Energy each applicator delivered (J), indexed like `preset.applicators`.
+    public var deliveredEnergy: [Double] { applicators.map(\.deliveredEnergyJ) }
 
     init(preset: Preset, scene: Scene, layout: PaddedLayout, damage: DamageIntegrator, finalTemperature: AlignedBuffer<Float>,
-         timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, deliveredEnergy: [Double],
-         peakTemperatureC: Double, meanActiveRowFraction: Double, lastDeposits: [DepositReport?], finalImpedance: [Double?], solverSeconds: Double) {
+         timeSeries: [Sample], steps: Int, simulatedTime: Double, maxTimeStep: Double, peakTemperatureC: Double,
+         meanActiveRowFraction: Double, applicators: [ApplicatorReport], solverSeconds: Double) {
         self.preset = preset
         self.scene = scene
         self.layout = layout
@@ -63,11 +52,9 @@ public struct SimulationResult: @unchecked Sendable {
         self.steps = steps
         self.simulatedTime = simulatedTime
         self.maxTimeStep = maxTimeStep
-        self.deliveredEnergy = deliveredEnergy
         self.peakTemperatureC = peakTemperatureC
         self.meanActiveRowFraction = meanActiveRowFraction
-        self.lastDeposits = lastDeposits
-        self.finalImpedance = finalImpedance
+        self.applicators = applicators
         self.solverSeconds = solverSeconds
     }
 

@@ -89,8 +89,8 @@ final class TrackAblation {
     }
 
     /// Holds every withdrawing tip's voxels at its temperature in `T` (the step of `dt` that ends at
-    /// `time`), lets the tissue beside them exchange heat with the tip's true surface (backward
-    /// Euler, as CooledSurfaceContact does for the coolant), marks the rows and returns the heat (J)
+    /// `time`), lets the tissue beside them exchange heat with the tip's true surface
+    /// (SurfaceExchange, as CooledSurfaceContact does for the coolant), marks the rows and returns the heat (J)
     /// each applicator delivered.
     func apply(to T: AlignedBuffer<Float>, time: Double, dt: Double, model: ThermalModel, voxelVolumeM3: Double,
                activity: RowActivity) -> [(applicator: Int, heatJ: Double)] {
@@ -120,7 +120,9 @@ final class TrackAblation {
                 guard a > 0, T[idx] < target else { continue }
                 let g = c.extraPerConductivity * model.conductivity(atPadded: idx)
                 let before = Double(T[idx])
-                T[idx] = Float((before + dt * a * g * Double(target)) / (1 + dt * a * g))
+                // One link of weight 1 per voxel: g already sums the links' extra conductance.
+                T[idx] = Float(SurfaceExchange.implicitStep(from: before, coupling: dt * a * g, weightedSurfaceTemperature: Double(target),
+                                                            weight: 1))
                 heat += (Double(T[idx]) - before) / a * voxelVolumeM3
                 rows.insert(c.row)
             }

@@ -15,7 +15,7 @@ private func coldResistance(spacing: Double, centre: Double, size: Double = 40) 
     let scene = try Scene(preset: p)
     let spec = try #require(radiofrequencySpec(p))
     let model = ThermalModel(preset: p, scene: scene)
-    let driver = RadiofrequencyDriver(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
+    let driver = RadiofrequencyElectrode(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
     driver.update(temperature: model.initialTemperature(p, scene: scene), time: 0)
     return driver.resistance
 }
@@ -82,7 +82,7 @@ private func cooledRun(pumpOff: Double, spacing: Double, track: String = "", coo
         #expect(b.sleeveC > a.sleeveC + 10)
         #expect(b.necrotic == 1)
         for run in [pumping, stopped] {
-            let coolant = try #require(run.result.coolantEnergy.first ?? nil)
+            let coolant = try #require(run.result.applicators.first?.radiofrequency?.coolantEnergyJ)
             #expect(coolant > 0 && coolant < run.result.deliveredEnergy[0])
         }
         #expect(stopped.result.simulatedTime == 150)

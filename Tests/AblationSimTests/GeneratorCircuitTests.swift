@@ -6,7 +6,7 @@ import Testing
 /// The LeVeen ramp: +10 W per whole minute from the start power, capped; roll-off, 30 s off, a
 /// second application at 70 % of the roll-off power, and off for good after the second roll-off.
 @Test func leveenProtocolStepsPausesAndStops() {
-    var p = RadiofrequencyDriver.LeVeenProtocol(startPowerW: 40, maxPowerW: 90)
+    var p = LeVeenProtocol(startPowerW: 40, maxPowerW: 90)
     #expect(p.power(time: 0, rolledOff: false) == 40)
     #expect(p.power(time: 59.9, rolledOff: false) == 40)
     #expect(p.power(time: 60, rolledOff: false) == 50)
@@ -33,7 +33,7 @@ import Testing
     let scene = try Scene(preset: p)
     let spec = try #require(radiofrequencySpec(p))
     let model = ThermalModel(preset: p, scene: scene)
-    let driver = RadiofrequencyDriver(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
+    let driver = RadiofrequencyElectrode(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
     let T = model.initialTemperature(p, scene: scene)
     driver.update(temperature: T, time: 0)
     let q = AlignedBuffer<Float>(count: model.op.layout.count, repeating: 0)

@@ -5,7 +5,7 @@ import Testing
 /// A 10 mm cooled tip for 120 s under `control` (JSON), on 1 mm voxels.
 private func peakVoltageAndWarnings(control: String) throws -> (volts: Double, warnings: [String]) {
     let (result, warnings) = try run(control: control)
-    return (try #require(result.peakVoltage.first ?? nil), warnings)
+    return (try #require(result.applicators.first?.radiofrequency).peakVoltageV, warnings)
 }
 
 private func run(control: String) throws -> (SimulationResult, [String]) {
@@ -28,9 +28,9 @@ private func run(control: String) throws -> (SimulationResult, [String]) {
     let constant = try peakVoltageAndWarnings(control: #"{"mode": "constant_power", "power_w": 25}"#)
     let impedance = try peakVoltageAndWarnings(control: #"{"mode": "impedance", "max_power_w": 60}"#)
     print("peak voltage: constant power \(constant.volts) V, impedance control \(impedance.volts) V")
-    #expect(constant.volts > RadiofrequencyDriver.plausibleVoltageV)
+    #expect(constant.volts > RadiofrequencyElectrode.plausibleVoltageV)
     #expect(constant.warnings.contains { $0.hasPrefix("applicators.0: the generator needed up to") })
-    #expect(impedance.volts > 0 && impedance.volts < RadiofrequencyDriver.plausibleVoltageV)
+    #expect(impedance.volts > 0 && impedance.volts < RadiofrequencyElectrode.plausibleVoltageV)
     #expect(!impedance.warnings.contains { $0.contains("the generator needed up to") })
 }
 
@@ -43,8 +43,8 @@ private func run(control: String) throws -> (SimulationResult, [String]) {
     let (free, _) = try run(control: #"{"mode": "constant_power", "power_w": 25}"#)
     let (capped, cappedWarnings) = try run(control: #"{"mode": "constant_power", "power_w": 25, "max_voltage_v": 100}"#)
     let (currentCapped, _) = try run(control: #"{"mode": "constant_power", "power_w": 25, "max_current_a": 0.3}"#)
-    let peak = try #require(capped.peakVoltage.first ?? nil)
-    let limited = try #require(capped.powerLimitedS.first ?? nil)
+    let peak = try #require(capped.applicators.first?.radiofrequency).peakVoltageV
+    let limited = try #require(capped.applicators.first?.radiofrequency?.powerLimitedS)
     print("max_voltage_v 100: peak \(peak) V, limited \(limited) s, max T \(capped.peakTemperatureC) °C (unlimited: \(free.peakTemperatureC) °C)")
     #expect(peak <= 100 * (1 + 1e-9))
     #expect(limited > 0 && limited < 120)
@@ -54,7 +54,7 @@ private func run(control: String) throws -> (SimulationResult, [String]) {
     // Every sample: the generator's output within its limits (the impedance of the last solve).
     for s in capped.timeSeries { #expect((s.voltageV ?? 0) <= 100 * (1 + 1e-9)) }
     for s in currentCapped.timeSeries { #expect((s.currentA ?? 0) <= 0.3 * (1 + 1e-9)) }
-    #expect((currentCapped.powerLimitedS.first ?? nil) ?? 0 > 0)
+    #expect((currentCapped.applicators.first?.radiofrequency?.powerLimitedS ?? 0) > 0)
     // Without limits nothing is reported.
-    #expect(free.powerLimitedS.first! == nil)
+    #expect(free.applicators.first?.radiofrequency != nil && free.applicators.first?.radiofrequency?.powerLimitedS == nil)
 }

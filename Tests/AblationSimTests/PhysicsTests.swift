@@ -30,9 +30,9 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
 @Test func heatSourceDepositsExactlyItsPower() throws {
     let p = try decode(minimalPreset, ["applicators.0.shape.center_mm=[0.3, 0.1, -0.2]", "applicators.0.shape.radius_mm=1.7"])
     let scene = try Scene(preset: p)
-    let sim = Simulation(preset: p, scene: scene, threads: 1)
-    sim.depositSources(powers: [3.0])
-    let q = sim.model.op.externalSource
+    let state = SimulationState(preset: p, scene: scene, model: ThermalModel(preset: p, scene: scene), threads: 1, damageLaw: .cem43)
+    try #require(HeatSources(scene: scene)).deposit(powers: [3.0], state: state)
+    let q = state.source
     var total = 0.0
     for i in 0..<q.count { total += Double(q[i]) }
     #expect(abs(total * 1e-9 - 3.0) < 3.0 * 1e-6)
@@ -238,7 +238,7 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
     let g = scene.grid
     let heat = r.temperature().reduce(0.0) { $0 + Double($1) - 37 } * 1079 * 3540 * g.voxelVolumeMM3 * 1e-9
     let efficiency = try DeviceProfile.profile(.generic, frequencyMHz: 2450).efficiency
-    let outside = try #require(r.lastDeposits[0]).outsideGridFraction
+    let outside = try #require(r.applicators[0].microwave).outsideGridFraction
     #expect(outside > 0.005 && outside < 0.2, "the pattern's tails reach past a 48 mm box")
     let absorbed = efficiency * 200 * (1 - outside)
     #expect(abs(heat - absorbed) / absorbed < 0.02, "heat \(heat) J vs \(absorbed) J absorbed on the grid")

@@ -115,8 +115,8 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
     for (a, b) in zip(ramp, ramp.dropFirst()) {
         #expect(b.powers[0] > a.powers[0], "power \(a.powers[0]) W at \(a.time) s, \(b.powers[0]) W at \(b.time) s")
     }
-    let solves = try #require(r.potentialSolves[0])
-    #expect(solves.solves < ramp.count, "\(solves.solves) solves for \(ramp.count) rising samples")
+    let solves = try #require(r.applicators[0].radiofrequency).potentialSolves
+    #expect(solves < ramp.count, "\(solves) solves for \(ramp.count) rising samples")
 }
 
 /// A cluster inserted along a strongly oblique direction (the body diagonal, 55° off every grid

@@ -13,13 +13,13 @@ let rfaPreset = """
 /// The `rfaPreset` electrode (20 W) solved once at 37 °C with its heat written on top of zeros
 /// (no other source): the driver, the starting temperatures, the heat, its zero base and the
 /// spacing in metres.
-func solvedRadiofrequencyHeat() throws -> (driver: RadiofrequencyDriver, T: AlignedBuffer<Float>, q: AlignedBuffer<Float>,
+func solvedRadiofrequencyHeat() throws -> (driver: RadiofrequencyElectrode, T: AlignedBuffer<Float>, q: AlignedBuffer<Float>,
                                            base: AlignedBuffer<Float>, h: Double) {
     let p = try Preset.parse(bytes: Array(rfaPreset.utf8), source: "rf").0
     let scene = try Scene(preset: p)
     guard case let .radiofrequency(spec) = p.applicators[0] else { throw CocoaError(.featureUnsupported) }
     let model = ThermalModel(preset: p, scene: scene)
-    let driver = RadiofrequencyDriver(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
+    let driver = RadiofrequencyElectrode(index: 0, spec: spec, scene: scene, materials: model.labelMaterial, threads: 2)
     let T = model.initialTemperature(p, scene: scene)
     driver.update(temperature: T, time: 0)
     let q = AlignedBuffer<Float>(count: model.op.layout.count, repeating: 0)
@@ -61,11 +61,11 @@ func solvedRadiofrequencyHeat() throws -> (driver: RadiofrequencyDriver, T: Alig
     #expect(r.peakTemperatureC < 115, "peak \(r.peakTemperatureC) °C: the plateau and roll-off should hold it near 100")
     #expect(r.timeSeries.contains { ($0.impedanceOhm ?? 0) > 0 })
     // Voxels of the cooled electrode stay at the coolant temperature.
-    #expect(r.finalImpedance[0] != nil)
+    let circuit = try #require(r.applicators[0].radiofrequency)
+    #expect(circuit.finalImpedanceOhm.isFinite)
     // No solves while paused: fewer than one per second of the 240 s, and each solve iterated at most a few dozen times.
-    let solves = try #require(r.potentialSolves[0])
-    #expect(solves.solves > 10 && solves.solves < 240, "\(solves.solves) solves")
-    #expect(solves.iterations > 0 && solves.iterations < 40 * solves.solves, "\(solves.iterations) iterations")
+    #expect(circuit.potentialSolves > 10 && circuit.potentialSolves < 240, "\(circuit.potentialSolves) solves")
+    #expect(circuit.cgIterations > 0 && circuit.cgIterations < 40 * circuit.potentialSolves, "\(circuit.cgIterations) iterations")
 }
 
 /// Between solves the generator holds its power: once the held heat has followed the tissue's

@@ -8,7 +8,7 @@
 /// Ti = 20 s, and the integral acting only within 10 K of the target and while the output is not
 /// saturated in the direction the error pushes (conditional integration), so the full-power
 /// warm-up does not wind it up into an overshoot; it is kept within [0, max_power_w]. The reading
-/// averages a junction-sized neighbourhood of each tine end (RadiofrequencyDriver): a single
+/// averages a junction-sized neighbourhood of each tine end (RadiofrequencyElectrode): a single
 /// voxel next to a tine end heats by about 0.5 K per watt-second at 1 mm voxels, which turned a
 /// loop of this gain into a +-10 K limit cycle of the explicit step; averaged, the loop settles
 /// within 1 K of target in about 45 s and overshoots by under 1 K at 1 mm and 0.5 mm voxels

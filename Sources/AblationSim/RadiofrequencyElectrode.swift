@@ -4,8 +4,9 @@ import AblationKernels
 import Foundation
 
 /// One radiofrequency electrode and its generator: the electrode's voxels, the insulated shaft,
-/// the tissue's temperature-dependent conductivity, the potential solve and the control loop.
-final class RadiofrequencyDriver {
+/// the tissue's temperature-dependent conductivity, the potential solve and the generator's
+/// control (GeneratorControl) with its output limits.
+final class RadiofrequencyElectrode {
     let index: Int
     let spec: Preset.RadiofrequencySpec
     let solver: PotentialSolver
@@ -25,7 +26,6 @@ final class RadiofrequencyDriver {
     private(set) var baseline: Double = .nan
     /// Power the generator currently delivers (W).
     private(set) var power: Double = 0
-    private var pausedUntil = -Double.infinity
     private(set) var solves = 0, iterations = 0
     /// Largest generator voltage (V rms) at a solve, sqrt(P R): without `max_voltage_v` (the
     /// default) this says how far a run went beyond what a clinical generator could drive.
@@ -40,48 +40,15 @@ final class RadiofrequencyDriver {
     /// Padded indices of the voxels the thermocouples read (multi-tine: around the tine ends);
     /// empty for cooled electrodes, whose conductors sit at the coolant temperature.
     let thermocouples: [Int]
-    /// Temperature mode only.
-    private var controller: TemperatureController?
-    /// Impedance mode with the LeVeen ramp only.
-    private(set) var leveen: LeVeenProtocol?
+    /// The generator's control mode.
+    let control: any GeneratorControl
 
     /// Whether the generator is off at `time` whatever the tissue does.
-    func isOff(at time: Double) -> Bool {
-        switch spec.control {
-        case .impedance(_, .generic): return time < pausedUntil
-        case .impedance(_, .leveen): return leveen!.isOff(at: time)
-        case .constantPower, .temperature: return false
-        }
-    }
+    func isOff(at time: Double) -> Bool { control.isOff(at: time) }
 
-    /// Relative residual of every potential solve. The heat and the resistance come from the
-    /// field's energy, whose error is second order in the field's, so a loose tolerance loses
-    /// nothing the zone shows. Session 4 went from 1e-4 to 1e-3 (same energy to 5 digits on the
-    /// cooled-tip 12-min preset at 0.5 mm, zone within 0.6 %); session 5 to 3e-3, with the needle's
-    /// true surface: 28 % fewer CG iterations at 0.5 mm, energy and zone volume within 1.3 % and
-    /// 0.9 % there and within 0.8 % and 0.2 % in the cluster and vessel presets at 0.75 mm (the
-    /// spread a roll-off moved by one solve gives), margins identical (README, RF performance).
-    static let solveTolerance = 3e-3
-    /// Solves between rebuilds of the multigrid hierarchy (PotentialSolver.hierarchyLag): sigma
-    /// changes little between 3-s solves, and the rebuild costs about two fine-grid sweeps.
-    static let multigridLag = 4
-    /// Default `update_interval_s`: seconds between potential solves while the generator is on.
-    /// On the cooled-tip 12-min preset at 0.5 mm (held power between solves), against solving
-    /// every second: 2 s +0.6 % zone volume, 3 s +0.6 %, 4 s +2.7 %, 6 s +7.6 % (README).
-    static let defaultUpdateIntervalS = 3.0
+    /// The numerical constants of the potential solve and the held field (RadiofrequencyNumerics).
+    static let numerics = RadiofrequencyNumerics()
 
-    /// Impedance control: a rise of this much above the baseline counts as roll-off, and the
-    /// generator then pauses this long (typical of clinical generators; docs/physics.md).
-    static let rollOffRiseOhm = 30.0
-    static let pauseS = 15.0
-    /// Impedance control ramps the power up over this long at the start and after every pause
-    /// (an assumption standing in for the generators' own ramp; it also keeps the first explicit
-    /// steps from dumping full power into cold tissue).
-    static let rampS = 30.0
-    private var rampStart = 0.0
-    @inline(__always) private func rampFraction(at time: Double) -> Double {
-        min(1, max(0.05, (time - rampStart) / RadiofrequencyDriver.rampS))
-    }
 
     /// Whether the field should be solved again at `time`: the generator is on, and either
     /// `update_interval_s` has passed since the last solve, it has just come back from a pause
@@ -89,7 +56,7 @@ final class RadiofrequencyDriver {
     /// drying has taken half of the held heat (the held field no longer stands for the true one).
     func needsSolve(at time: Double) -> Bool {
         guard scheduled, !isOff(at: time) else { return false }
-        return time - lastSolveTime >= spec.updateIntervalS - 1e-9 || lastSolveTime < pausedUntil
+        return time - lastSolveTime >= spec.updateIntervalS - 1e-9 || lastSolveTime < control.pausedUntil
             || (isHeating && heat.heatRatio < HeldFieldJouleHeat.minimumHeldRatio)
     }
 
@@ -129,7 +96,7 @@ final class RadiofrequencyDriver {
         solver.setSurfaceContacts(geometry.surfaceContacts(grid: g).map {
             (electrode: L.index(linear: $0.electrodeVoxel), tissue: L.index(linear: $0.tissueVoxel), fraction: $0.fraction)
         })
-        solver.hierarchyLag = RadiofrequencyDriver.multigridLag
+        solver.hierarchyLag = RadiofrequencyElectrode.numerics.multigridLag
         // A thermocouple reads the mean over a junction-sized neighbourhood of its tine end (voxel
         // centres within 1 mm, or the nearest voxel on coarse grids), which keeps the reading from
         // following one voxel and makes it depend less on the spacing.
@@ -140,12 +107,7 @@ final class RadiofrequencyDriver {
             sensed += voxels.map { L.index(linear: $0) }
         }
         thermocouples = sensed
-        if case let .temperature(target, maxPower) = spec.control {
-            controller = TemperatureController(targetC: target, maxPowerW: maxPower)
-        }
-        if case let .impedance(maxPower, .leveen(start)) = spec.control {
-            leveen = LeVeenProtocol(startPowerW: start, maxPowerW: maxPower)
-        }
+        control = spec.control.makeGeneratorControl()
     }
 
     /// Mean of the thermocouple readings (°C), or nil for electrodes without thermocouples.
@@ -163,21 +125,12 @@ final class RadiofrequencyDriver {
         impedance.isFinite && impedance > 0 && power > 0 ? (power / impedance).squareRoot() : 0
     }
 
-    static let slopePerK: Float = 0.02
-    static let dryingOnsetC: Float = 99
-
-    /// Electrical conductivity of tissue at temperature T: +2 %/°C up to 99 °C, then a fall by three
-    /// orders of magnitude over 5 °C as water boils off (docs/physics.md), which is what makes
-    /// generators roll off. Reversible in this version.
-    @inline(__always) static func conductivity(_ sigma37: Float, at t: Float) -> Float {
-        if t <= dryingOnsetC { return sigma37 * (1 + slopePerK * (t - 37)) }
-        let drop = Foundation.exp(-(t - dryingOnsetC) * Float(Foundation.log(1000.0)) / 5)
-        return sigma37 * (1 + slopePerK * (dryingOnsetC - 37)) * max(drop, 1e-4)
-    }
+    /// The tissue's sigma(T).
+    static let law = ElectricalConductivityLaw.tissue
 
     @inline(__always) func conductivity(_ idx: Int, _ t: Float) -> Float {
         if insulated[idx] != 0 { return 1e-6 }
-        return nonlinear[idx] != 0 ? RadiofrequencyDriver.conductivity(sigma37[idx], at: t) : sigma37[idx]
+        return nonlinear[idx] != 0 ? RadiofrequencyElectrode.law.conductivity(sigma37[idx], at: t) : sigma37[idx]
     }
 
     /// Re-solves the potential for the current temperatures and applies the control law.
@@ -198,31 +151,16 @@ final class RadiofrequencyDriver {
             } }
         }
         solver.setConductivity(sigma)
-        let result = solver.solve(voltage: 1, tolerance: RadiofrequencyDriver.solveTolerance)
+        let result = solver.solve(voltage: 1, tolerance: RadiofrequencyElectrode.numerics.solveTolerance)
         lastSolveTime = time
         solves += 1
         iterations += result.iterations
         gridResistance = result.resistance
         resistance = gridResistance + spec.returnPathOhm
         if baseline.isNaN { baseline = resistance }
-        switch spec.control {
-        case let .constantPower(p):
-            power = resistance.isFinite ? p : 0
-        case .impedance(_, .leveen):
-            power = leveen!.power(time: time, rolledOff: !resistance.isFinite || resistance > baseline + RadiofrequencyDriver.rollOffRiseOhm)
-        case let .impedance(maxPower, .generic):
-            if resistance > baseline + RadiofrequencyDriver.rollOffRiseOhm || !resistance.isFinite {
-                pausedUntil = time + RadiofrequencyDriver.pauseS
-                rampStart = pausedUntil
-                power = 0
-            } else {
-                power = maxPower * rampFraction(at: time)
-            }
-        case .temperature:
-            // dt 0: the controller's output for the present reading, without advancing its integral.
-            power = resistance.isFinite ? controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: 0) : 0
-        }
-        power = limited(power)
+        power = limited(control.powerAfterSolve(time: time, impedance: resistance, baseline: baseline) {
+            measuredTemperature(temperature) ?? .nan
+        })
         // One current I = sqrt(P / R) through grid and return path in series: the grid gets
         // V² = (I R_grid)² = P R_grid² / R.
         if resistance.isFinite {
@@ -256,9 +194,10 @@ final class RadiofrequencyDriver {
     private var fieldIsNew = false
 
     /// This electrode's heat per watt at the last solve and how it follows the conductivity since.
-    private lazy var heat = HeldFieldJouleHeat(layout: layout, threads: threads, slopePerK: RadiofrequencyDriver.slopePerK, kneeC: RadiofrequencyDriver.dryingOnsetC,
-                                               gainLimit: RadiofrequencyDriver.refreshGainLimit) {
-        RadiofrequencyDriver.conductivity(1, at: $0)
+    private lazy var heat = HeldFieldJouleHeat(layout: layout, threads: threads, slopePerK: RadiofrequencyElectrode.law.slopePerK,
+                                               kneeC: RadiofrequencyElectrode.law.dryingOnsetC,
+                                               gainLimit: RadiofrequencyElectrode.numerics.refreshGainLimit) {
+        RadiofrequencyElectrode.law.conductivity(1, at: $0)
     }
 
     /// Whether the electrode heats (a solve at non-zero or controlled power since the last stop).
@@ -284,12 +223,6 @@ final class RadiofrequencyDriver {
         _ = heat.apply(temperature: temperature, power: power, base: base, into: q)
     }
 
-    /// Between solves a voxel's heat may grow with its conductivity by at most this factor. With
-    /// the field held, a voxel that was dry at the solve (sigma down 1000x, so a large field across
-    /// it) and rewets would otherwise take up to 1000x its heat; in reality the field around it
-    /// redistributes at once. 1.25 still follows the +2 %/°C law over a 12 K rise between solves.
-    static let refreshGainLimit: Float = 1.25
-
     /// The generator is off (its schedule has ended): no heat, and nothing left to refresh.
     func stop() {
         scheduled = false
@@ -314,13 +247,8 @@ final class RadiofrequencyDriver {
     func refreshHeat(temperature: AlignedBuffer<Float>, time: Double, dt: Double, base: AlignedBuffer<Float>?, alone: Bool,
                      into q: AlignedBuffer<Float>) -> Bool {
         guard isHeating else { return false }
-        if controller != nil {
-            requestedPower = controller!.power(measuredC: measuredTemperature(temperature) ?? .nan, dt: dt)
-        }
-        // The generic impedance ramp is continuous (the generator raises its output smoothly, not in
-        // steps at the model's solves); during a pause the power stays 0.
-        if case let .impedance(maxPower, .generic) = spec.control, requestedPower > 0, !isOff(at: time) {
-            requestedPower = maxPower * rampFraction(at: time)
+        requestedPower = control.powerBetweenSolves(requested: requestedPower, time: time, dt: dt) {
+            measuredTemperature(temperature) ?? .nan
         }
         // Between solves the limit stays the one the last solve's impedance set.
         power = min(requestedPower, powerLimit)
