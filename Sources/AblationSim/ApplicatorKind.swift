@@ -15,6 +15,8 @@ import AblationMicrowave
 ///   (a generator's control, RF heat following the conductivity);
 /// - `readings` at every damage sample, `reports` at the end.
 protocol ApplicatorKind: AnyObject {
+    /// This kind's applicators of `preset`, ready to deposit; nil when the preset has none.
+    init?(preset: Preset, scene: Scene, model: ThermalModel, threads: Int) throws
     /// Preset indices of the applicators this object drives.
     var applicatorIndices: [Int] { get }
     /// A phase of constant scheduled powers starts at `start` (s; before its deposit).
@@ -36,6 +38,8 @@ protocol ApplicatorKind: AnyObject {
     func readings(powers: [Double], heldPowers: [Double], state: SimulationState) -> GeneratorReadings?
     /// What each applicator did, at the end of the run.
     func reports(state: SimulationState) -> [(index: Int, report: ApplicatorReport)]
+    /// What the user should know about this kind's applicators in a finished run (summary.json).
+    static func warnings(preset: Preset, scene: Scene, result: SimulationResult) -> [String]
 }
 
 extension ApplicatorKind {

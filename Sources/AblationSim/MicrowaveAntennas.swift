@@ -1,3 +1,4 @@
+import Foundation
 import AblationKernels
 import AblationMicrowave
 
@@ -16,8 +17,7 @@ final class MicrowaveAntennas: ApplicatorKind {
 
     var applicatorIndices: [Int] { antennas.map(\.index) }
 
-    /// Nil when the preset has no antenna.
-    init?(preset: Preset, scene: Scene, threads: Int) throws {
+    init?(preset: Preset, scene: Scene, model: ThermalModel, threads: Int) throws {
         var antennas: [(index: Int, sar: MicrowaveSAR)] = []
         var interval = Double.infinity
         for (n, a) in preset.applicators.enumerated() {
@@ -45,6 +45,21 @@ final class MicrowaveAntennas: ApplicatorKind {
 
     func needsDeposit(state: SimulationState, atSample: Bool) -> Bool {
         atSample && state.time - lastUpdate >= interval - 1e-9
+    }
+
+    /// What each antenna's profile rests on, and power the pattern puts outside the grid.
+    static func warnings(preset: Preset, scene: Scene, result: SimulationResult) -> [String] {
+        var warnings: [String] = []
+        for (n, a) in preset.applicators.enumerated() {
+            guard case let .microwave(m) = a else { continue }
+            warnings.append(MicrowaveCalibrationNote.warning(device: m.device, frequencyMHz: m.frequencyMHz, applicator: n))
+        }
+        for (n, report) in result.applicators.enumerated() {
+            if let report = report.microwave, report.outsideGridFraction > 0.01 {
+                warnings.append(String(format: "applicators.%d: %.1f %% of the absorbed microwave power falls outside the grid and is lost; enlarge grid.size_mm", n, 100 * report.outsideGridFraction))
+            }
+        }
+        return warnings
     }
 
     func reports(state: SimulationState) -> [(index: Int, report: ApplicatorReport)] {

@@ -80,6 +80,10 @@ public struct Preset: Sendable {
             case .radiofrequency: return "rfa"
             }
         }
+        /// The region a heat source fills; nil for needles.
+        public var heatSourceShape: ShapeSpec? {
+            if case let .heatSource(shape, _) = self { return shape } else { return nil }
+        }
         /// Insertion path (entry, tip) of needle applicators.
         public var needle: (entryMM: SIMD3<Double>, tipMM: SIMD3<Double>)? {
             switch self {

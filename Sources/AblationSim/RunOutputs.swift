@@ -74,7 +74,7 @@ enum RunOutputs {
             let distance = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: g.spacingMM) { mask[$0] != 0 }
             withMargin = distance.map { $0 <= preset.marginMM ? 1 : 0 }
             center = preset.regions[first.regionIndex].shape.center
-        } else if case let .heatSource(shape, _)? = preset.applicators.first {
+        } else if let shape = preset.applicators.first?.heatSourceShape {
             center = shape.center
         } else if let needle = preset.applicators.compactMap(\.needle).first {
             center = needle.tipMM + (needle.entryMM - needle.tipMM) / ((needle.entryMM - needle.tipMM) * (needle.entryMM - needle.tipMM)).sum().squareRoot() * 10

@@ -101,55 +101,9 @@ public struct RunPipeline {
                         timings: timings, started: started)
     }
 
+    /// What the run's user should know about its applicators (each kind says it for its own).
     static func warnings(preset: Preset, scene: Scene, result: SimulationResult) -> [String] {
-        var warnings: [String] = []
-        for (n, a) in preset.applicators.enumerated() {
-            guard case let .microwave(m) = a else { continue }
-            warnings.append(MicrowaveCalibrationNote.warning(device: m.device, frequencyMHz: m.frequencyMHz, applicator: n))
-        }
-        for (n, footprint) in scene.sourceFootprints.enumerated() {
-            if let f = footprint, f.voxelVolume < 8 {
-                warnings.append(String(format: "applicators.%d: the heat source covers only %.1f voxels; refine grid.spacing_mm to resolve it", n, f.voxelVolume))
-            }
-        }
-
-        for (n, a) in preset.applicators.enumerated() {
-            guard case let .radiofrequency(rf) = a else { continue }
-            // Conductors thinner than two voxels are rasterised as at least one voxel thick.
-            let spacing = JSONWriter.format(preset.grid.spacingMM)
-            switch rf.electrode {
-            case .cooledTip, .cluster:
-                if rf.diameterMM < 2 * preset.grid.spacingMM {
-                    let what = rf.electrode == .cooledTip ? "the electrode" : "each cluster needle"
-                    warnings.append(String(format: "applicators.%d: %@ (%.2f mm) is thinner than two voxels at grid.spacing_mm = %@; its surface is placed inside its voxels, but the heating and drying next to it are averaged over a voxel: use grid.spacing_mm <= %.3g to resolve them", n, what, rf.diameterMM, spacing, rf.diameterMM / 2))
-                }
-                if rf.pumpOffS == 0 && preset.time.cooldownS == 0 {
-                    warnings.append(String(format: "applicators.%d: the run ends when the generator stops (pump_off_s 0, time.cooldown_s 0), so the tissue against the cooled metal is still near the coolant temperature and counts as alive; cooled-tip protocols stop the pump and let it heat (pump_off_s, default 60)", n))
-                }
-            case let .multiTine(m):
-                if m.tineDiameterMM < preset.grid.spacingMM {
-                    // Modelled as wires through voxel centres (PotentialSolver.thinConductor).
-                    warnings.append(String(format: "applicators.%d: the tines (%.2f mm) are thinner than a voxel at grid.spacing_mm = %@, so each is a wire through its voxels' centres with its contact scaled to its radius; the heating next to it is averaged over a voxel, so the roll-off and the zone depend on the spacing (the 4 cm preset: 48.2, 43.3 and 44.9 mL, 56.0, 54.8 and 54.5 mm across at 1, 0.75 and 0.5 mm): use grid.spacing_mm <= %.3g to resolve it", n, m.tineDiameterMM, spacing, m.tineDiameterMM / 2))
-                } else if m.tineDiameterMM < 2 * preset.grid.spacingMM {
-                    warnings.append(String(format: "applicators.%d: the tines (%.2f mm) are thinner than two voxels at grid.spacing_mm = %@, so each is rasterised at least one voxel thick; the impedance and the heating next to them are not resolved: use grid.spacing_mm <= %.3g", n, m.tineDiameterMM, spacing, m.tineDiameterMM / 2))
-                }
-            }
-        }
-        for (n, report) in result.applicators.enumerated() {
-            guard case let .radiofrequency(rf) = preset.applicators[n], rf.maxVoltageV == nil, let v = report.radiofrequency?.peakVoltageV else { continue }
-            if v > RadiofrequencyElectrode.plausibleVoltageV {
-                warnings.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and this run set no limit, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, a lower power, or the generator's limit (control.max_voltage_v)", n, v))
-            }
-        }
-        if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
-            warnings.append("rfa: the electrode and generator are not calibrated per device (README, Validation: an in vivo cooled tip within 12 %, an in vivo cluster within 10 %, bench clusters 9-20 % too small, a blood-perfused bench cooled tip within 13 % once that condition's perfusion was fitted, zones respond to perfusion at 70 % of the published rate, a 4 cm multi-tine array's zone 23-45 % wider than published: read a multi-tine zone's width as an upper bound); the generator model is simplified (README)")
-        }
-        for (n, report) in result.applicators.enumerated() {
-            if let report = report.microwave, report.outsideGridFraction > 0.01 {
-                warnings.append(String(format: "applicators.%d: %.1f %% of the absorbed microwave power falls outside the grid and is lost; enlarge grid.size_mm", n, 100 * report.outsideGridFraction))
-            }
-        }
-        return warnings
+        Simulation.applicatorKinds.flatMap { $0.warnings(preset: preset, scene: scene, result: result) }
     }
 
     /// Writes `files` into `staging` and publishes the folder; on failure nothing is left behind (exit 74).

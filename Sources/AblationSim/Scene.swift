@@ -44,20 +44,12 @@ public struct Scene: Sendable {
         }
         self.labels = labels
         // Voxels an RF electrode occupies hold metal, not tissue: they are no part of any target.
-        var occupied = Set<Int>()
-        for a in preset.applicators {
-            if case let .radiofrequency(rf) = a { occupied.formUnion(RadiofrequencyGeometry.metalVoxels(rf, grid: g)) }
-        }
+        let occupied = RadiofrequencyElectrodes.metalVoxels(preset: preset, grid: g)
         self.targets = occupied.isEmpty ? targets : targets.map { ($0.0, $0.1, $0.2.filter { !occupied.contains($0) }) }
         electrodeVoxels = occupied.sorted()
         vesselVoxels = labels.indices.filter { vesselFlag[Int(labels[$0])] }
         labelNames = ["background"] + preset.regions.map(\.name)
         labelMaterials = [preset.background] + preset.regions.map(\.material)
-        sourceFootprints = preset.applicators.map { a in
-            switch a {
-            case let .heatSource(shape, _): return VoxelizedShape(shape: shape.makeShape(), grid: g)
-            case .microwave, .radiofrequency: return nil
-            }
-        }
+        sourceFootprints = HeatSources.footprints(preset: preset, grid: g)
     }
 }

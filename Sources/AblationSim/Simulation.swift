@@ -44,6 +44,9 @@ public final class Simulation {
         return 0.95 * bound
     }
 
+    /// Every kind of applicator, in the order they deposit (RF electrodes heat on top of the others).
+    static let applicatorKinds: [any ApplicatorKind.Type] = [HeatSources.self, MicrowaveAntennas.self, RadiofrequencyElectrodes.self]
+
     /// Runs the treatment. What happens, in order (docs/architecture.md, "The time loop"):
     ///
     /// for each phase of constant scheduled powers:
@@ -67,11 +70,7 @@ public final class Simulation {
         let state = SimulationState(preset: preset, scene: scene, model: model, threads: threads,
                                     damageLaw: DamageLaw(preset: preset, scene: scene, layout: L))
         let activity = state.activity
-        let applicators: [any ApplicatorKind] = ([
-            HeatSources(scene: scene),
-            try MicrowaveAntennas(preset: preset, scene: scene, threads: threads),
-            RadiofrequencyElectrodes(preset: preset, scene: scene, model: model, threads: threads),
-        ] as [(any ApplicatorKind)?]).compactMap { $0 }
+        let applicators = try Simulation.applicatorKinds.compactMap { try $0.init(preset: preset, scene: scene, model: model, threads: threads) }
         let corrections: [any StepCorrection] = ([
             model.cooledContact,
             TrackAblation(preset: preset, grid: scene.grid),

@@ -22,9 +22,9 @@ public final class ThermalModel: @unchecked Sendable {
     /// Per row (PaddedLayout.row): how many of its voxels may still shut down. Every damage sample
     /// visits every necrotic row, and most of them have no candidate left.
     private var rowCandidates: [Int32] = []
-    /// Voxels held at a fixed temperature besides vessels: internally cooled RF electrodes.
+    /// Voxels held at a fixed temperature besides vessels: cooled needles.
     private(set) var cooledVoxels: [(voxel: Int, temperatureC: Float)] = []
-    /// The tissue's heat exchange with those electrodes' true surfaces (nil without cooled electrodes).
+    /// The tissue's heat exchange with those needles' true surfaces (nil without cooled needles).
     private(set) var cooledContact: CooledSurfaceContact?
     /// Per applicator index: its cooled voxels (grid order) while its pump runs.
     private(set) var pumpedVoxels: [Int: [Int]] = [:]
@@ -39,7 +39,9 @@ public final class ThermalModel: @unchecked Sendable {
     /// The first response rebuilds every row (the initial temperature may differ from 37 °C).
     private var respondedOnce = false
 
-    public init(preset: Preset, scene: Scene) {
+    /// `cooledNeedles`: needles held at a coolant temperature while their pump runs (the RF
+    /// applicators describe theirs: `init(preset:scene:)`).
+    init(preset: Preset, scene: Scene, cooledNeedles: [CooledNeedle]) {
         let g = scene.grid
         grid = g
         let L = PaddedLayout(nx: g.nx, ny: g.ny, nz: g.nz)
@@ -100,24 +102,18 @@ public final class ThermalModel: @unchecked Sendable {
                 }
             }
         }
-        // Internally cooled electrodes: the active tip is held at the coolant temperature.
+        // Cooled needles: their voxels are held at the coolant temperature while the pump runs.
         var contacts: [CooledSurfaceContact.Link] = []
-        for (n, a) in preset.applicators.enumerated() {
-            guard case let .radiofrequency(rf) = a else { continue }
-            if rf.electrode.isCooled {
-                for c in ElectrodeGeometry(rf).surfaceContacts(grid: g, includingShafts: true) {
-                    contacts.append(CooledSurfaceContact.Link(applicator: n, tissueVoxel: c.tissueVoxel, electrodeVoxel: c.electrodeVoxel,
-                                                              fraction: c.fraction, coolantC: rf.coolantTemperatureC))
-                }
-            }
-            for v in RadiofrequencyGeometry.cooledVoxels(rf, grid: g) {
+        for needle in cooledNeedles {
+            contacts += needle.contacts
+            for v in needle.voxels {
                 let idx = L.index(linear: v)
                 op.inverseHeatCapacity[idx] = 0
                 op.perfusion[idx] = 0
                 op.baseSource[idx] = 0
                 candidates[v] = false
-                cooledVoxels.append((v, Float(rf.coolantTemperatureC)))
-                pumpedVoxels[n, default: []].append(v)
+                cooledVoxels.append((v, Float(needle.coolantC)))
+                pumpedVoxels[needle.applicator, default: []].append(v)
             }
         }
         if !contacts.isEmpty {

@@ -31,7 +31,7 @@ func energyIsConservedInAnAdiabaticBox(offset: Double) throws {
     let p = try decode(minimalPreset, ["applicators.0.shape.center_mm=[0.3, 0.1, -0.2]", "applicators.0.shape.radius_mm=1.7"])
     let scene = try Scene(preset: p)
     let state = SimulationState(preset: p, scene: scene, model: ThermalModel(preset: p, scene: scene), threads: 1, damageLaw: .cem43)
-    try #require(HeatSources(scene: scene)).deposit(powers: [3.0], state: state)
+    try #require(HeatSources(preset: p, scene: scene, model: state.model, threads: 1)).deposit(powers: [3.0], state: state)
     let q = state.source
     var total = 0.0
     for i in 0..<q.count { total += Double(q[i]) }
