@@ -71,21 +71,24 @@ let package = Package(
             path: "Benchmarks/ModalityBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // Whole treatments at the issue's run-time targets (RF 12 min, MWA 10 min at 0.5 mm).
+        // Whole treatments at their run-time targets (RF 12 min, MWA 10 min at 0.5 mm).
         .executableTarget(
             name: "TreatmentBenchmarks",
             dependencies: [
-                .product(name: "AblationSim", package: "ablsim"),
+                .product(name: "AblationPreset", package: "ablsim"),
+                .product(name: "AblationSimulation", package: "ablsim"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/TreatmentBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // `ablsim sweep collect` over 10,000 case folders (issue 6: under 10 s).
+        // `ablsim sweep collect` over 10,000 case folders (target: under 10 s).
         .executableTarget(
             name: "SweepBenchmarks",
             dependencies: [
-                .product(name: "AblationSim", package: "ablsim"),
+                .product(name: "AblationPreset", package: "ablsim"),
+                .product(name: "AblationRun", package: "ablsim"),
+                .product(name: "AblationJSON", package: "ablsim"),
                 .product(name: "AblationSweep", package: "ablsim"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],

@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "ablsim", path: "..")],
     targets: [
-        .executableTarget(name: "PresetFuzzer", dependencies: [.product(name: "AblationSim", package: "ablsim")]),
+        .executableTarget(name: "PresetFuzzer", dependencies: [.product(name: "AblationPreset", package: "ablsim")]),
         .executableTarget(name: "NIfTIFuzzer", dependencies: [.product(name: "AblationIO", package: "ablsim")]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the resources the ablsim binary carries:
-  Sources/AblationSim/BundledPresets.swift          from presets/*.json
-  Sources/AblationSim/BundledValidationTable.swift  from validation/device-zones-training.csv
+  Sources/AblationPreset/BundledPresets.swift          from presets/*.json
+  Sources/AblationValidation/BundledValidationTable.swift  from validation/device-zones-training.csv
 
 The binary carries them so that `ablsim run` and `ablsim validate` work wherever the executable is
 copied; tests fail when these files and their sources drift apart.
@@ -54,5 +54,5 @@ def validation_table():
     ]
 
 
-write("Sources/AblationSim/BundledPresets.swift", presets())
-write("Sources/AblationSim/BundledValidationTable.swift", validation_table())
+write("Sources/AblationPreset/BundledPresets.swift", presets())
+write("Sources/AblationValidation/BundledValidationTable.swift", validation_table())

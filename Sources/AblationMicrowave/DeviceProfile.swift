@@ -1,3 +1,6 @@
+import AblationGrid
+import AblationKernels
+import AblationTissue
 import Foundation
 
 /// Named microwave antennas a preset can ask for (`"device"` of an `mwa` applicator).

@@ -1,5 +1,6 @@
 import AblationGrid
 import AblationKernels
+import AblationTissue
 import Dispatch
 import Foundation
 
@@ -139,7 +140,10 @@ public final class MicrowaveSAR: @unchecked Sendable {
         self.grid = grid
         self.placement = placement
         self.profile = profile
-        self.dielectric = try DielectricModel(frequencyMHz: profile.frequencyMHz)
+        guard let dielectric = DielectricModel(frequencyMHz: profile.frequencyMHz) else {
+            throw MicrowaveError.unsupportedFrequency(profile.frequencyMHz)
+        }
+        self.dielectric = dielectric
         self.threads = max(1, threads)
         self.radialLaw = radialLaw
         self.resolution = resolution

@@ -1,6 +1,15 @@
-import Foundation
+import AblationAnalysis
 import AblationGrid
-import AblationSim
+import AblationIO
+import AblationJSON
+import AblationKernels
+import AblationMicrowave
+import AblationPreset
+import AblationRandom
+import AblationRun
+import AblationSimulation
+import AblationTissue
+import Foundation
 
 /// Why placements were thrown out, for the infeasibility reason.
 struct SearchTally {

@@ -1,5 +1,14 @@
+import AblationAnalysis
 import AblationGrid
-import AblationSim
+import AblationIO
+import AblationJSON
+import AblationKernels
+import AblationMicrowave
+import AblationPreset
+import AblationRandom
+import AblationRun
+import AblationSimulation
+import AblationTissue
 import Foundation
 
 /// The surrogate's second fidelity: a candidate simulated by ablsim's own solver on a coarser grid

@@ -1,6 +1,14 @@
+import AblationAnalysis
 import AblationGrid
+import AblationIO
+import AblationJSON
+import AblationKernels
 import AblationMicrowave
-import AblationSim
+import AblationPreset
+import AblationRandom
+import AblationRun
+import AblationSimulation
+import AblationTissue
 import Foundation
 
 /// The surrogate's zones for one device: a single antenna in homogeneous background tissue (no

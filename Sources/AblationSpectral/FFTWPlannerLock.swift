@@ -1,3 +1,5 @@
+import Foundation
+import AblationRandom
 import Synchronization
 
 /// FFTW's planner (`fftw_plan_*`, `fftw_destroy_plan`, and the `fftwf_`

@@ -1,3 +1,4 @@
+import AblationRandom
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,3 +1,5 @@
+import Foundation
+import AblationRandom
 /// Boundary treatment of the spectral reference solver.
 ///
 /// Grid convention (shared with the finite-difference solver): `nx * ny * nz`

@@ -1,5 +1,10 @@
+import AblationAnalysis
 import AblationIO
-import AblationSim
+import AblationJSON
+import AblationPreset
+import AblationRandom
+import AblationRun
+import AblationSimulation
 import Foundation
 
 /// Why a case failed, kept in `cases/ID/status.json` (with the child's stderr beside it) so that

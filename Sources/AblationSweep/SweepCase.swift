@@ -1,4 +1,10 @@
-import AblationSim
+import AblationAnalysis
+import AblationIO
+import AblationJSON
+import AblationPreset
+import AblationRandom
+import AblationRun
+import AblationSimulation
 import Foundation
 
 /// One case of a sweep: the base preset with one value per axis.

@@ -1,5 +1,10 @@
-import AblationSim
-import AblationSpectral
+import AblationAnalysis
+import AblationIO
+import AblationJSON
+import AblationPreset
+import AblationRandom
+import AblationRun
+import AblationSimulation
 import Foundation
 
 /// A sweep file expanded into its cases, each checked as a complete preset before anything runs.

@@ -1,4 +1,9 @@
-import AblationSim
+import AblationIO
+import AblationJSON
+import AblationPreset
+import AblationRandom
+import AblationRun
+import AblationSimulation
 import Foundation
 #if canImport(Glibc)
 import Glibc

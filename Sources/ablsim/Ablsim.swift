@@ -1,4 +1,11 @@
-import AblationSim
+import AblationJSON
+import AblationPlan
+import AblationPreset
+import AblationRun
+import AblationSimulation
+import AblationSweep
+import AblationValidation
+import AblationVerification
 import ArgumentParser
 
 @main
@@ -7,8 +14,10 @@ struct Ablsim: ParsableCommand {
         commandName: "ablsim",
         abstract: "Thermal ablation zone simulator: Pennes bioheat with cell-death models.",
         discussion: """
-            Exit status (sysexits): 0 success, 64 usage error, 65 invalid preset or data, 66 missing \
-            input file, 70 simulation failure, 73 cannot create output, 74 I/O error.
+            Exit status (sysexits): 0 success; 1 a verify check or a sweep case failed; 2 plan: no \
+            feasible plan; 64 usage error; 65 invalid preset or data; 66 missing input file; 69 sbatch \
+            missing or refused the job; 70 simulation failure; 73 cannot create output; 74 I/O error; \
+            130 interrupted (Ctrl-C), nothing written.
 
             Examples:
               ablsim run                                   # the bundled default preset

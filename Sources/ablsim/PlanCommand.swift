@@ -1,5 +1,11 @@
+import AblationJSON
 import AblationPlan
-import AblationSim
+import AblationPreset
+import AblationRun
+import AblationSimulation
+import AblationSweep
+import AblationValidation
+import AblationVerification
 import ArgumentParser
 import Foundation
 

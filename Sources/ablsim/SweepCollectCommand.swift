@@ -1,5 +1,11 @@
-import AblationSim
+import AblationJSON
+import AblationPlan
+import AblationPreset
+import AblationRun
+import AblationSimulation
 import AblationSweep
+import AblationValidation
+import AblationVerification
 import ArgumentParser
 import Foundation
 

@@ -1,4 +1,11 @@
-import AblationSim
+import AblationJSON
+import AblationPlan
+import AblationPreset
+import AblationRun
+import AblationSimulation
+import AblationSweep
+import AblationValidation
+import AblationVerification
 import ArgumentParser
 import Foundation
 
@@ -14,7 +21,7 @@ struct ValidateCommand: ParsableCommand {
             errors. Rows it cannot map are listed with the reason.
 
             Examples:
-              ablsim validate                                   # every row of the bundled table
+              ablsim validate                      # every row of the bundled table
               ablsim validate --rows CHART-AMI-60W --spacing 1
               ablsim validate --rows LIT- --set damage.threshold=4.6
             """)

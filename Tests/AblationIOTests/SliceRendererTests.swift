@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AblationIO
+@testable import AblationPreview
 
 /// A 40 x 36 x 32 grid of 1 mm voxels: tissue sphere, heated sphere with
 /// necrosis of radius 8 mm, a 4 mm target beside its centre (margin 3 mm),

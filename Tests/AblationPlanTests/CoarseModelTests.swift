@@ -1,8 +1,12 @@
+import AblationAnalysis
 import AblationGrid
-import AblationSim
+import AblationJSON
+@testable import AblationPlan
+import AblationPreset
+import AblationRun
+import AblationSimulation
 import Foundation
 import Testing
-@testable import AblationPlan
 
 /// Trilinear resampling reproduces a linear field exactly between the coarse voxel centres, so a
 /// smooth ln(Omega/threshold) keeps its surface between fine voxels (no half-voxel shift).

@@ -1,7 +1,11 @@
-import AblationSim
+import AblationAnalysis
+import AblationJSON
+@testable import AblationPlan
+import AblationPreset
+import AblationRun
+import AblationSimulation
 import Foundation
 import Testing
-@testable import AblationPlan
 
 func withPresetFile<T>(_ text: String, _ body: (String, URL) throws -> T) throws -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablsim-plan-\(getpid())-\(UUID().uuidString)")

@@ -1,7 +1,11 @@
-import AblationSim
+import AblationAnalysis
+import AblationJSON
+@testable import AblationPlan
+import AblationPreset
+import AblationRun
+import AblationSimulation
 import Foundation
 import Testing
-@testable import AblationPlan
 
 let planPreset = """
 {"ablsim": 1, "name": "p", "grid": {"size_mm": [50, 50, 50], "spacing_mm": 2},

@@ -1,7 +1,11 @@
-import AblationSim
+import AblationAnalysis
+import AblationJSON
+@testable import AblationPlan
+import AblationPreset
+import AblationRun
+import AblationSimulation
 import Foundation
 import Testing
-@testable import AblationPlan
 
 /// An RF plan end to end on coarse grids: the verifying run must really cover with the margin,
 /// the coarse simulation (2 mm against the 1.5 mm verification) must predict its margin within

@@ -1,7 +1,11 @@
-import AblationSim
+import AblationAnalysis
+import AblationJSON
+@testable import AblationPlan
+import AblationPreset
+import AblationRun
+import AblationSimulation
 import Foundation
 import Testing
-@testable import AblationPlan
 
 /// A small RF planning case: a 10 mm tumour, 3 mm margin, one cooled electrode with a 15 mm
 /// active tip on an impedance-controlled generator, 2 mm voxels (fast enough for the test suite).

@@ -1,3 +1,4 @@
+import AblationRandom
 import AblationSpectral
 import Testing
 #if canImport(Glibc)

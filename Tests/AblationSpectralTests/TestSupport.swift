@@ -1,3 +1,4 @@
+import AblationRandom
 import AblationSpectral
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,6 @@
-import AblationSim
+import AblationJSON
+import AblationPreset
+import AblationRun
 import AblationSweep
 import Foundation
 import Testing

@@ -7,11 +7,14 @@ struct CLI {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ablsim")
     }
 
-    static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// `environment`: variables set on top of this process's.
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws
+        -> (status: Int32, stdout: String, stderr: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
         p.currentDirectoryURL = directory
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -28,6 +31,9 @@ struct CLI {
         return url
     }
 }
+
+/// The repository's top folder (this file is Tests/CLITests/CLITests.swift).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 let smallPreset = """
 {"ablsim": 1, "name": "small", "grid": {"size_mm": [16, 16, 16], "spacing_mm": 1},

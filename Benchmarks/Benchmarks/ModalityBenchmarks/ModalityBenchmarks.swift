@@ -1,7 +1,7 @@
 // ordo-one/benchmark suite for the two modality solvers that dominate RF and MW runs:
 // the warm-started potential solve of a cooled-tip electrode (AblationElectric) and one
 // evaluation of the microwave absorbed-power pattern (AblationMicrowave), both on the 160³
-// grid of an 80 mm cube at 0.5 mm that the run-time targets use.
+// grid of an 80 mm cube at 0.5 mm that the whole-treatment run-time targets use.
 //
 // One iteration is one solve at the runs' tolerance 1e-3 (after a 20 % conductivity change
 // near the tip, about what 3 s of heating at full power give between two solves, alternating so

@@ -1,10 +1,11 @@
-// ordo-one/benchmark suite for whole treatments at the run-time targets: the bundled
+// ordo-one/benchmark suite for whole treatments at their run-time targets: the bundled
 // cooled-tip RF preset (12 min, and with its default pump-off check) and the Emprint MWA preset at 100 W for 10 min, both on the 160³
 // grid of an 80 mm cube at 0.5 mm. One iteration is one `Simulation.run()` (stepping, damage,
 // potential solves or antenna updates; not the preset parsing, zone analysis or file encoding
 // that `ablsim run` adds, about 1-2 s). Besides wallClock the custom metric is voxel updates per
 // second (grid voxels x time steps / wall time).
-import AblationSim
+import AblationPreset
+import AblationSimulation
 import Benchmark
 import Foundation
 import Synchronization
@@ -44,7 +45,7 @@ let benchmarks: @Sendable () -> Void = {
     // ABLSIM_BENCH_SPACING_MM: a coarser grid for a quick check of the suite itself.
     let spacing = ProcessInfo.processInfo.environment["ABLSIM_BENCH_SPACING_MM"] ?? "0.5"
     let cases: [(label: String, preset: String, overrides: [String])] = [
-        // The target is the 12-min treatment; the preset adds a 60-s pump-off check by default.
+        // The run-time target is set for the 12-min treatment; the preset adds a 60-s pump-off check by default.
         ("RF cooled tip, impedance to 200 W, 12 min", "rfa-cooled-tip-12min",
          ["grid.spacing_mm=\(spacing)", "applicators.0.pump_off_s=0"]),
         ("RF cooled tip, 12 min + 60 s pump-off check", "rfa-cooled-tip-12min", ["grid.spacing_mm=\(spacing)"]),

@@ -1,4 +1,4 @@
-import AblationSim
+import AblationPreset
 
 /// Every byte string must decode to a preset or a PresetError: no crash, no hang, no unbounded
 /// allocation. Relative label-map paths resolve in an empty folder so the fuzzer cannot wander.

@@ -1,0 +1,432 @@
+import AblationGrid
+import AblationIO
+import AblationJSON
+import AblationKernels
+import AblationMicrowave
+import AblationTissue
+import Foundation
+
+extension Preset {
+    /// Reads and validates a preset file. Missing file: exit 66; unreadable: 74; bad JSON or
+    /// values: 65 with the JSON path.
+    public static func load(contentsOf path: String, overrides: [String] = []) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PresetError(.missingInput, path: "", "preset file \(path) does not exist")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PresetError(.io, path: "", "cannot read preset file \(path)")
+        }
+        return try parse(bytes: Array(data), source: path, overrides: overrides,
+                         baseDirectory: (path as NSString).deletingLastPathComponent)
+    }
+
+    /// `baseDirectory`: where relative label-map paths resolve (the preset file's folder; the
+    /// working directory for bundled presets).
+    public static func parse(bytes: [UInt8], source: String, overrides: [String] = [],
+                             baseDirectory: String? = nil) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+        guard bytes.count <= 16 << 20 else {
+            throw PresetError(path: "", "\(source) is \(bytes.count) bytes; a preset is expected to be under 16 MiB")
+        }
+        var document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw PresetError(path: "", "\(source) is not valid JSON: \(error)")
+        }
+        for assignment in overrides { document = try PresetOverride.apply(assignment, to: document) }
+        return (try decode(document, baseDirectory: baseDirectory), document, bytes)
+    }
+
+    public static func decode(_ document: JSONValue, baseDirectory: String? = nil) throws(PresetError) -> Preset {
+        var r = try JSONObjectReader(document, path: "")
+        let version = try r.integer("ablsim", NumberCheck(accepts: { $0 == 1 }, expectation: "1 (the preset format version)"))
+        _ = version
+        let name = try r.string("name", default: "ablsim-run")
+        guard !name.isEmpty, name.count <= 200, !name.contains("/"), !name.hasPrefix(".") else {
+            throw PresetError(path: "name", "got \"\(name)\"; expected 1-200 characters without '/' and not starting with '.' (it names the output folder)")
+        }
+        let description = try r.string("description", default: "")
+
+        guard var g = try r.object("grid") else { throw r.missing("grid", expected: "an object {center_mm, size_mm, spacing_mm}") }
+        let grid = GridSpec(centerMM: try g.vector3("center_mm", default: [0, 0, 0]),
+                            sizeMM: try g.vector3("size_mm", .positiveAtMost(2000, unit: "mm")),
+                            spacingMM: try g.number("spacing_mm", .range(0.05, 20, unit: "mm")))
+        try g.finish()
+        for axis in 0..<3 where grid.sizeMM[axis] < grid.spacingMM {
+            throw PresetError(path: "grid.size_mm.\(axis)", "got \(JSONWriter.format(grid.sizeMM[axis])) mm; expected at least one voxel (spacing_mm = \(JSONWriter.format(grid.spacingMM)))")
+        }
+
+        var boundary = BoundarySpec(kind: .dirichlet, temperatureC: 37)
+        if var b = try r.object("boundary") {
+            let kind = try b.string("type", default: "dirichlet", oneOf: ["dirichlet", "adiabatic"])
+            boundary.kind = BoundarySpec.Kind(rawValue: kind)!
+            boundary.temperatureC = try b.number("temperature_c", default: 37, .range(-50, 200, unit: "°C"))
+            try b.finish()
+        }
+        let initial = try r.number("initial_temperature_c", default: 37, .range(-50, 200, unit: "°C"))
+
+        var materials = Material.builtIn
+        var materialOrder: [String] = []
+        if var m = try r.object("materials") {
+            for key in m.keys {
+                guard let value = m.value(key) else { continue }
+                let path = m.child(key)
+                guard !key.isEmpty, key.count <= 64 else { throw PresetError(path: path, "material names must have 1-64 characters") }
+                materials[key] = try decodeMaterial(value, path: path, base: materials[key])
+                materialOrder.append(key)
+            }
+        }
+        let background = try r.string("background", default: "liver")
+        guard materials[background] != nil else {
+            throw PresetError(path: "background", unknownMaterial(background, materials))
+        }
+
+        var blood = ArterialBlood()
+        if var b = try r.object("blood") {
+            blood.temperatureC = try b.number("temperature_c", default: 37, .range(20, 45, unit: "°C"))
+            blood.densityKgM3 = try b.number("density_kg_m3", default: blood.densityKgM3, .range(500, 2000, unit: "kg/m3"))
+            blood.specificHeatJKgK = try b.number("specific_heat_j_kgk", default: blood.specificHeatJKgK, .range(500, 10000, unit: "J/kg/K"))
+            try b.finish()
+        }
+
+        var regions: [Region] = []
+        for (n, item) in (try r.array("regions", required: false) ?? []).enumerated() {
+            var q = try JSONObjectReader(item, path: "regions.\(n)")
+            let material = try q.string("material")
+            guard materials[material] != nil else { throw PresetError(path: q.child("material"), unknownMaterial(material, materials)) }
+            guard let shapeValue = q.value("shape") else { throw q.missing("shape", expected: "a shape object") }
+            var region = Region(name: try q.string("name", default: "region \(n)"), material: material,
+                                shape: try ShapeSpec.decode(shapeValue, path: q.child("shape"), baseDirectory: baseDirectory),
+                                target: try q.bool("target", default: false), vessel: try q.bool("vessel", default: false))
+            region.flow = try VesselFlowSpec.decode(&q, vessel: region.vessel, shape: region.shape)
+            try q.finish()
+            regions.append(region)
+        }
+
+        var applicators: [Applicator] = []
+        for (n, item) in (try r.array("applicators", required: true) ?? []).enumerated() {
+            applicators.append(try decodeApplicator(item, path: "applicators.\(n)", baseDirectory: baseDirectory))
+        }
+        guard !applicators.isEmpty else { throw PresetError(path: "applicators", "is empty; expected at least one applicator") }
+
+        var time = TimeSpec(cooldownS: 0, dtS: nil, damageIntervalS: 1.0)
+        if var t = try r.object("time") {
+            time.cooldownS = try t.number("cooldown_s", default: 0, .range(0, 86_400, unit: "s"))
+            time.dtS = try t.optionalNumber("dt_s", .positiveAtMost(60, unit: "s"))
+            time.damageIntervalS = try t.number("damage_interval_s", default: 1.0, .positiveAtMost(10, unit: "s"))
+            try t.finish()
+        }
+
+        var damage = DamageSpec(model: .arrhenius, threshold: 1)
+        if var d = try r.object("damage") {
+            let model = try d.string("model", default: "arrhenius", oneOf: DamageSpec.Model.allCases.map(\.rawValue))
+            damage.model = DamageSpec.Model(rawValue: model)!
+            let fallback: Double = switch damage.model { case .arrhenius: 1; case .cem43: 240; case .isotherm: 60 }
+            damage.threshold = try d.number("threshold", default: fallback, .positive)
+            try d.finish()
+        }
+
+        let margin = try r.number("margin_mm", default: 5, .range(0, 50, unit: "mm"))
+        let allFormats = ["nifti", "vti", "stl", "png", "csv"]
+        var formats = allFormats
+        if var o = try r.object("output") {
+            if let list = try o.array("formats", required: false) {
+                formats = []
+                for (n, item) in list.enumerated() {
+                    let f = try JSONObjectReader.string(item, path: "output.formats.\(n)", oneOf: allFormats)
+                    if !formats.contains(f) { formats.append(f) }
+                }
+            }
+            try o.finish()
+        }
+        let seed = try r.integer("seed", default: 0, .range(0, 9_007_199_254_740_991))
+        // `planning` belongs to `ablsim plan` (not in this version); a run carries it through unread.
+        var planning: JSONValue? = nil
+        if let value = r.value("planning") {
+            guard case .object = value else { throw PresetError(path: "planning", "got \(value.kindDescription); expected an object") }
+            planning = value
+        }
+        var referenceZone: LabelMapShape? = nil
+        if var z = try r.object("reference_zone") {
+            let file = try z.string("path")
+            guard !file.isEmpty else { throw PresetError(path: z.child("path"), "is empty; expected the path of a NIfTI mask (.nii or .nii.gz)") }
+            let label = try z.integer("label", default: 1, .range(-2_147_483_648, 2_147_483_647))
+            try z.finish()
+            referenceZone = try LabelMapShape.load(path: file, label: label, baseDirectory: baseDirectory, jsonPath: "reference_zone")
+        }
+        try r.finish()
+
+        let preset = Preset(name: name, description: description, grid: grid, boundary: boundary,
+                            initialTemperatureC: initial, background: background, materials: materials,
+                            materialOrder: materialOrder, blood: blood, regions: regions, applicators: applicators,
+                            time: time, damage: damage, marginMM: margin, outputFormats: formats, seed: UInt64(seed),
+                            planning: planning, referenceZone: referenceZone)
+        try MemoryBudget.check(preset)
+        try preset.checkGeometry()
+        return preset
+    }
+
+    static func unknownMaterial(_ name: String, _ materials: [String: Material]) -> String {
+        let names = materials.keys.sorted()
+        var message = "unknown material \"\(name)\"; expected one of " + names.map { "\"\($0)\"" }.joined(separator: ", ") + " or a name defined under materials"
+        if let hint = suggestion(for: name, among: names) { message += " (did you mean \"\(hint)\"?)" }
+        return message
+    }
+
+    static func decodeMaterial(_ value: JSONValue, path: String, base: Material?) throws(PresetError) -> Material {
+        var r = try JSONObjectReader(value, path: path)
+        let b = base ?? .liver
+        var m = b
+        m.densityKgM3 = try r.number("density_kg_m3", default: b.densityKgM3, .range(100, 5000, unit: "kg/m3"))
+        m.specificHeatJKgK = try r.number("specific_heat_j_kgk", default: b.specificHeatJKgK, .range(100, 10000, unit: "J/kg/K"))
+        m.conductivityWMK = try r.number("conductivity_w_mk", default: b.conductivityWMK, .range(0.01, 500, unit: "W/m/K"))
+        m.perfusionPerS = try r.number("perfusion_per_s", default: b.perfusionPerS, .range(0, 1, unit: "1/s"))
+        m.metabolicHeatWM3 = try r.number("metabolic_heat_w_m3", default: b.metabolicHeatWM3, .range(-1e6, 1e7, unit: "W/m3"))
+        m.electricalConductivitySM = try r.number("electrical_conductivity_s_m", default: b.electricalConductivitySM, .range(1e-6, 1e3, unit: "S/m"))
+        m.waterContent = try r.number("water_content", default: b.waterContent, .range(0, 1))
+        if var a = try r.object("arrhenius") {
+            m.arrheniusFrequencyFactorPerS = try a.number("frequency_factor_per_s", default: b.arrheniusFrequencyFactorPerS, .range(1, 1e300, unit: "1/s"))
+            m.arrheniusActivationEnergyJMol = try a.number("activation_energy_j_mol", default: b.arrheniusActivationEnergyJMol, .range(1e3, 1e7, unit: "J/mol"))
+            try a.finish()
+        }
+        m.linear = try r.bool("linear", default: b.linear)
+        m.conductivityPerC = try r.number("conductivity_per_c", default: b.conductivityPerC, .range(0, 0.01, unit: "1/°C"))
+        // The desiccated value follows an overridden 37 °C conductivity unless the base material had its own.
+        let followsK = b.desiccatedConductivityWMK == b.conductivityWMK
+        m.desiccatedConductivityWMK = try r.number("desiccated_conductivity_w_mk",
+                                                   default: followsK ? m.conductivityWMK : b.desiccatedConductivityWMK,
+                                                   .range(0.01, 500, unit: "W/m/K"))
+        // Likewise the desiccated heat capacity keeps its ratio to an overridden wet one.
+        let scale = b.volumetricHeatCapacity > 0 ? m.volumetricHeatCapacity / b.volumetricHeatCapacity : 1
+        m.desiccatedHeatCapacityJM3K = try r.number("desiccated_heat_capacity_j_m3k",
+                                                    default: b.desiccatedHeatCapacityJM3K * scale,
+                                                    .range(1e4, 1e8, unit: "J/m3/K"))
+        m.heatCapacityPerC = try r.number("heat_capacity_per_c", default: b.heatCapacityPerC, .range(-0.005, 0.01, unit: "1/°C"))
+        // At least 1: stasis before necrosis would need damage rows the sample does not report.
+        m.perfusionStasisDose = try r.number("perfusion_stasis_dose", default: b.perfusionStasisDose, .range(1, 1e6))
+        try r.finish()
+        return m
+    }
+
+    static func decodeSchedule(_ r: inout JSONObjectReader) throws(PresetError) -> [PowerPhase] {
+        guard let items = try r.array("schedule", required: true), !items.isEmpty else {
+            throw PresetError(path: r.child("schedule"), "is empty; expected at least one {duration_s, power_w} phase")
+        }
+        var phases: [PowerPhase] = []
+        for (n, item) in items.enumerated() {
+            var p = try JSONObjectReader(item, path: "\(r.child("schedule")).\(n)")
+            phases.append(PowerPhase(durationS: try p.number("duration_s", .positiveAtMost(86_400, unit: "s")),
+                                     powerW: try p.number("power_w", .range(0, 10_000, unit: "W"))))
+            try p.finish()
+        }
+        return phases
+    }
+
+    public static func decodeApplicator(_ value: JSONValue, path: String, baseDirectory: String?) throws(PresetError) -> Applicator {
+        var r = try JSONObjectReader(value, path: path)
+        let type = try r.string("type", oneOf: ["heat_source", "mwa", "rfa"])
+        switch type {
+        case "heat_source":
+            guard let shape = r.value("shape") else { throw r.missing("shape", expected: "a shape object") }
+            let spec = try ShapeSpec.decode(shape, path: r.child("shape"), baseDirectory: baseDirectory)
+            let schedule = try decodeSchedule(&r)
+            try r.finish()
+            return .heatSource(shape: spec, schedule: schedule)
+        case "mwa":
+            let frequency = try r.integer("frequency_mhz", NumberCheck(accepts: { $0 == 915 || $0 == 2450 }, expectation: "915 or 2450 (MHz)"))
+            let device = try r.string("device", default: "generic", oneOf: MicrowaveDevice.allCases.map(\.rawValue))
+            do {
+                _ = try DeviceProfile.profile(MicrowaveDevice(rawValue: device)!, frequencyMHz: frequency)
+            } catch {
+                let supported = DeviceProfile.supportedFrequencies(MicrowaveDevice(rawValue: device)!).map(String.init).joined(separator: " or ")
+                throw PresetError(path: r.child("frequency_mhz"), "device \"\(device)\" runs at \(supported) MHz, not \(frequency)")
+            }
+            let tip = try r.vector3("tip_mm"), entry = try r.vector3("entry_mm")
+            guard ((entry - tip) * (entry - tip)).sum() >= 1 else {
+                throw PresetError(path: r.child("entry_mm"), "is within 1 mm of tip_mm; expected an insertion point that gives the needle a direction")
+            }
+            let schedule = try decodeSchedule(&r)
+            let interval = try r.number("update_interval_s", default: 10, .positiveAtMost(600, unit: "s"))
+            try r.finish()
+            return .microwave(MicrowaveSpec(frequencyMHz: frequency, device: device, tipMM: tip, entryMM: entry,
+                                            schedule: schedule, updateIntervalS: interval))
+        default:
+            return .radiofrequency(try decodeRadiofrequency(&r))
+        }
+    }
+
+    /// Keys that belong to some electrode kinds only; any of them on another kind is refused.
+    static let electrodeOnlyKeys: [(key: String, electrodes: [String])] = [
+        ("active_length_mm", ["cooled_tip", "cluster"]), ("coolant_temperature_c", ["cooled_tip", "cluster"]),
+        ("pump_off_s", ["cooled_tip", "cluster"]), ("track_ablation", ["cooled_tip", "cluster"]),
+        ("spacing_mm", ["cluster"]),
+        ("tines", ["multi_tine"]), ("deployed_diameter_mm", ["multi_tine"]), ("tine_diameter_mm", ["multi_tine"]),
+        ("tine_shape", ["multi_tine"]),
+    ]
+
+    static func decodeRadiofrequency(_ r: inout JSONObjectReader) throws(PresetError) -> RadiofrequencySpec {
+        let device = try r.string("device", default: "generic", oneOf: ["generic"])
+        let electrodeName = try r.string("electrode", default: "cooled_tip", oneOf: ["cooled_tip", "multi_tine", "cluster"])
+        for (key, electrodes) in electrodeOnlyKeys where !electrodes.contains(electrodeName) && r.value(key) != nil {
+            let kinds = electrodes.map { "\"\($0)\"" }.joined(separator: " and ")
+            throw PresetError(path: r.child(key), "applies to \(kinds) electrodes only; this electrode is \"\(electrodeName)\"")
+        }
+        let diameter = try r.number("diameter_mm", default: 1.5, .range(0.3, 5, unit: "mm"))
+        var active = 0.0, coolant = 15.0, pumpOff = 0.0
+        let electrode: RadiofrequencySpec.Electrode
+        if electrodeName == "multi_tine" {
+            let tines = try r.integer("tines", default: 10, .range(4, 16))
+            guard r.value("deployed_diameter_mm") != nil else {
+                throw r.missing("deployed_diameter_mm", expected: "the diameter of the deployed tine array, from 15 to 70 mm")
+            }
+            let deployed = try r.number("deployed_diameter_mm", .range(15, 70, unit: "mm"))
+            let tineDiameter = try r.number("tine_diameter_mm", default: 0.4, .range(0.1, 1.5, unit: "mm"))
+            let shape = try r.string("tine_shape", default: "umbrella", oneOf: RadiofrequencySpec.MultiTineSpec.Shape.allCases.map(\.rawValue))
+            electrode = .multiTine(.init(tines: tines, deployedDiameterMM: deployed, tineDiameterMM: tineDiameter,
+                                         shape: RadiofrequencySpec.MultiTineSpec.Shape(rawValue: shape)!))
+        } else {
+            active = try r.number("active_length_mm", default: 30, .range(2, 60, unit: "mm"))
+            coolant = try r.number("coolant_temperature_c", default: 15, .range(0, 37, unit: "°C"))
+            pumpOff = try r.number("pump_off_s", default: Preset.RadiofrequencySpec.defaultPumpOffS, .range(0, 600, unit: "s"))
+            if electrodeName == "cluster" {
+                let spacing = try r.number("spacing_mm", default: 5, .range(2, 20, unit: "mm"))
+                guard spacing > diameter else {
+                    throw PresetError(path: r.child("spacing_mm"), "got \(JSONWriter.format(spacing)) mm; expected more than diameter_mm (\(JSONWriter.format(diameter)) mm), or the needles would touch")
+                }
+                electrode = .cluster(spacingMM: spacing)
+            } else {
+                electrode = .cooledTip
+            }
+        }
+        let tip = try r.vector3("tip_mm"), entry = try r.vector3("entry_mm")
+        let pathLength = ((entry - tip) * (entry - tip)).sum().squareRoot()
+        if electrodeName == "multi_tine" {
+            guard pathLength >= 1 else {
+                throw PresetError(path: r.child("entry_mm"), "is within 1 mm of tip_mm; expected an insertion point that gives the needle a direction")
+            }
+        } else {
+            guard pathLength >= active else {
+                throw PresetError(path: r.child("entry_mm"), "is closer to tip_mm than active_length_mm (\(JSONWriter.format(active)) mm); expected the insertion path to contain the active tip")
+            }
+        }
+        guard var c = try r.object("control") else { throw r.missing("control", expected: "{\"mode\": \"constant_power\", \"power_w\": ...} or {\"mode\": \"impedance\", \"max_power_w\": ...}") }
+        let mode = try c.string("mode", oneOf: ["constant_power", "impedance", "temperature"])
+        let control: RadiofrequencySpec.Control
+        switch mode {
+        case "constant_power": control = .constantPower(powerW: try c.number("power_w", .positiveAtMost(400, unit: "W")))
+        case "impedance":
+            let maxPower = try c.number("max_power_w", .positiveAtMost(400, unit: "W"))
+            let ramp = try c.string("ramp", default: "generic", oneOf: ["generic", "leveen"])
+            if ramp == "leveen" {
+                let start = try c.number("start_power_w", default: min(RadiofrequencySpec.defaultLeVeenStartPowerW, maxPower),
+                                         .positiveAtMost(400, unit: "W"))
+                guard start <= maxPower else {
+                    throw PresetError(path: c.child("start_power_w"), "got \(JSONWriter.format(start)) W; expected at most max_power_w (\(JSONWriter.format(maxPower)) W)")
+                }
+                control = .impedance(maxPowerW: maxPower, ramp: .leveen(startPowerW: start))
+            } else {
+                guard c.value("start_power_w") == nil else {
+                    throw PresetError(path: c.child("start_power_w"), "applies to \"ramp\": \"leveen\" only; this ramp is \"\(ramp)\"")
+                }
+                control = .impedance(maxPowerW: maxPower, ramp: .generic)
+            }
+        default:
+            guard electrodeName == "multi_tine" else {
+                throw PresetError(path: c.child("mode"), "\"temperature\" control needs thermocouples in the tissue, and a \(electrodeName) electrode is held at its coolant temperature; expected \"constant_power\" or \"impedance\" (temperature control works with \"multi_tine\" electrodes)")
+            }
+            control = .temperature(targetC: try c.number("target_c", .range(40, 120, unit: "°C")),
+                                   maxPowerW: try c.number("max_power_w", .positiveAtMost(400, unit: "W")))
+        }
+        let maxVoltage = try c.optionalNumber("max_voltage_v", .range(10, 1000, unit: "V rms"))
+        let maxCurrent = try c.optionalNumber("max_current_a", .range(0.05, 10, unit: "A rms"))
+        try c.finish()
+        let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
+        let interval = try r.number("update_interval_s", default: RadiofrequencySpec.defaultUpdateIntervalS, .positiveAtMost(60, unit: "s"))
+        let returnPath = try r.number("return_path_ohm", default: 0, .range(0, 500, unit: "ohm"))
+        var track: RadiofrequencySpec.TrackAblationSpec?
+        if var t = try r.object("track_ablation") {
+            guard t.value("length_mm") != nil else {
+                throw t.missing("length_mm", expected: "how far the needle is pulled back with its tip hot, from 1 to 100 mm")
+            }
+            let length = try t.number("length_mm", .range(1, 100, unit: "mm"))
+            guard length <= pathLength - active else {
+                let most = RadiofrequencySpec.TrackAblationSpec.maximumLengthMM(pathLengthMM: pathLength, activeLengthMM: active)
+                throw PresetError(path: t.child("length_mm"), "got \(JSONWriter.format(length)) mm; expected at most \(JSONWriter.format(most)) mm, the path from the bare tip's end to entry_mm")
+            }
+            track = .init(lengthMM: length,
+                          speedMMS: try t.number("speed_mm_s", default: 1, .range(0.1, 10, unit: "mm/s")),
+                          temperatureC: try t.number("temperature_c", default: 90, .range(50, 99, unit: "°C")))
+            try t.finish()
+        }
+        try r.finish()
+        let spec = RadiofrequencySpec(device: device, electrode: electrode, activeLengthMM: active,
+                                      diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
+                                      entryMM: entry, control: control, durationS: duration,
+                                      updateIntervalS: interval, returnPathOhm: returnPath, pumpOffS: pumpOff,
+                                      maxVoltageV: maxVoltage, maxCurrentA: maxCurrent, trackAblation: track)
+        if case let .multiTine(m) = electrode {
+            let array = MultiTineArray(tipMM: tip, entryMM: entry, trocarDiameterMM: diameter, spec: m)
+            let closest = array.closestApproach()
+            guard closest.distanceMM >= m.tineDiameterMM else {
+                throw PresetError(path: r.child("tines"), String(format: "%d tines of %@ mm on a %@ mm trocar touch or cross: two centrelines come within %.3g mm at (%.1f, %.1f, %.1f) mm; expected fewer or thinner tines, or a wider trocar", m.tines, JSONWriter.format(m.tineDiameterMM), JSONWriter.format(diameter), closest.distanceMM, closest.atMM.x, closest.atMM.y, closest.atMM.z))
+            }
+        }
+        return spec
+    }
+
+    /// Shapes must touch the grid; sources must lie inside it so that no power is lost.
+    func checkGeometry() throws(PresetError) {
+        let g = makeGrid()
+        for (n, region) in regions.enumerated() where !intersects(region.shape, g) {
+            throw PresetError(path: "regions.\(n).shape", "lies entirely outside the grid (\(bounds(g))); expected a shape that overlaps it")
+        }
+        for (n, a) in applicators.enumerated() {
+            if let needle = a.needle, !g.contains(needle.tipMM) {
+                throw PresetError(path: "applicators.\(n).tip_mm", "lies outside the grid (\(bounds(g))); expected the needle tip inside it")
+            }
+            if case let .radiofrequency(rf) = a {
+                let geometry = ElectrodeGeometry(rf)
+                for rod in geometry.activeRods {
+                    let margin = g.spacingMM + rod.radiusMM
+                    if !(g.contains(rod.endMM) && all(pointwiseMin(rod.startMM, rod.endMM) - margin .> g.lowerCornerMM)
+                         && all(pointwiseMax(rod.startMM, rod.endMM) + margin .< g.upperCornerMM)) {
+                        let what = geometry.activeRods.count > 1 ? "the active tip of a cluster needle" : "the active tip"
+                        throw PresetError(path: "applicators.\(n).tip_mm", "\(what) reaches the edge of the grid (\(bounds(g))); the outer boundary is the dispersive pad, so expected the active tip at least one voxel inside it")
+                    }
+                }
+                if let array = geometry.tineArray {
+                    let (lo, hi) = array.boundsMM
+                    let margin = g.spacingMM + geometry.tineRadiusMM
+                    if !(all(lo - margin .> g.lowerCornerMM) && all(hi + margin .< g.upperCornerMM)) {
+                        func f(_ v: Double) -> String { String(format: "%.4g", v) }
+                        throw PresetError(path: "applicators.\(n).deployed_diameter_mm", "the deployed tines span x \(f(lo.x))..\(f(hi.x)), y \(f(lo.y))..\(f(hi.y)), z \(f(lo.z))..\(f(hi.z)) mm and reach the edge of the grid (\(bounds(g))); the outer boundary is the dispersive pad, so expected every tine at least one voxel inside it")
+                    }
+                }
+            }
+            if case let .heatSource(shape, _) = a {
+                let (lo, hi) = shape.makeShape().boundingBoxMM
+                if !(g.contains(lo) && g.contains(hi)) {
+                    throw PresetError(path: "applicators.\(n).shape", "extends outside the grid (\(bounds(g))); a heat source must lie inside it so that its full power is deposited")
+                }
+                let vox = VoxelizedShape(shape: shape.makeShape(), grid: g)
+                if vox.voxelVolume <= 0 {
+                    throw PresetError(path: "applicators.\(n).shape", "covers no voxel at spacing \(JSONWriter.format(grid.spacingMM)) mm; expected a larger shape or a finer grid")
+                }
+            }
+        }
+    }
+
+    func intersects(_ shape: ShapeSpec, _ g: Grid3D) -> Bool {
+        let (lo, hi) = shape.makeShape().boundingBoxMM
+        return all(hi .>= g.lowerCornerMM) && all(lo .<= g.upperCornerMM)
+    }
+
+    func bounds(_ g: Grid3D) -> String {
+        let lo = g.lowerCornerMM, hi = g.upperCornerMM
+        func f(_ v: Double) -> String { String(format: "%.4g", v) }
+        return "x \(f(lo.x))..\(f(hi.x)), y \(f(lo.y))..\(f(hi.y)), z \(f(lo.z))..\(f(hi.z)) mm"
+    }
+
+    public func makeGrid() -> Grid3D { Grid3D(centerMM: grid.centerMM, sizeMM: grid.sizeMM, spacingMM: grid.spacingMM) }
+}
+

@@ -1,0 +1,44 @@
+import AblationElectric
+import AblationGrid
+import AblationIO
+import AblationJSON
+import AblationKernels
+import AblationMicrowave
+import AblationPreset
+import AblationTissue
+import Foundation
+
+extension DamageLaw {
+    /// The run's damage law. Arrhenius constants belong to each voxel's own material: a region of
+    /// another tissue accumulates damage at its own rate. When every material shares one pair of
+    /// constants (all built-ins do) the uniform law runs, which gives the same numbers.
+    init(preset: Preset, scene: Scene, layout L: PaddedLayout) {
+        switch preset.damage.model {
+        case .cem43: self = .cem43
+        case .isotherm: self = .peakTemperature
+        case .arrhenius:
+            let constants = scene.labelMaterials.map { name in
+                let m = preset.materials[name]!
+                return (lnA: log(m.arrheniusFrequencyFactorPerS), eaR: m.arrheniusActivationEnergyJMol / DamageLaw.gasConstantJMolK)
+            }
+            let background = constants[0]
+            if constants.allSatisfy({ $0 == background }) {
+                self = .arrhenius(logFrequencyFactor: background.lnA, activationTemperature: background.eaR)
+                return
+            }
+            // Ghosts and padding keep the background's constants: finite, and never read back.
+            let lnA = AlignedBuffer<Float>(count: L.count, repeating: Float(background.lnA))
+            let eaR = AlignedBuffer<Float>(count: L.count, repeating: Float(background.eaR))
+            let g = scene.grid
+            for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
+                let c = constants[Int(scene.labels[g.linearIndex(i, j, k)])]
+                lnA[L.index(i, j, k)] = Float(c.lnA)
+                eaR[L.index(i, j, k)] = Float(c.eaR)
+            } } }
+            self = .arrheniusPerVoxel(ArrheniusField(logFrequencyFactor: lnA, activationTemperature: eaR))
+        }
+    }
+
+    /// R in J/mol/K (CODATA 2018), turning an activation energy into a temperature.
+    static let gasConstantJMolK = 8.314462618
+}

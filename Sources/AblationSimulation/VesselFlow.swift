@@ -1,0 +1,202 @@
+import AblationElectric
+import AblationGrid
+import AblationIO
+import AblationJSON
+import AblationKernels
+import AblationMicrowave
+import AblationPreset
+import AblationTissue
+import Foundation
+
+/// One convective vessel at the end of a run, for summary.json.
+public struct VesselReport: Sendable, Equatable {
+    public var name: String
+    public var diameterMM: Double
+    public var velocityMMS: Double
+    /// Mean wall heat transfer coefficient (W/m^2/K).
+    public var wallCoefficient: Double
+    /// Heat the blood carried away at the last update (W) and its outlet temperature (°C).
+    public var heatRemovedW: Double
+    public var outletTemperatureC: Double
+    /// Simulated time (s) at which the vessel occluded (VesselOcclusion); nil while it flows.
+    public var occlusionTimeS: Double?
+}
+
+/// The blood in every convective vessel: warms along the vessel by the heat its wall takes up.
+///
+/// Each convective cylinder is cut into slices one voxel thick along its axis. Every damage sample
+/// the heat flowing from the tissue into each slice is summed over the faces between vessel and
+/// tissue voxels (the wall film is in those faces' conductances, see `ThermalModel`), and the blood
+/// temperature is marched downstream slice by slice:
+///
+///     m c (T_out - T_in) = sum_faces G (T_tissue - T_slice),   T_slice = (T_in + T_out) / 2,
+///
+/// solved for T_slice exactly (so it is stable however small the flow), with m c = rho_b c_b v pi D^2 / 4.
+/// The slice's voxels are then held at T_slice until the next sample.
+final class VesselFlow: @unchecked Sendable {
+    struct Channel {
+        var name: String
+        var diameterMM: Double
+        var velocityMMS: Double
+        var wallCoefficient: Double
+        /// Heat capacity flow rate m c (W/K).
+        var capacityRate: Double
+        var inletC: Double
+        /// Padded indices of the channel's voxels and their slice.
+        var voxels: [Int]
+        var slice: [Int32]
+        var sliceCount: Int
+        /// Last update: heat taken up (W) and outlet temperature (°C).
+        var heatW = 0.0
+        var outletC = 0.0
+        /// The region's label, and the tissue round each slice when the vessel may occlude.
+        var label: UInt8
+        var wall: OcclusionWall?
+        /// When the vessel occluded (s); from then on its lumen is stagnant blood.
+        var occlusionTimeS: Double?
+    }
+
+    /// Set by the flow update and by occlusion (VesselOcclusion).
+    var channels: [Channel]
+    var reports: [VesselReport] {
+        channels.map { VesselReport(name: $0.name, diameterMM: $0.diameterMM, velocityMMS: $0.velocityMMS,
+                                    wallCoefficient: $0.wallCoefficient, heatRemovedW: $0.heatW, outletTemperatureC: $0.outletC,
+                                    occlusionTimeS: $0.occlusionTimeS) }
+    }
+
+    /// Rows holding a channel voxel or next to one: these must be recomputed when blood warms.
+    let rows: [Int]
+    /// Per padded index: a vessel voxel of any model (its faces to a channel carry no wall heat).
+    private let isBlood: [Bool]
+
+    /// Conductivity that puts the wall film into the harmonic-mean face conductance: with the vessel
+    /// voxel's centre at the blood temperature, a face's resistance h/(2 k_tissue) + h/(2 k_vessel)
+    /// equals the tissue half-cell plus the film 1/h_wall when k_vessel = h_wall x spacing / 2.
+    static func filmConductivity(wallCoefficient: Double, spacingMM: Double) -> Double {
+        wallCoefficient * spacingMM * 1e-3 / 2
+    }
+
+    /// Per region index: the wall coefficient of each convective vessel (nil otherwise).
+    static func wallCoefficients(preset: Preset, grid g: Grid3D) -> [Double?] {
+        preset.regions.map { region in
+            guard region.vessel, let flow = region.flow, flow.model == .convective else { return nil }
+            let r = flow.resolved(cylinderRadiusMM: region.shape.cylinderRadiusMM)
+            guard let d = r.diameterMM, let velocity = r.velocityMMS else { return nil }
+            let extent = g.upperCornerMM - g.lowerCornerMM
+            let length = VesselFlow.lengthInGrid(region.shape, grid: g) ?? max(extent.x, extent.y, extent.z)
+            let kb = preset.materials[region.material]?.conductivityWMK ?? Material.blood.conductivityWMK
+            return VesselFlowSpec.wallCoefficient(diameterMM: d, velocityMMS: velocity, lengthMM: length,
+                                                  blood: preset.blood, bloodConductivityWMK: kb)
+        }
+    }
+
+    /// Length of a cylinder's axis inside the grid box (mm), nil for other shapes.
+    static func lengthInGrid(_ s: ShapeSpec, grid g: Grid3D) -> Double? {
+        guard case let .cylinder(a, b, _) = s else { return nil }
+        let lo = g.lowerCornerMM, hi = g.upperCornerMM
+        var t0 = 0.0, t1 = 1.0
+        let d = b - a
+        for c in 0..<3 {
+            if abs(d[c]) < 1e-12 {
+                if a[c] < lo[c] || a[c] > hi[c] { return 0 }
+                continue
+            }
+            var u = (lo[c] - a[c]) / d[c], v = (hi[c] - a[c]) / d[c]
+            if u > v { swap(&u, &v) }
+            t0 = max(t0, u); t1 = min(t1, v)
+        }
+        return max(0, t1 - t0) * (d * d).sum().squareRoot()
+    }
+
+    static func isInterior(_ idx: Int, _ L: PaddedLayout) -> Bool {
+        let k = idx / L.strideZ - 1, j = (idx % L.strideZ) / L.strideY - 1, i = idx % L.strideY - 1
+        return i >= 0 && i < L.nx && j >= 0 && j < L.ny && k >= 0 && k < L.nz
+    }
+
+    /// nil when no vessel carries warming blood (no cylinder with the convective model).
+    init?(preset: Preset, scene: Scene, layout L: PaddedLayout) {
+        let g = scene.grid
+        let h = VesselFlow.wallCoefficients(preset: preset, grid: g)
+        var blood = [Bool](repeating: false, count: L.count)
+        for v in scene.vesselVoxels { blood[L.index(linear: v)] = true }
+        var channels: [Channel] = []
+        var rowSet = Set<Int>()
+        for (n, region) in preset.regions.enumerated() {
+            guard let hw = h[n], let flow = region.flow, case let .cylinder(start, end, radius) = region.shape else { continue }
+            let axisVector = end - start
+            let axis = axisVector / (axisVector * axisVector).sum().squareRoot()
+            let resolved = flow.resolved(cylinderRadiusMM: radius)
+            let d = resolved.diameterMM ?? 2 * radius
+            let velocity = resolved.velocityMMS ?? VesselFlowSpec.defaultVelocityMMS(diameterMM: d)
+            let area = Double.pi * d * d / 4 * 1e-6
+            let label = UInt8(n + 1)
+            var voxels: [Int] = [], slices: [Int32] = []
+            var sMin = Double.infinity, sMax = -Double.infinity
+            var along: [Double] = []
+            for v in scene.vesselVoxels where scene.labels[v] == label {
+                let i = v % g.nx, j = (v / g.nx) % g.ny, k = v / (g.nx * g.ny)
+                let s = ((g.worldPosition(i, j, k) - start) * axis).sum()
+                voxels.append(L.index(i, j, k))
+                along.append(s)
+                sMin = min(sMin, s); sMax = max(sMax, s)
+                for dj in -1...1 { for dk in -1...1 {
+                    let jj = j + dj, kk = k + dk
+                    if jj >= 0, jj < g.ny, kk >= 0, kk < g.nz { rowSet.insert(kk * g.ny + jj) }
+                } }
+            }
+            guard !voxels.isEmpty else { continue }
+            let ds = g.spacingMM
+            for s in along { slices.append(Int32(((s - sMin) / ds).rounded(.down))) }
+            let sliceCount = Int(((sMax - sMin) / ds).rounded(.down)) + 1
+            let wall = flow.occlusion == .thermal
+                ? OcclusionWall(voxels: voxels, slice: slices, sliceCount: sliceCount, isBlood: blood, layout: L,
+                                closingFraction: OcclusionWall.closingFraction(diameterMM: d, thrombusReachMM: flow.thrombusReachMM))
+                : nil
+            channels.append(Channel(name: region.name, diameterMM: d, velocityMMS: velocity, wallCoefficient: hw,
+                                    capacityRate: preset.blood.volumetricHeatCapacity * velocity * 1e-3 * area,
+                                    inletC: preset.blood.temperatureC, voxels: voxels, slice: slices,
+                                    sliceCount: sliceCount,
+                                    heatW: 0, outletC: preset.blood.temperatureC, label: label, wall: wall))
+        }
+        guard !channels.isEmpty else { return nil }
+        self.channels = channels
+        rows = rowSet.sorted()
+        isBlood = blood
+    }
+
+    /// Marches every channel's blood temperature downstream from the current tissue temperatures and
+    /// writes it into the channel's voxels.
+    func update(temperature T: AlignedBuffer<Float>, op: PennesOperator, voxelVolumeM3: Double) {
+        let L = op.layout
+        let sy = L.strideY, sz = L.strideZ
+        // An occluded channel's lumen follows the heat equation like tissue (VesselOcclusion).
+        for c in channels.indices where channels[c].occlusionTimeS == nil {
+            var a = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G T_tissue
+            var b = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G
+            for (idx, s) in zip(channels[c].voxels, channels[c].slice) {
+                // The six faces: neighbour and the face's conductance; ghosts are no tissue.
+                func face(_ nb: Int, _ g: Float) {
+                    guard g > 0, VesselFlow.isInterior(nb, L), !isBlood[nb] else { return }
+                    let conductance = Double(g) * voxelVolumeM3
+                    a[Int(s)] += conductance * Double(T[nb])
+                    b[Int(s)] += conductance
+                }
+                face(idx - 1, op.gx[idx - 1]); face(idx + 1, op.gx[idx])
+                face(idx - sy, op.gy[idx - sy]); face(idx + sy, op.gy[idx])
+                face(idx - sz, op.gz[idx - sz]); face(idx + sz, op.gz[idx])
+            }
+            let mc = channels[c].capacityRate
+            var tIn = channels[c].inletC, heat = 0.0
+            var sliceT = [Float](repeating: 0, count: a.count)
+            for s in a.indices {
+                let t = (2 * mc * tIn + a[s]) / (2 * mc + b[s])
+                heat += a[s] - b[s] * t
+                sliceT[s] = Float(t)
+                tIn = 2 * t - tIn
+            }
+            channels[c].heatW = heat
+            channels[c].outletC = tIn
+            for (idx, s) in zip(channels[c].voxels, channels[c].slice) { T[idx] = sliceT[Int(s)] }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import AblationAnalysis
+import AblationGrid
+import AblationJSON
+import AblationMicrowave
+import AblationPreset
+import AblationRun
+import AblationSimulation
+import AblationTissue
+import Foundation
+
+/// Predicted against published zone sizes for every mappable validation row.
+public enum ValidationReport {
+    public struct Result: Sendable {
+        public var row: ValidationRow
+        public var shortAxisMM: Double
+        public var longAxisMM: Double
+        public var volumeML: Double
+    }
+
+    /// `overrides` (`path=value`, as `ablsim run --set`) apply to the row's generated preset, so a
+    /// study can re-run the table under another damage model or tissue parameter.
+    public static func simulate(_ row: ValidationRow, spacingMM: Double, threads: Int,
+                                overrides: [String] = []) throws -> Result? {
+        guard let json = row.presetJSON(spacingMM: spacingMM) else { return nil }
+        let preset = try Preset.parse(bytes: Array(json.utf8), source: row.id, overrides: overrides).0
+        let scene = try Scene(preset: preset)
+        let result = try Simulation(preset: preset, scene: scene, threads: threads).run()
+        let analysis = ZoneAnalysis(necrosis: result.necrosis(), scene: scene, axis: [0, 0, -1], marginMM: 0,
+                                    zoneField: result.zoneField())
+        return Result(row: row, shortAxisMM: analysis.zone.shortAxisMM, longAxisMM: analysis.zone.longAxisMM,
+                      volumeML: analysis.zone.volumeML)
+    }
+
+    public static func run(_ rows: [ValidationRow], spacingMM: Double, threads: Int, overrides: [String] = [],
+                           log: (String) -> Void = { _ in }) throws -> String {
+        var lines = overrides.isEmpty ? [] : ["every row with: " + overrides.joined(separator: ", "), ""]
+        lines += ["| row | device | tissue | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err |",
+                     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+        var skipped: [ValidationSkip] = []
+        var shortErrors: [Double] = [], longErrors: [Double] = []
+        // The calibration targets: every axis of a manufacturer chart row within 15 %, of a
+        // measured (literature) row within 25 %. Rows outside are named.
+        var chart = (rows: 0, outside: [String]()), measured = (rows: 0, outside: [String]())
+        func pct(_ a: Double, _ b: Double?) -> String {
+            guard let b, b > 0 else { return "-" }
+            return String(format: "%+.0f %%", 100 * (a - b) / b)
+        }
+        // A bad override fails before the first (minutes-long) simulation, not after it.
+        if !overrides.isEmpty, let json = rows.lazy.compactMap({ $0.presetJSON(spacingMM: spacingMM) }).first {
+            _ = try Preset.parse(bytes: Array(json.utf8), source: "--set", overrides: overrides)
+        }
+        for row in rows {
+            let mapping: ValidationMapping
+            switch row.mapping {
+            case let .success(m): mapping = m
+            case let .failure(skip): skipped.append(skip); continue
+            }
+            log("simulating \(row.id) ...")
+            guard let r = try simulate(row, spacingMM: spacingMM, threads: threads, overrides: overrides) else { continue }
+            let shortError = row.shortAxisMM.map { abs(r.shortAxisMM - $0) / $0 }
+            let longError = row.longAxisMM.map { abs(r.longAxisMM - $0) / $0 }
+            if let e = shortError { shortErrors.append(e) }
+            if let e = longError { longErrors.append(e) }
+            let worst = max(shortError ?? 0, longError ?? 0)
+            if row.shortAxisMM != nil || row.longAxisMM != nil {
+                if row.tissue.lowercased().contains("chart") {
+                    chart.rows += 1
+                    if worst > 0.15 { chart.outside.append(row.id) }
+                } else {
+                    measured.rows += 1
+                    if worst > 0.25 { measured.outside.append(row.id) }
+                }
+            }
+            lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ |",
+                                row.id as NSString, mapping.device as NSString,
+                                mapping.tissue.label as NSString,
+                                mapping.powerW, mapping.minutes,
+                                r.shortAxisMM, (row.shortAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
+                                r.longAxisMM, (row.longAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
+                                r.volumeML, (row.volumeML.map { String(format: "%.1f", $0) } ?? "-") as NSString,
+                                pct(r.shortAxisMM, row.shortAxisMM) as NSString, pct(r.longAxisMM, row.longAxisMM) as NSString))
+        }
+        func mean(_ v: [Double]) -> String { v.isEmpty ? "-" : String(format: "%.0f %%", 100 * v.reduce(0, +) / Double(v.count)) }
+        lines.append("")
+        lines.append("mean |error|: short axis \(mean(shortErrors)), long axis \(mean(longErrors)) over \(shortErrors.count) rows")
+        func target(_ name: String, _ limit: Int, _ t: (rows: Int, outside: [String])) -> String {
+            "\(name) with every published axis within \(limit) %: \(t.rows - t.outside.count) of \(t.rows)"
+                + (t.outside.isEmpty ? "" : " (outside: " + t.outside.joined(separator: ", ") + ")")
+        }
+        if chart.rows > 0 { lines.append(target("manufacturer chart rows", 15, chart)) }
+        if measured.rows > 0 { lines.append(target("measured rows", 25, measured)) }
+        if !skipped.isEmpty {
+            lines.append("")
+            lines.append("not simulated:")
+            for s in skipped { lines.append("- \(s.id): \(s.reason)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,166 @@
+@testable import AblationAnalysis
+@testable import AblationJSON
+@testable import AblationPreset
+@testable import AblationRandom
+@testable import AblationRun
+@testable import AblationSimulation
+@testable import AblationTissue
+@testable import AblationValidation
+@testable import AblationVerification
+import Foundation
+import Testing
+
+func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
+    let scene = try Scene(preset: p)
+    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let axis = p.applicators[0].needle.map { $0.tipMM - $0.entryMM } ?? [0, 0, 1]
+    return (r, ZoneAnalysis(necrosis: r.necrosis(), scene: scene, axis: axis, marginMM: 5, zoneField: r.zoneField()).zone)
+}
+
+/// Temperature control: after settling, the tine thermocouples' mean stays within 2 °C of the
+/// target, the power never exceeds max_power_w, and it does regulate (falls well below the maximum
+/// once the target is reached). On the bench (unperfused liver) as it is; in living liver with a
+/// 100 V generator limit: without one, the tissue at the tine ends dries (impedance 1-4 kohm after
+/// 140 s), the controller keeps its power by raising the voltage, dry voxels reach 213 °C and the
+/// reading spikes by up to 28 K for a second (11 % of the samples off by more than 2 K; README, RF
+/// electrodes and generators). With the limit the same run stays within 1.7 K, peaks at 117 °C and
+/// makes the same zone (9.25 against 9.27 mL).
+@Test(arguments: [("bench", ", \"materials\": {\"liver\": {\"perfusion_per_s\": 0}}", ""),
+                  ("living, 100 V limit", "", ", \"max_voltage_v\": 100")])
+func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, limit: String) throws {
+    let p = try rfPreset("""
+        {"type": "rfa", "electrode": "multi_tine", "diameter_mm": 2, "tines": 8, "deployed_diameter_mm": 20,
+         "tip_mm": [0, 0, 4], "entry_mm": [0, 0, 30], "control": {"mode": "temperature", "target_c": 90, "max_power_w": 40\(limit)},
+         "duration_s": 300}
+        """, size: 36, extra: extra)
+    let (r, _) = try runZone(p)
+    let readings = r.timeSeries.compactMap { s in s.electrodeTemperatureC.map { (s.time, $0, s.powers[0]) } }
+    #expect(readings.count == r.timeSeries.count)
+    #expect(r.timeSeries.allSatisfy { $0.powers[0] <= 40 && $0.powers[0] >= 0 })
+    let settled = readings.filter { $0.0 >= 100 }
+    let worst = settled.map { abs($0.1 - 90) }.max() ?? .infinity
+    #expect(worst <= 2, "thermocouples off target by up to \(worst) K after 100 s")
+    #expect(readings.contains { $0.0 < 60 && $0.2 == 40 }, "no full-power warm-up")
+    let lateMean = settled.map(\.2).reduce(0, +) / Double(max(1, settled.count))
+    #expect(lateMean < 0.8 * 40, "mean late power \(lateMean) W: the controller is not regulating")
+    // Energy is the integral of the delivered power (power changes every step here, samples are 1 s apart).
+    var integral = 0.0
+    for (a, b) in zip(r.timeSeries, r.timeSeries.dropFirst()) { integral += (a.powers[0] + b.powers[0]) / 2 * (b.time - a.time) }
+    #expect(abs(integral - r.deliveredEnergy[0]) / r.deliveredEnergy[0] < 0.01, "integral \(integral) J vs \(r.deliveredEnergy[0]) J")
+    // V I = P and V / I = R in every powered sample.
+    for s in r.timeSeries where s.powers[0] > 0 {
+        let v = try #require(s.voltageV), i = try #require(s.currentA), z = try #require(s.impedanceOhm)
+        #expect(abs(v * i - s.powers[0]) < 1e-9 * s.powers[0] + 1e-12)
+        #expect(abs(v / i - z) < 1e-9 * z)
+    }
+}
+
+/// A sample shows the power of the step that ends at it, and on this grid every step (about 1 s)
+/// is a sample: the delivered energy is exactly the sum of each sample's power over the interval
+/// that ends at it. (On finer grids the ramp changes the power between 1-s samples too.)
+@Test func impedanceControlEnergyIsTheIntegralOfPower() throws {
+    let p = try rfPreset("""
+        {"type": "rfa", "electrode": "cluster", "active_length_mm": 10, "tip_mm": [0, 0, -5], "entry_mm": [0, 0, 30],
+         "control": {"mode": "impedance", "max_power_w": 60}, "duration_s": 120}
+        """)
+    let (r, _) = try runZone(p)
+    var integral = 0.0
+    for (a, b) in zip(r.timeSeries, r.timeSeries.dropFirst()) { integral += b.powers[0] * (b.time - a.time) }
+    #expect(abs(integral - r.deliveredEnergy[0]) <= 1e-9 * r.deliveredEnergy[0], "integral \(integral) J vs \(r.deliveredEnergy[0]) J")
+    #expect(r.timeSeries[0].powers[0] == 60 * 0.05, "the ramp starts at 5 % of max power")
+}
+
+/// Three cooled needles at one potential heat a larger zone than one cooled needle at the same
+/// generator settings (lower impedance, three cooled surfaces), as the cluster is used clinically.
+@Test func clusterZoneIsLargerThanASingleCooledTip() throws {
+    func applicator(_ electrode: String) -> String {
+        """
+        {"type": "rfa", "electrode": "\(electrode)", "active_length_mm": 10, "tip_mm": [0, 0, -5], "entry_mm": [0, 0, 30],
+         "control": {"mode": "impedance", "max_power_w": 80}, "duration_s": 240}
+        """
+    }
+    let (single, singleZone) = try runZone(try rfPreset(applicator("cooled_tip")))
+    let (cluster, clusterZone) = try runZone(try rfPreset(applicator("cluster")))
+    #expect(clusterZone.volumeML > 1.3 * singleZone.volumeML, "cluster \(clusterZone.volumeML) mL vs single \(singleZone.volumeML) mL")
+    #expect(clusterZone.shortAxisMM > singleZone.shortAxisMM + 2, "short axes \(clusterZone.shortAxisMM) vs \(singleZone.shortAxisMM) mm")
+    // Lower impedance at the start, in cold tissue: the final one depends on whether a roll-off
+    // pause happens to be under way at the end.
+    let baseline = { (r: SimulationResult) in r.timeSeries.first { $0.impedanceOhm != nil }!.impedanceOhm! }
+    #expect(baseline(cluster) < baseline(single), "baselines \(baseline(cluster)) vs \(baseline(single)) ohm")
+    #expect(cluster.deliveredEnergy[0] > single.deliveredEnergy[0])
+}
+
+/// A multi-tine array heats a roughly spherical zone at least as wide as the deployed array,
+/// and a wider array a wider zone. Bench (unperfused) liver, as in the ex vivo studies of these arrays.
+@Test func multiTineZoneIsRoundAndFollowsTheArray() throws {
+    func zone(_ deployed: Double) throws -> ZoneAnalysis.Zone {
+        try runZone(try rfPreset("""
+            {"type": "rfa", "electrode": "multi_tine", "diameter_mm": 2, "tines": 10, "deployed_diameter_mm": \(deployed),
+             "tip_mm": [0, 0, \(deployed / 8)], "entry_mm": [0, 0, 30], "control": {"mode": "impedance", "max_power_w": 60},
+             "duration_s": 300}
+            """, size: 48, extra: ", \"materials\": {\"liver\": {\"perfusion_per_s\": 0}}")).1
+    }
+    let small = try zone(20), large = try zone(30)
+    for (z, d) in [(small, 20.0), (large, 30.0)] {
+        #expect(z.shortAxisMM >= d, "\(d) mm array: zone \(z.shortAxisMM) mm wide")
+        #expect(z.sphericity > 0.85, "\(d) mm array: sphericity \(z.sphericity)")
+        #expect(z.longAxisMM > 0.6 * z.shortAxisMM, "\(d) mm array: \(z.longAxisMM) x \(z.shortAxisMM) mm")
+    }
+    #expect(large.shortAxisMM > small.shortAxisMM + 4, "\(small.shortAxisMM) -> \(large.shortAxisMM) mm")
+}
+
+/// The impedance ramp is continuous: with solves 3 s apart and a sample every second, every
+/// sample of the ramp above its 5 % floor (the first 1.5 s) shows more power than the one before (a
+/// ramp that moved only at solves would repeat each power for three samples), until the first roll-off.
+@Test func impedanceRampRisesBetweenSolves() throws {
+    let p = try rfPreset("""
+        {"type": "rfa", "electrode": "cooled_tip", "active_length_mm": 10, "tip_mm": [0, 0, -5], "entry_mm": [0, 0, 30],
+         "control": {"mode": "impedance", "max_power_w": 40}, "duration_s": 20, "update_interval_s": 3}
+        """, spacing: 0.5)
+    let (r, _) = try runZone(p)
+    let ramp = r.timeSeries.dropFirst().prefix { $0.powers[0] > 0 }.filter { $0.time > 1.5 }
+    #expect(ramp.count >= 6, "\(ramp.count) samples before the first roll-off")
+    for (a, b) in zip(ramp, ramp.dropFirst()) {
+        #expect(b.powers[0] > a.powers[0], "power \(a.powers[0]) W at \(a.time) s, \(b.powers[0]) W at \(b.time) s")
+    }
+    let solves = try #require(r.applicators[0].radiofrequency).potentialSolves
+    #expect(solves < ramp.count, "\(solves) solves for \(ramp.count) rising samples")
+}
+
+/// A cluster inserted along a strongly oblique direction (the body diagonal, 55° off every grid
+/// axis) makes the same zone as one along a grid axis: the same energy and volume, and the
+/// needles' direction a principal axis of the necrotic voxels' positions. The
+/// three needles' voxels, their sub-voxel surfaces, cooled shafts and contacts are rasterised anew
+/// for every direction, so a placement-dependent error shows here. (The zone of 10 mm tips is wider
+/// than long, so the needle axis is its shortest principal axis; the test asks only that it be one.)
+@Test func obliqueClusterMakesTheSameZoneAsAnAlignedOne() throws {
+    func run(_ d: SIMD3<Double>) throws -> (energy: Double, volume: Double, misalignmentDeg: Double) {
+        let tip = -5 * d, entry = 30 * d
+        func v(_ x: SIMD3<Double>) -> String { String(format: "[%.6f, %.6f, %.6f]", x.x, x.y, x.z) }
+        let p = try rfPreset("""
+            {"type": "rfa", "electrode": "cluster", "active_length_mm": 10, "tip_mm": \(v(tip)), "entry_mm": \(v(entry)),
+             "control": {"mode": "impedance", "max_power_w": 80}, "duration_s": 240}
+            """, size: 44)
+        let scene = try Scene(preset: p)
+        let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+        let g = scene.grid
+        let dead = r.necrosis().enumerated().filter { $0.element != 0 }.map { n, _ in
+            g.worldPosition(n % g.nx, (n / g.nx) % g.ny, n / (g.nx * g.ny))
+        }
+        let mean = dead.reduce(SIMD3<Double>.zero, +) / Double(dead.count)
+        // The needle direction must be a principal axis of the zone: the scatter matrix maps it onto itself.
+        var image = SIMD3<Double>.zero
+        for x in dead { let y = x - mean; image += y * (y * d).sum() }
+        let axis = image / (image * image).sum().squareRoot()
+        let cosine = min(1, abs((axis * d).sum()))
+        return (r.deliveredEnergy[0], Double(dead.count) * g.voxelVolumeMM3 / 1000, acos(cosine) * 180 / .pi)
+    }
+    let aligned = try run([0, 0, 1])
+    let oblique = try run(SIMD3<Double>(1, 1, 1) / 3.0.squareRoot())
+    print("cluster along z: \(aligned); along the diagonal: \(oblique)")
+    // Measured at 1 mm: energy -0.7 % (-3.3 % with session 6's perfusion stasis dose: one roll-off
+    // cycle more or less), volume +2.5 %, axes 0.7° and 0°; thresholds about 1.5x.
+    #expect(abs(oblique.energy / aligned.energy - 1) < 0.05)
+    #expect(abs(oblique.volume / aligned.volume - 1) < 0.04)
+    #expect(aligned.misalignmentDeg < 2 && oblique.misalignmentDeg < 2)
+}

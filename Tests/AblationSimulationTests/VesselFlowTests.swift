@@ -1,0 +1,234 @@
+@testable import AblationAnalysis
+@testable import AblationJSON
+@testable import AblationPreset
+@testable import AblationRandom
+@testable import AblationRun
+@testable import AblationSimulation
+@testable import AblationTissue
+@testable import AblationValidation
+@testable import AblationVerification
+import Foundation
+import Testing
+
+/// A 6 W source in a 3 mm sphere for 8 min (a zone ~21 mm across) with a vessel along y whose
+/// near wall is 5 mm from the source centre, in liver perfused at 6.4e-3 1/s (COMSOL's value: the
+/// numbers in README were measured with it; the vessel model, not the perfusion, is under test).
+private func vesselCase(diameterMM d: Double, flow: String? = nil, spacingMM: Double = 0.5) throws -> Preset {
+    let r = d / 2
+    var region = """
+        {"name": "v", "material": "blood", "vessel": true,
+         "shape": {"type": "cylinder", "start_mm": [\(5 + r), -20, 0], "end_mm": [\(5 + r), 20, 0], "radius_mm": \(r)}
+        """
+    if let flow { region += ", \"flow\": \(flow)" }
+    region += "}"
+    return try decode("""
+        {"ablsim": 1, "name": "v", "grid": {"size_mm": [40, 40, 40], "spacing_mm": \(spacingMM)},
+         "materials": {"liver": {"perfusion_per_s": 0.0064}},
+         "regions": [\(d > 0 ? region : "")],
+         "applicators": [{"type": "heat_source", "shape": {"type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 3},
+                          "schedule": [{"duration_s": 480, "power_w": 6}]}]}
+        """)
+}
+
+private func necroticVolumeML(_ p: Preset) throws -> (volume: Double, result: SimulationResult) {
+    let scene = try Scene(preset: p)
+    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let dead = r.damageMeasure().filter { Double($0) >= p.damage.threshold }.count
+    return (Double(dead) * scene.grid.voxelVolumeMM3 / 1000, r)
+}
+
+@Test func wallCoefficientFollowsLaminarPipeFlow() {
+    let blood = ArterialBlood()
+    // Long heated length: the fully developed limit Nu = 3.66.
+    let long = VesselFlowSpec.wallCoefficient(diameterMM: 2, velocityMMS: 10, lengthMM: 1e6, blood: blood, bloodConductivityWMK: 0.52)
+    #expect(abs(long - 3.66 * 0.52 / 2e-3) < 1e-9)
+    // Short heated length of a fast, wide vessel: Leveque, Nu = 1.615 Gz^(1/3) > 3.66.
+    let h = VesselFlowSpec.wallCoefficient(diameterMM: 6, velocityMMS: 150, lengthMM: 40, blood: blood, bloodConductivityWMK: 0.52)
+    let re = 1050 * 0.15 * 6e-3 / 3.5e-3, pr = 3.5e-3 * 3617 / 0.52
+    let expected = 1.615 * pow(re * pr * 6e-3 / 40e-3, 1.0 / 3) * 0.52 / 6e-3
+    #expect(expected > 3.66 * 0.52 / 6e-3)
+    #expect(abs(h - expected) / expected < 1e-12)
+    // Murray's law default velocity: proportional to the diameter, 150 mm/s at 6 mm.
+    #expect(VesselFlowSpec.defaultVelocityMMS(diameterMM: 6) == 150)
+    #expect(VesselFlowSpec.defaultVelocityMMS(diameterMM: 1) == 25)
+}
+
+@Test func bloodWarmsByTheHeatItCarriesAway() throws {
+    // Kept flowing: with its wall coagulating, a 2 mm vessel this close would clot shut.
+    let p = try vesselCase(diameterMM: 2, flow: #"{"occlusion": "never"}"#)
+    let (_, r) = try necroticVolumeML(p)
+    let v = try #require(r.vessels.first)
+    #expect(r.vessels.count == 1)
+    #expect(v.heatRemovedW > 0.05 && v.heatRemovedW < 6)
+    // Energy balance of the flow: outlet rise x m c = heat taken up.
+    let mc = ArterialBlood().volumetricHeatCapacity * v.velocityMMS * 1e-3 * Double.pi * 1e-6
+    #expect(abs((v.outletTemperatureC - 37) * mc - v.heatRemovedW) < 1e-6 * max(1, v.heatRemovedW))
+    // Inside the vessel the blood is warmest downstream (flow runs from start_mm at y = -20).
+    let scene = r.scene, g = scene.grid, t = r.temperature()
+    func at(_ y: Double) -> Float {
+        let c = g.voxel(containing: [6, y, 0])!
+        return t[g.linearIndex(c.0, c.1, c.2)]
+    }
+    #expect(at(-19) < at(0) && at(0) < at(19))
+    #expect(at(-19) < 37.5)
+}
+
+/// The published threshold: vessels above ~3 mm spare the tissue beside them, small ones hardly do.
+/// The small one hardly does because its blood clots on the injured wall and it occludes
+/// (VesselOcclusion: at about 77 s, costing 0.2 % of the zone); the large one stays open (20 %).
+@Test func largeVesselsSpareTissueSmallOnesHardlyDo() throws {
+    let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
+    let (small, smallRun) = try necroticVolumeML(try vesselCase(diameterMM: 1))
+    let (large, largeRun) = try necroticVolumeML(try vesselCase(diameterMM: 6))
+    let smallLoss = 1 - small / none, largeLoss = 1 - large / none
+    #expect(smallLoss < 0.07, "1 mm vessel removed \(smallLoss * 100) % of the zone")
+    #expect(largeLoss > 0.18, "6 mm vessel removed \(largeLoss * 100) % of the zone")
+    #expect(largeLoss > 3 * smallLoss)
+    let closed = try #require(smallRun.vessels.first?.occlusionTimeS, "the 1 mm vessel inside the zone must occlude")
+    #expect(closed > 60 && closed < 480, "occluded at \(closed) s")
+    #expect(smallRun.vessels[0].heatRemovedW == 0)
+    #expect(largeRun.vessels.first?.occlusionTimeS == nil, "the 6 mm vessel must stay open")
+}
+
+/// Occlusion is what makes the small vessel cheap: kept flowing, the same 1 mm vessel costs 9 % of
+/// the zone, occluding 0.2 %. The open 6 mm vessel is the same run either way.
+@Test func occlusionIsWhatSparesTheZoneAroundASmallVessel() throws {
+    let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
+    let occluding = try necroticVolumeML(try vesselCase(diameterMM: 1)).volume
+    let (flowing, flowingRun) = try necroticVolumeML(try vesselCase(diameterMM: 1, flow: #"{"occlusion": "never"}"#))
+    #expect(flowingRun.vessels.first?.occlusionTimeS == nil)
+    let occludingLoss = 1 - occluding / none, flowingLoss = 1 - flowing / none
+    #expect(flowingLoss > occludingLoss + 0.03, "flowing \(flowingLoss * 100) %, occluding \(occludingLoss * 100) %")
+    let open = try necroticVolumeML(try vesselCase(diameterMM: 6)).volume
+    let never = try necroticVolumeML(try vesselCase(diameterMM: 6, flow: #"{"occlusion": "never"}"#)).volume
+    #expect(open == never)
+}
+
+/// An occluded lumen is stagnant blood that stores what it receives: in an adiabatic, unperfused
+/// box whose vessel occludes at t = 0 (isotherm model, tissue starting above its threshold), the
+/// heat in tissue and lumen equals the energy delivered. Kept flowing, the vessel would carry heat
+/// out of the box.
+@Test(arguments: ["thermal", "never"])
+func anOccludedLumenStoresTheHeatItReceives(occlusion: String) throws {
+    let p = try decode(minimalPreset, [
+        "boundary.type=adiabatic", "materials.liver.perfusion_per_s=0", "initial_temperature_c=60",
+        "damage.model=isotherm", "damage.threshold=50", "applicators.0.schedule.0.duration_s=30",
+        #"regions=[{"name":"v","material":"blood","vessel":true,"shape":{"type":"cylinder","start_mm":[5,-10,0],"end_mm":[5,10,0],"radius_mm":1.5},"flow":{"occlusion":"\#(occlusion)"}}]"#,
+    ])
+    let scene = try Scene(preset: p)
+    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let lumen = Set(scene.vesselVoxels)
+    #expect(lumen.count >= 80)
+    let t = r.temperature()
+    var heat = 0.0
+    for v in t.indices {
+        heat += lumen.contains(v) ? 1050 * 3617 * (Double(t[v]) - 37) : 1079 * 3540 * (Double(t[v]) - 60)
+    }
+    heat *= scene.grid.voxelVolumeMM3 * 1e-9
+    #expect(t.allSatisfy { $0 < 99 }, "no latent heat in this balance")
+    let analysis = ZoneAnalysis(necrosis: r.necrosis(), scene: scene, axis: [0, 0, 1], marginMM: 5)
+    let summary = JSONWriter.string(RunSummary.json(result: r, analysis: analysis, presetSHA256: "", wallTimeS: 0, threads: 2,
+                                                    warnings: [], outputs: [])).filter { !$0.isWhitespace }
+    #expect(summary.contains(occlusion == "thermal" ? #""occluded":true,"occlusion_time_s":0"# : #""occluded":false,"occlusion_time_s":null"#),
+            "\(summary)")
+    if occlusion == "thermal" {
+        #expect(r.vessels.first?.occlusionTimeS == 0)
+        #expect(abs(heat - 30) / 30 < 1e-4, "heat \(heat) J of 30 J delivered")
+    } else {
+        #expect(r.vessels.first?.occlusionTimeS == nil)
+        #expect(heat < 29, "the flowing vessel carried away only \(30 - heat) J")
+    }
+}
+
+/// The explicit step is chosen before anything occludes, so it must already hold for the lumen as
+/// stagnant blood: here blood conducts better than liver, which makes the stagnant lumen the
+/// tightest voxel of the grid.
+@Test func timeStepHoldsForTheStagnantLumen() throws {
+    let common = ["materials.liver.perfusion_per_s=0", "materials.blood.conductivity_w_mk=2"]
+    let vessel = #"regions=[{"name":"v","material":"blood","vessel":true,"shape":{"type":"cylinder","start_mm":[5,-10,0],"end_mm":[5,10,0],"radius_mm":1.5},"flow":{"occlusion":"OCC"}}]"#
+    let p = try decode(minimalPreset, common + [vessel.replacingOccurrences(of: "OCC", with: "thermal")])
+    let open = try decode(minimalPreset, common + [vessel.replacingOccurrences(of: "OCC", with: "never")])
+    let scene = try Scene(preset: p)
+    let sim = Simulation(preset: p, scene: scene, threads: 1)
+    let chosen = sim.stableTimeStep
+    let openStep = Simulation(preset: open, scene: try Scene(preset: open), threads: 1).stableTimeStep
+    #expect(chosen < 0.9 * openStep, "the stagnant lumen must tighten the step: \(chosen) s against \(openStep) s")
+    let flow = try #require(VesselFlow(preset: p, scene: scene, layout: sim.model.op.layout))
+    _ = sim.model.stagnate(lumen: flow.channels[0].voxels, label: flow.channels[0].label)
+    // The coefficients the occluded run steps with allow at least the step already chosen.
+    #expect(sim.model.op.stableTimeStep() >= chosen * (1 - 1e-6))
+}
+
+/// Where the threshold falls (README, Vessels): with the default thrombus reach (2 mm) a 2 mm vessel
+/// closes as soon as part of its wall coagulates and hardly costs the zone anything, while a 3 mm
+/// vessel in the same place, which needs two thirds of a wall ring coagulated, stays open and
+/// spares the tissue beside it (17.5 % of the zone). With a reach of 0 (the whole ring at every
+/// size, the criterion before session 7) the 2 mm vessel stays open too.
+@Test func theThresholdFallsBetweenTwoAndThreeMillimetres() throws {
+    let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
+    let (two, twoRun) = try necroticVolumeML(try vesselCase(diameterMM: 2))
+    let (three, threeRun) = try necroticVolumeML(try vesselCase(diameterMM: 3))
+    let (wholeRing, wholeRingRun) = try necroticVolumeML(try vesselCase(diameterMM: 2, flow: #"{"thrombus_reach_mm": 0}"#))
+    #expect(twoRun.vessels.first?.occlusionTimeS != nil && 1 - two / none < 0.03, "2 mm: \(100 * (1 - two / none)) %")
+    #expect(threeRun.vessels.first?.occlusionTimeS == nil && 1 - three / none > 0.12, "3 mm: \(100 * (1 - three / none)) %")
+    #expect(wholeRingRun.vessels.first?.occlusionTimeS == nil && 1 - wholeRing / none > 0.12)
+}
+
+@Test func closingShareGrowsWithTheLumen() {
+    // None (one voxel) up to the reach, the whole ring from twice the reach, linear between.
+    #expect(OcclusionWall.closingFraction(diameterMM: 1, thrombusReachMM: 2) == 0)
+    #expect(OcclusionWall.closingFraction(diameterMM: 2, thrombusReachMM: 2) == 0)
+    #expect(abs(OcclusionWall.closingFraction(diameterMM: 3, thrombusReachMM: 2) - 2.0 / 3) < 1e-12)
+    #expect(OcclusionWall.closingFraction(diameterMM: 4, thrombusReachMM: 2) == 1)
+    #expect(OcclusionWall.closingFraction(diameterMM: 6, thrombusReachMM: 2) == 1)
+    #expect(OcclusionWall.closingFraction(diameterMM: 1, thrombusReachMM: 0) == 1)
+    // A ring of 12 with a share of 2/3 closes at 8 coagulated voxels, not 7.
+    let ring = Array(0..<12)
+    let wall = OcclusionWall(rings: [ring], closingFraction: 2.0 / 3)
+    #expect(wall.closedSlice { $0 < 7 } == nil)
+    #expect(wall.closedSlice { $0 < 8 } == 0)
+    #expect(OcclusionWall(rings: [ring], closingFraction: 0).closedSlice { $0 == 11 } == 0)
+    #expect(OcclusionWall(rings: [ring], closingFraction: 0).closedSlice { _ in false } == nil)
+}
+
+@Test func occlusionKeyIsCheckedAndResolved() throws {
+    let p = try vesselCase(diameterMM: 2)
+    #expect(p.regions[0].flow?.occlusion == .thermal)
+    #expect(JSONWriter.string(p.resolvedJSON()).filter { !$0.isWhitespace }.contains(#""occlusion":"thermal""#))
+    let fixed = try vesselCase(diameterMM: 2, flow: #"{"model": "fixed"}"#)
+    #expect(fixed.regions[0].flow?.occlusion == .never)
+    let never = try vesselCase(diameterMM: 2, flow: #"{"occlusion": "never"}"#)
+    #expect(never.regions[0].flow?.occlusion == .never)
+    let cylinder = #"{"material":"blood","vessel":true,"shape":{"type":"cylinder","start_mm":[0,0,0],"end_mm":[0,5,0],"radius_mm":1},"flow":FLOW}"#
+    expectError(minimalPreset, ["regions=[" + cylinder.replacingOccurrences(of: "FLOW", with: #"{"model":"fixed","occlusion":"thermal"}"#) + "]"],
+                path: "regions.0.flow.occlusion", contains: "needs a convective cylinder")
+    expectError(minimalPreset, ["regions=[" + cylinder.replacingOccurrences(of: "FLOW", with: #"{"occlusion":"thermall"}"#) + "]"],
+                path: "regions.0.flow.occlusion", contains: #"expected one of "thermal", "never""#)
+    expectError(minimalPreset, [#"regions=[{"material":"blood","vessel":true,"shape":{"type":"sphere","center_mm":[0,0,0],"radius_mm":2},"flow":{"model":"convective","diameter_mm":4,"occlusion":"thermal"}}]"#],
+                path: "regions.0.flow.occlusion", contains: "needs a convective cylinder")
+    // The thrombus reach: resolved with its default, range-checked, only with thermal occlusion.
+    #expect(p.regions[0].flow?.thrombusReachMM == 2)
+    #expect(JSONWriter.string(p.resolvedJSON()).filter { !$0.isWhitespace }.contains(#""thrombus_reach_mm":2"#))
+    #expect(try vesselCase(diameterMM: 2, flow: #"{"thrombus_reach_mm": 1.5}"#).regions[0].flow?.thrombusReachMM == 1.5)
+    expectError(minimalPreset, ["regions=[" + cylinder.replacingOccurrences(of: "FLOW", with: #"{"thrombus_reach_mm":11}"#) + "]"],
+                path: "regions.0.flow.thrombus_reach_mm", contains: "from 0 to 10")
+    expectError(minimalPreset, ["regions=[" + cylinder.replacingOccurrences(of: "FLOW", with: #"{"occlusion":"never","thrombus_reach_mm":1}"#) + "]"],
+                path: "regions.0.flow.thrombus_reach_mm", contains: "only used with")
+}
+
+@Test func flowKeysAreCheckedAndResolved() throws {
+    let p = try vesselCase(diameterMM: 4)
+    let flow = try #require(p.regions[0].flow)
+    #expect(flow.model == .convective)
+    #expect(flow.resolved(cylinderRadiusMM: 2).velocityMMS == 100)
+    let fixed = try vesselCase(diameterMM: 4, flow: "{\"model\": \"fixed\"}")
+    #expect(fixed.regions[0].flow?.model == .fixed)
+    let resolved = JSONWriter.string(p.resolvedJSON())
+    #expect(resolved.contains("\"flow\""))
+    expectError(minimalPreset, ["regions=[{\"material\":\"liver\",\"shape\":{\"type\":\"sphere\",\"center_mm\":[0,0,0],\"radius_mm\":2},\"flow\":{}}]"],
+                path: "regions.0.flow", contains: "only meaningful on a vessel region")
+    expectError(minimalPreset, ["regions=[{\"material\":\"blood\",\"vessel\":true,\"shape\":{\"type\":\"sphere\",\"center_mm\":[0,0,0],\"radius_mm\":2},\"flow\":{\"model\":\"convective\"}}]"],
+                path: "regions.0.flow.diameter_mm", contains: "needs its diameter")
+    expectError(minimalPreset, ["regions=[{\"material\":\"blood\",\"vessel\":true,\"shape\":{\"type\":\"cylinder\",\"start_mm\":[0,0,0],\"end_mm\":[0,5,0],\"radius_mm\":1},\"flow\":{\"velocity_mm_s\":0}}]"],
+                path: "regions.0.flow.velocity_mm_s", contains: "from 1 to 2000")
+}
