@@ -30,13 +30,14 @@ public enum MicrowaveDevice: String, CaseIterable, Sendable {
 ///
 /// - Lb and Ls also grow as the tissue around the antenna dries (`dryingElongation`).
 ///
-/// Calibration (README "Validation"): for each named device, one parameter set (efficiency, feed
-/// offset, Lf, Lb, gamma, b, Ls, kappa) was fitted by coordinate descent on the device's chart rows
-/// of `device-zones-training.csv` (mean squared relative error of short and long axes, plus a penalty
-/// above 12 %), simulated on 1.5 mm voxels in the chart's tissue condition (`ValidationMapping`), and
-/// checked on 1 mm voxels. The antenna radius is a fixed device fact, not fitted. The efficiency lumps
-/// cable loss, reflection and the heat the coolant carries off; the fitted values are low because
-/// this model has no explicit coolant sink. Rows of one device share every number: nothing is per row.
+/// Calibration (docs/validation.md#calibration): for each named device, one parameter set (efficiency,
+/// feed offset, Lf, Lb, gamma, b, Ls, kappa) was fitted by coordinate descent on the device's chart
+/// rows of `device-zones-training.csv` (mean squared relative error of short and long axes, plus a
+/// penalty above 12 %), simulated on 1.5 mm voxels in the chart's tissue condition
+/// (`ValidationMapping`), and checked on 1 mm voxels. The antenna radius is a fixed device fact, not
+/// fitted. The efficiency lumps cable loss, reflection and the heat the coolant carries off; the fitted
+/// values are low because this model has no explicit coolant sink. Rows of one device share every
+/// number: nothing is per row.
 public struct DeviceProfile: Sendable, Equatable {
     public var device: MicrowaveDevice
     public var frequencyMHz: Int
@@ -101,15 +102,16 @@ public struct DeviceProfile: Sendable, Equatable {
         }
         switch (d, frequencyMHz) {
         case (.emprint, _):
-            // Emprint ("Covidien MWA" chart rows, 45 and 100 W; field and thermal control, cooled shaft).
-            // Fitted on the 10 chart rows in living liver (the charts plateau with time: see
-            // ValidationMapping.chartTissue). Session 6 refitted it with the living-tissue condition's
-            // perfusion stasis dose (Material.defaultPerfusionStasisDose): only the efficiency moved
-            // (0.25 -> 0.34); max error at 1.5 mm 10 % (16 % before: zones grew faster with time than
-            // the charts, which perfusion through coagulating tissue now slows).
+            // Emprint ("Covidien MWA" chart rows, 45 and 100 W; field and thermal control, cooled
+            // shaft). Fitted on the 10 chart rows in living liver (the charts plateau with time: see
+            // ValidationMapping.chartTissue). It was refitted (0.1.0, 2026-11-27) with the
+            // living-tissue condition's perfusion stasis dose (Material.defaultPerfusionStasisDose):
+            // only the efficiency moved (0.25 -> 0.34); max error at 1.5 mm 10 % (16 % before: zones
+            // grew faster with time than the charts, which perfusion through coagulating tissue now
+            // slows).
             var p = DeviceProfile(
                 device: .emprint, frequencyMHz: 2450,
-                efficiency: 0.34,            // fitted (0.25 before session 6's perfusion stasis dose)
+                efficiency: 0.34,            // fitted (0.25 before the living-tissue stasis dose)
                 feedOffsetMM: 11.0,          // chart ellipsoid centre offset 11-11.5 mm behind the tip at 45 W; fit kept it
                 forwardHalfLengthMM: 6.0,    // fitted: the zone reaches 1-3 mm past the tip
                 backwardHalfLengthMM: 20.0,  // fitted

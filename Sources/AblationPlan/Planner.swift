@@ -29,12 +29,12 @@ public struct Planner {
     /// 2 mm for microwave antennas; 1.5 mm when a template is an RF electrode. A 1.5 mm cooled
     /// needle on 2 mm voxels becomes a 2 mm conductor (a third more surface), which lowers the
     /// current density at the tip and delays the roll-off that shapes an RF zone; at 1.5 mm it is
-    /// one voxel of its own diameter (README, Planning, measured coarse errors).
+    /// one voxel of its own diameter (docs/planning.md#rf-specifics, measured coarse errors).
     public static func defaultCoarseSpacingMM(for spec: PlanningSpec) -> Double {
         spec.templates.contains { if case .radiofrequency = $0.device { return true } else { return false } } ? 1.5 : 2
     }
     /// Margin the coarse simulation must predict beyond margin_mm before a candidate is verified:
-    /// room for what 2 mm voxels resolve less well than the preset's grid (README, Planning).
+    /// room for what 2 mm voxels resolve less well than the preset's grid (docs/planning.md#how-it-works).
     public var coarseAllowanceMM = Planner.defaultCoarseAllowanceMM
     public static let defaultCoarseAllowanceMM = 0.5
     /// Halvings of the duration interval below the smallest confirmed library setting (3: to an

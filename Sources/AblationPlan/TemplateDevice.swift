@@ -49,7 +49,7 @@ public enum TemplateDevice: Sendable, Equatable {
     /// Whether more power never gives a smaller zone (for the same time). True for an antenna; not
     /// for an impedance-controlled RF generator, which at a higher setting dries the tissue at the
     /// tip sooner and pauses more: the cooled tip's library zone at 900 s was 31.1 mL at 50 W and
-    /// 29.5 mL at 200 W (README, Planning). Time still only ever adds damage.
+    /// 29.5 mL at 200 W (docs/planning.md#rf-specifics). Time still only ever adds damage.
     var zoneGrowsWithPower: Bool {
         if case .microwave = self { return true } else { return false }
     }

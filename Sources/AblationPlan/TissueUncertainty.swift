@@ -15,10 +15,11 @@ import Foundation
 /// the nominal values: perfusion, thermal conductivity and specific heat are drawn (uniformly,
 /// SplitMix64 from the seed, in that order per sample) and each sample is simulated in full.
 public struct TissueUncertainty {
-    /// Published liver ranges (docs/physics.md): perfusion w rho_b c_b 1.3e4-6.8e4 W/m^3/K,
-    /// i.e. 3.4e-3-1.8e-2 1/s with the built-in blood (the built-in liver's 1.67e-2 lies inside), and
+    /// Published liver ranges (docs/physics.md): perfusion w rho_b c_b 1.3e4-6.8e4 W/m^3/K, i.e.
+    /// 3.4e-3-1.8e-2 1/s with the built-in blood (the built-in liver's 1.67e-2 lies inside), and
     /// thermal conductivity 0.46-0.57 W/m/K (Hall, Ooi & Payne 2015). physics.md gives no range for the
-    /// liver's specific heat, so +-5 % around the nominal value is an assumption (README).
+    /// liver's specific heat, so +-5 % around the nominal value is an assumption
+    /// (docs/planning.md#uncertainty).
     public static let perfusionPerS: ClosedRange<Double> = 3.4e-3...1.8e-2
     public static let conductivityWMK: ClosedRange<Double> = 0.46...0.57
     public static let specificHeatRelative: ClosedRange<Double> = 0.95...1.05

@@ -253,11 +253,11 @@ public enum BundledPresets {
   }
 }
 """#),
-        ("rfa-cluster-12min", "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (Goldberg 1998's in vivo cluster zone at 12 min predicted within 10 %: README, Validation)", #"""
+        ("rfa-cluster-12min", "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (Goldberg 1998's in vivo cluster zone at 12 min predicted within 10 %: docs/validation.md#rf-rows)", #"""
 {
   "ablsim": 1,
   "name": "rfa-cluster-12min",
-  "description": "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (Goldberg 1998's in vivo cluster zone at 12 min predicted within 10 %: README, Validation)",
+  "description": "Cool-tip-like cluster: three internally cooled 17G needles 5 mm apart with 25 mm active tips, impedance-controlled generator up to 200 W for 12 min, around a 30 mm tumour; 0.75 mm voxels (Goldberg 1998's in vivo cluster zone at 12 min predicted within 10 %: docs/validation.md#rf-rows)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.75 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,
@@ -276,11 +276,11 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
-        ("rfa-cooled-tip-12min", "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (an in vivo Cool-tip zone at 12 min predicted within 12 %: README, Validation)", #"""
+        ("rfa-cooled-tip-12min", "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (an in vivo Cool-tip zone at 12 min predicted within 12 %: docs/validation.md#rf-rows)", #"""
 {
   "ablsim": 1,
   "name": "rfa-cooled-tip-12min",
-  "description": "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (an in vivo Cool-tip zone at 12 min predicted within 12 %: README, Validation)",
+  "description": "Internally cooled 17G electrode, 3 cm active tip, impedance-controlled generator up to 200 W for 12 min, around a 20 mm tumour; 0.75 mm voxels (an in vivo Cool-tip zone at 12 min predicted within 12 %: docs/validation.md#rf-rows)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [80, 80, 80], "spacing_mm": 0.75 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,
@@ -299,11 +299,11 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
-        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against one published 4 cm array, not fitted: the zone is 23-45 % wider than published, so read its width as an upper bound; README)", #"""
+        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against one published 4 cm array, not fitted: the zone is 23-45 % wider than published, so read its width as an upper bound; docs/validation.md#multi-tine-against-a-published-array)", #"""
 {
   "ablsim": 1,
   "name": "rfa-multi-tine-leveen-40mm",
-  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against one published 4 cm array, not fitted: the zone is 23-45 % wider than published, so read its width as an upper bound; README)",
+  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against one published 4 cm array, not fitted: the zone is 23-45 % wider than published, so read its width as an upper bound; docs/validation.md#multi-tine-against-a-published-array)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [100, 100, 100], "spacing_mm": 1 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,

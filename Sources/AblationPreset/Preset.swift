@@ -5,7 +5,8 @@ import AblationKernels
 import AblationMicrowave
 import AblationTissue
 /// One simulated treatment, fully resolved: every default filled in, every value checked.
-/// The JSON contract is docs/preset-format.md (shared) plus the extensions listed in README.
+/// The JSON contract is docs/preset-format.md (shared) plus the extensions listed in
+/// docs/preset-format.md#extensions.
 public struct Preset: Sendable {
     public var name: String
     public var description: String
@@ -122,9 +123,9 @@ public struct Preset: Sendable {
         public enum ImpedanceRamp: Sendable, Equatable {
             /// Ramp to the maximum over 30 s; after every roll-off pause 15 s and ramp again.
             case generic
-            /// LeVeen protocol (RadiofrequencyElectrode, README): `startPowerW`, +10 W every minute up
-            /// to the maximum until roll-off; after 30 s a second application at 70 % of the
-            /// roll-off power until the second roll-off, then off.
+            /// LeVeen protocol (RadiofrequencyElectrode, docs/devices.md#generator-modes):
+            /// `startPowerW`, +10 W every minute up to the maximum until roll-off; after 30 s a second
+            /// application at 70 % of the roll-off power until the second roll-off, then off.
             case leveen(startPowerW: Double)
         }
         public enum Electrode: Sendable, Equatable {

@@ -13,17 +13,17 @@ enum MicrowaveCalibrationNote {
         let prefix = "applicators.\(n) (mwa \(device), \(frequencyMHz) MHz): "
         // Every calibration target was measured after the ablated tissue had contracted.
         let contraction = "; the sizes it was fitted to were measured after the tissue contracted, so the tissue killed, "
-            + "in the pre-ablation frame of the planning images, is larger by roughly 15-20 % across (README, Tissue contraction)"
+            + "in the pre-ablation frame of the planning images, is larger by roughly 15-20 % across (docs/validation.md#tissue-contraction-not-modelled)"
         switch (device, frequencyMHz) {
         case ("emprint", _):
             return prefix + "profile calibrated on the Emprint manufacturer chart (45 and 100 W, 2.5-10 min) in living liver, "
-                + "axes within 10 % of every chart row (with the living-tissue stasis dose fitted alongside); outside those settings and in other tissue it is an extrapolation (README, Validation)" + contraction
+                + "axes within 10 % of every chart row (with the living-tissue stasis dose fitted alongside); outside those settings and in other tissue it is an extrapolation (docs/validation.md#mwa-rows)" + contraction
         case ("amica", _):
             return prefix + "profile calibrated on the AMICA manufacturer chart (20 and 60 W, 3-15 min) in bench tissue, "
-                + "axes within 12 % of every chart row and the clinical 60 W / 10 min zone within 25 %; other settings are extrapolations (README, Validation)" + contraction
+                + "axes within 12 % of every chart row and the clinical 60 W / 10 min zone within 25 %; other settings are extrapolations (docs/validation.md#mwa-rows)" + contraction
         case (_, 2450):
             return prefix + "generic profile fitted on three ex vivo literature zones (40-80 W, 10-25 min) of unnamed cooled antennas; "
-                + "expect errors of 25 % or more for a real device: prefer a named device profile (README, Validation)" + contraction
+                + "expect errors of 25 % or more for a real device: prefer a named device profile (docs/validation.md#mwa-rows)" + contraction
         default:
             return prefix + "no published 915 MHz zones were available: this profile is uncalibrated and its zone sizes are not clinically meaningful"
         }

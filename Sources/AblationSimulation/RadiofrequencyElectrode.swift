@@ -245,7 +245,8 @@ final class RadiofrequencyElectrode {
     /// The generator holds its output, so the heat is then rescaled to sum to its power again (the
     /// held field's own total would drift with the conductivity, and the energy the generator
     /// reports would no longer be the energy the tissue receives); that also makes the zone and the
-    /// energy depend less on how often the field is solved (README, RF performance).
+    /// energy depend less on how often the field is solved
+    /// (docs/performance-history.md#the-cooled-tip-rf-run-at-05-mm-under-40-s-generator-holds-its-power).
     /// `base` as in `addHeat`. Returns whether q changed (rows in `changedRows`).
     @discardableResult
     /// `alone`: no other electrode heats, so q holds only this one's heat on top of `base`.

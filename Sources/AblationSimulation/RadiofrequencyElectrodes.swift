@@ -130,7 +130,7 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
             }
         }
         if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
-            warnings.append("rfa: the electrode and generator are not calibrated per device (README, Validation: an in vivo cooled tip within 12 %, an in vivo cluster within 10 %, bench clusters 9-20 % too small, a blood-perfused bench cooled tip within 13 % once that condition's perfusion was fitted, zones respond to perfusion at 70 % of the published rate, a 4 cm multi-tine array's zone 23-45 % wider than published: read a multi-tine zone's width as an upper bound); the generator model is simplified (README)")
+            warnings.append("rfa: the electrode and generator are not calibrated per device (docs/validation.md#what-is-not-reproduced: an in vivo cooled tip within 12 %, an in vivo cluster within 10 %, bench clusters 9-20 % too small, a blood-perfused bench cooled tip within 13 % once that condition's perfusion was fitted, zones respond to perfusion at 70 % of the published rate, a 4 cm multi-tine array's zone 23-45 % wider than published: read a multi-tine zone's width as an upper bound); the generator model is simplified (docs/devices.md#generator-modes)")
         }
         return warnings
     }

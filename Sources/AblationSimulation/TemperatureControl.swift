@@ -7,8 +7,9 @@ import AblationMicrowave
 import AblationPreset
 import AblationTissue
 /// The generator's temperature mode: a discrete PI controller on power that holds the measured
-/// electrode temperature at a target, as RITA / StarBurst generators do with the thermocouples in
-/// their tines (their exact control laws are not published; this one is documented in README).
+/// electrode temperature at a target, as RITA / StarBurst generators do with the thermocouples in their
+/// tines (their exact control laws are not published; this one is documented in
+/// docs/devices.md#generator-modes).
 ///
 ///   e = target - measured,  P = clamp(Kp e + I, 0, max_power_w),  I += (Kp / Ti) e dt
 ///

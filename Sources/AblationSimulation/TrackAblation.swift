@@ -12,7 +12,7 @@ import AblationTissue
 /// Cooled-tip protocols end by pulling the needle out with the pump off and the generator on, so
 /// that the track coagulates (against bleeding and tumour seeding along it). While the pump ran,
 /// the cold shaft kept a sleeve of tissue alive around it; where the shaft leaves the tumour, that
-/// sleeve is a cooled electrode's weakest margin (README, "Cooled shafts").
+/// sleeve is a cooled electrode's weakest margin (docs/validation.md#cooled-shafts).
 ///
 /// Modelled as a generator in temperature mode with a perfect controller: from the end of the
 /// pump-off check the bare tip (each needle's, for a cluster) moves back along its path at

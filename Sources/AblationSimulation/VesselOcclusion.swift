@@ -46,7 +46,7 @@ struct OcclusionWall: Sendable {
 
     /// The share of the wall ring whose coagulation closes a lumen of `diameterMM`: none (one voxel
     /// of it) up to the thrombus reach, all of it from twice the reach, linear between. A reach of 0
-    /// asks for the whole ring at every size (the criterion before session 7).
+    /// asks for the whole ring at every size (the criterion before the thrombus reach, 0.1.0).
     static func closingFraction(diameterMM d: Double, thrombusReachMM reach: Double) -> Double {
         guard reach > 0 else { return 1 }
         return min(1, max(0, 2 * (1 - reach / d)))

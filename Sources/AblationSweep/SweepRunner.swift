@@ -15,7 +15,7 @@ import Glibc
 /// itself down; its memory is returned whole when it exits; and every child writes through
 /// `ablsim run`'s atomic output folder, so killing the sweep at any instant leaves each case folder
 /// either absent or complete. The cost, a process start and a preset parse, is milliseconds against
-/// simulations of seconds (README: measured overhead).
+/// simulations of seconds (measured overhead: docs/sweeps.md#measured).
 public final class SweepRunner {
     public struct Outcome: Sendable {
         public var selected = 0

@@ -26,16 +26,18 @@ public struct Material: Sendable, Equatable {
     public var desiccatedHeatCapacityJM3K: Double = 8.0e5
     /// Relative change of the volumetric heat capacity per °C below the vaporisation range
     /// (TissuePropertyLaw): c(T) = c37 (1 + heatCapacityPerC (T - 37)). 0 by default: published
-    /// liver data disagree in sign (README, Physics); the key is for sensitivity studies.
+    /// liver data disagree in sign (docs/physics.md#heat-capacity); the key is for sensitivity studies.
     public var heatCapacityPerC: Double = 0
-    /// Capillary perfusion stops where the damage measure reaches this multiple of the run's
-    /// necrosis threshold: the capillaries keep carrying blood through coagulating tissue until the
-    /// thermal dose is this many times the one that kills the cells (Arrhenius Omega = 30: about
-    /// 100 s at 60 °C, 5 s at 70 °C). Fitted in session 6 as the one parameter of the living-tissue
-    /// condition, on every in vivo and blood-perfused row of the validation table together with the
-    /// Emprint profile's efficiency (README, Validation): stopping perfusion where the cells die
-    /// (1, the model before) left living zones nearly as large as bench ones (x 0.95 for an 80 W,
-    /// 25 min antenna, measured x 0.63) and the Emprint chart's plateau unexplained.
+    /// Capillary perfusion stops where the damage measure reaches this multiple of the run's necrosis
+    /// threshold: the capillaries keep carrying blood through coagulating tissue until the thermal dose
+    /// is this many times the one that kills the cells (Arrhenius Omega = 30: about 100 s at 60 °C, 5 s
+    /// at 70 °C). Fitted (0.1.0, 2026-11-27) as the one parameter of the living-tissue condition, on
+    /// every in vivo and blood-perfused row of the validation table together with the Emprint profile's
+    /// efficiency
+    /// (docs/validation.md#living-tissue-capillaries-keep-flowing-through-coagulating-tissue): stopping
+    /// perfusion where the cells die (1, the model before) left living zones nearly as large as bench
+    /// ones (x 0.95 for an 80 W, 25 min antenna, measured x 0.63) and the Emprint chart's plateau
+    /// unexplained.
     public static let defaultPerfusionStasisDose = 30.0
     public var perfusionStasisDose: Double = Material.defaultPerfusionStasisDose
 
@@ -43,9 +45,10 @@ public struct Material: Sendable, Equatable {
 
     /// Living liver at 37 °C (docs/physics.md: IT'IS/COMSOL bioheat data; Arrhenius constants from the
     /// COMSOL bioheat database). Perfusion 1.67e-2 1/s = 1 mL/min per g, the total hepatic blood flow
-    /// (portal + arterial); w rho_b c_b = 6.3e4 W/m^3/K, inside physics.md's 1.3e4-6.8e4 range. It is the
-    /// in vivo condition of the validation (README): with it the AMICA profile, calibrated on bench
-    /// (ex vivo) charts, predicts the clinical AMICA zone within 20 %, where COMSOL's 6.4e-3 gave +42 %.
+    /// (portal + arterial); w rho_b c_b = 6.3e4 W/m^3/K, inside physics.md's 1.3e4-6.8e4 range. It is
+    /// the in vivo condition of the validation (docs/validation.md#tissue-conditions): with it the
+    /// AMICA profile, calibrated on bench (ex vivo) charts, predicts the clinical AMICA zone within
+    /// 20 %, where COMSOL's 6.4e-3 gave +42 %.
     public static let liver = Material(
         densityKgM3: 1079, specificHeatJKgK: 3540, conductivityWMK: 0.52, perfusionPerS: 1.67e-2,
         metabolicHeatWM3: 0, electricalConductivitySM: 0.333, waterContent: 0.78,

@@ -17,7 +17,8 @@
 /// range. `desiccated_conductivity_w_mk` sets a measured or assumed value.
 ///
 /// The sensible heat capacity may follow a law of the same form (extension `heat_capacity_per_c`,
-/// default 0, so by default it is the 37 °C value up to boiling; README: why no default law):
+/// default 0, so by default it is the 37 °C value up to boiling; docs/physics.md#heat-capacity: why no
+/// default law):
 ///
 ///     c(T) = c37 (1 + a_c (T - 37))                    T <= 99 °C
 ///     c(T) = c(99)                                     T > 99 °C (the sensible part under the latent heat)

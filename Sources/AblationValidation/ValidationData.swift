@@ -90,11 +90,11 @@ public struct ValidationMapping: Sendable, Equatable {
 
     /// Huang & Dodd's bovine livers perfused through the portal vein with warm blood (37 °C) at
     /// 10-50 mL/min/100 g, pooled. Its one parameter, the effective Pennes perfusion, was fitted on
-    /// their three pooled rows (session 7; 1.0, 1.33, 1.67 and 2.0e-2 1/s tried, 1.5 mm): best at
-    /// 1.67e-2, the living liver's value, 3.3x the mean flow set (5e-3, which made the zones 29-39 %
-    /// too wide). Pennes' term cannot take more heat than the blood that flows, so the value is an
-    /// empirical sink of this preparation, not a flow: the organ's zones (26-28 mm) are those of
-    /// living pig liver (30 mm, PME), and the model reproduces them as living liver.
+    /// their three pooled rows (2026-11-27, 0.1.0; 1.0, 1.33, 1.67 and 2.0e-2 1/s tried,
+    /// 1.5 mm): best at 1.67e-2, the living liver's value, 3.3x the mean flow set (5e-3, which made the
+    /// zones 29-39 % too wide). Pennes' term cannot take more heat than the blood that flows, so the
+    /// value is an empirical sink of this preparation, not a flow: the organ's zones (26-28 mm) are
+    /// those of living pig liver (30 mm, PME), and the model reproduces them as living liver.
     public static let bloodPerfusedBench = TissueCondition(name: "blood-perfused bench liver (effective perfusion 1.67e-2 1/s, fitted; 37 °C)",
                                                            perfusionPerS: 1.67e-2, temperatureC: 37, label: "perfused bench")
 

@@ -3,9 +3,10 @@ import Testing
 import AblationKernels
 @testable import AblationElectric
 
-/// Iteration counts and timings for the README: cooled-tip-like needle in an 80 mm liver cube at
-/// 80^3 (1 mm) and 160^3 (0.5 mm), cold start and warm start after a 2 % heating-like sigma change.
-/// Runs only with ABLSIM_RFA_BENCH=1 (it takes a while at 160^3); prints one line per case.
+/// Iteration counts and timings for docs/devices.md#rf-potential-solver-ablationelectric:
+/// cooled-tip-like needle in an 80 mm liver cube at 80^3 (1 mm) and 160^3 (0.5 mm), cold start and warm
+/// start after a 2 % heating-like sigma change. Runs only with ABLSIM_RFA_BENCH=1 (it takes a while at
+/// 160^3); prints one line per case.
 @Test(.enabled(if: ProcessInfo.processInfo.environment["ABLSIM_RFA_BENCH"] == "1"))
 func cooledTipIterationCounts() {
     let threads = Int(ProcessInfo.processInfo.environment["ABLSIM_RFA_THREADS"] ?? "") ?? 2

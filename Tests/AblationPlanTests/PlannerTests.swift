@@ -168,7 +168,8 @@ func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached
 /// first has pre-heated. The coarse run (3 mm voxels, both positions in sequence) sees that, so the
 /// planner finds a plan the library alone would have called too large, predicted within 1.5 mm of
 /// the 2 mm verification. Durations up to 180 s: since capillaries keep flowing through coagulating
-/// tissue (session 6), living zones are smaller and 120 s no longer reaches the margin.
+/// tissue (the living-tissue stasis dose, 0.1.0), living zones are smaller and 120 s no longer
+/// reaches the margin.
 @Test func coarseStageFindsWhatTheLibraryUnionMisses() throws {
     let text = planPreset.replacingOccurrences(of: "\"radius_mm\": 5}", with: "\"radius_mm\": 8}")
         .replacingOccurrences(of: "\"max_applicators\": 1", with: "\"max_applicators\": 2")

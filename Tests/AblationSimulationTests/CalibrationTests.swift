@@ -11,9 +11,10 @@ import Foundation
 import Testing
 
 /// Guards the device calibration: a few manufacturer-chart rows (values from
-/// validation/device-zones-training.csv), simulated through the same mapping as
-/// `ablsim validate` but on 1.5 mm voxels to stay quick. The calibration targets 15 % at 1 mm
-/// (README); the coarser grid moves the axes by up to about a voxel, hence 20 % here.
+/// validation/device-zones-training.csv), simulated through the same mapping as `ablsim validate` but
+/// on 1.5 mm voxels to stay quick. The calibration targets 15 % at 1 mm
+/// (docs/validation.md#running-ablsim-validate); the coarser grid moves the axes by up to about a
+/// voxel, hence 20 % here.
 @Test(arguments: [
     ("CHART-EMP-45W-5min", "Covidien MWA [Emprint inferred]", 45.0, 5.0, 27.0, 27.0),
     ("CHART-EMP-100W-10min", "Covidien MWA [Emprint inferred]", 100.0, 10.0, 36.0, 41.0),
@@ -41,12 +42,13 @@ func calibratedChartRowsStayWithinTolerance(_ id: String, _ device: String, _ po
     #expect(abs(b.shortAxisMM / 37 - 1) <= 0.25, "in vivo short axis \(b.shortAxisMM) mm, published 37 mm")
 }
 
-/// Living liver shrinks a long, high-power zone as much as measured, through perfusion alone.
-/// Kuang et al. 2007 (cited in the validation data's README, not in its table): one antenna at 80 W
-/// for 25 min made 56 x 74 mm ex vivo and 35 x 59 mm in living porcine liver, a short-axis ratio of
-/// 0.63. Both rows here map to the `generic` profile (calibrated ex vivo) and differ only in the
-/// tissue condition. With capillaries stopping where cells die (the model before session 6) the
-/// ratio was 0.95; the in vivo condition's stasis dose brings it to 0.73 at 1.5 mm (42.5 of 58.0 mm; README).
+/// Living liver shrinks a long, high-power zone as much as measured, through perfusion alone. Kuang
+/// et al. 2007 (cited in validation/README.md, not in its table): one antenna at 80 W for 25 min
+/// made 56 x 74 mm ex vivo and 35 x 59 mm in living porcine liver, a short-axis ratio of 0.63. Both
+/// rows here map to the `generic` profile (calibrated ex vivo) and differ only in the tissue
+/// condition. With capillaries stopping where cells die (the model before the living-tissue stasis
+/// dose) the ratio was 0.95; the in vivo condition's stasis dose brings it to 0.73 at 1.5 mm (42.5
+/// of 58.0 mm; docs/validation.md#mwa-rows).
 @Test func livingTissueShrinksALongHighPowerZone() throws {
     func row(_ tissue: String) -> ValidationRow {
         ValidationRow(id: "KUANG07-\(tissue)", modality: "MWA", device: "cooled-shaft antenna", frequencyMHz: 2450,
@@ -86,9 +88,10 @@ func calibratedChartRowsStayWithinTolerance(_ id: String, _ device: String, _ po
 }
 
 /// Huang & Dodd's blood-perfused bench liver is a tissue condition of its own whose one parameter,
-/// the effective perfusion, was fitted on their three pooled rows (README, "The blood-perfused bench
-/// condition"): best at the living liver's 1.67e-2 1/s, 3.3x the flow they set. Guards that fit
-/// (1 mm: 26.5 x 44 mm against 28 x 39; at the set flow the zone was 29 % too wide).
+/// the effective perfusion, was fitted on their three pooled rows
+/// (docs/validation.md#the-blood-perfused-bench-condition-fitted): best at the living liver's
+/// 1.67e-2 1/s, 3.3x the flow they set. Guards that fit (1 mm: 26.5 x 44 mm against 28 x 39; at the
+/// set flow the zone was 29 % too wide).
 @Test func perfusedBenchRowsFollowTheirFittedCondition() throws {
     let row = ValidationRow(id: "LIT-DODD12-LL", modality: "RFA", device: "3.0-cm monopolar internally cooled electrode",
                             frequencyMHz: nil, powerW: nil, timeMin: nil, tissue: "blood-perfused bovine liver (pooled flows)",
@@ -107,7 +110,7 @@ func calibratedChartRowsStayWithinTolerance(_ id: String, _ device: String, _ po
                                       ("generic", 2450, "three ex vivo literature zones")] {
         let w = MicrowaveCalibrationNote.warning(device: device, frequencyMHz: frequency, applicator: 1)
         #expect(w.hasPrefix("applicators.1 (mwa \(device), \(frequency) MHz)") && w.contains(data))
-        #expect(w.contains("contracted") && w.contains("Tissue contraction"), "\(w)")
+        #expect(w.contains("contracted") && w.contains("docs/validation.md#tissue-contraction-not-modelled"), "\(w)")
     }
     #expect(MicrowaveCalibrationNote.warning(device: "amica", frequencyMHz: 2450, applicator: 0).contains("within 12 %"))
     #expect(MicrowaveCalibrationNote.warning(device: "generic", frequencyMHz: 915, applicator: 0).contains("uncalibrated"))

@@ -90,12 +90,14 @@ import Testing
 }
 
 /// A zero coefficient (with the default desiccated conductivity) and `linear: true` leave every
-/// coefficient at its 37 °C value: the run is bit for bit the one before k(T) existed (checked
-/// against commit 0f6cad2 by comparing `ablsim run` output files byte for byte; README). The pinned
-/// hashes of final temperature and damage keep it so.
+/// coefficient at its 37 °C value: the run is bit for bit the one before k(T) existed (checked against
+/// commit 0f6cad2 by comparing `ablsim run` output files byte for byte;
+/// docs/physics.md#thermal-conductivity-kt). The pinned hashes of final temperature and damage keep it
+/// so.
 @Test(arguments: [("materials.liver.conductivity_per_c=0", "47095f38"), ("materials.liver.linear=true", "67e0c4e6")])
 func constantConductivityReproducesEarlierResultsBitForBit(setting: String, expected: String) throws {
-    // Perfusion stopping where the cells die, as in the pinned runs (the default since session 6 is 30).
+    // Perfusion stopping where the cells die, as in the pinned runs (the default since the
+    // living-tissue stasis dose of 0.1.0 is 30).
     let p = try decode(minimalPreset, [setting, "applicators.0.schedule.0.power_w=3", "applicators.0.schedule.0.duration_s=60",
                                        "materials.liver.perfusion_stasis_dose=1"])
     let r = try Simulation(preset: p, scene: try Scene(preset: p), threads: 2).run()

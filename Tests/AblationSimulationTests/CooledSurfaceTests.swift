@@ -85,8 +85,9 @@ private func cooledRun(pumpOff: Double, spacing: Double, track: String = "", coo
         print("spacing \(spacing): sleeve necrotic \(a.necrotic) -> \(b.necrotic), sleeve \(a.sleeveC) -> \(b.sleeveC) °C, needle \(a.needleC) -> \(b.needleC) °C")
         #expect(a.needleC == 15)
         #expect(b.needleC > 40)
-        // Measured: +24 K at 1 mm, +15 K at 0.5 mm (session 6; +20 K or more before, when perfusion
-        // stopped where the cells died and the generator delivered less).
+        // Measured: +24 K at 1 mm, +15 K at 0.5 mm (with the living-tissue stasis dose of 0.1.0; +20 K
+        // or more before, when perfusion stopped where the cells died and the generator delivered
+        // less).
         #expect(b.sleeveC > a.sleeveC + 10)
         #expect(b.necrotic == 1)
         for run in [pumping, stopped] {

@@ -48,7 +48,7 @@ func heatCapacityLawKeepsEnergyAsItsEnthalpy(coefficient: Double, powerW: Double
     print("a_c \(coefficient): \(stored) J as enthalpy, \(constant) J at c37, of \(delivered) J; peak \(t.max()!) °C")
     #expect(boiled == (powerW > 1), "the 2 W case must boil, the 0.4 W cases must not")
     // Lag of up to one damage sample (1 s) and a 0.5 K step in each voxel's c: measured 0.26-0.40 %
-    // (README, Physics); threshold 1.5x the largest.
+    // (docs/physics.md#heat-capacity); threshold 1.5x the largest.
     #expect(abs(stored - delivered) / delivered < 6e-3, "enthalpy \(stored) J of \(delivered) J")
     // Below boiling the law's share of the heat is 1.4-1.7 % here, more than the threshold above,
     // so a law that was ignored fails there.

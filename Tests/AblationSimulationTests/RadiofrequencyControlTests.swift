@@ -22,9 +22,9 @@ func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
 /// once the target is reached). On the bench (unperfused liver) as it is; in living liver with a
 /// 100 V generator limit: without one, the tissue at the tine ends dries (impedance 1-4 kohm after
 /// 140 s), the controller keeps its power by raising the voltage, dry voxels reach 213 °C and the
-/// reading spikes by up to 28 K for a second (11 % of the samples off by more than 2 K; README, RF
-/// electrodes and generators). With the limit the same run stays within 1.7 K, peaks at 117 °C and
-/// makes the same zone (9.25 against 9.27 mL).
+/// reading spikes by up to 28 K for a second (11 % of the samples off by more than 2 K;
+/// docs/devices.md#generator-modes). With the limit the same run stays within 1.7 K, peaks at
+/// 117 °C and makes the same zone (9.25 against 9.27 mL).
 @Test(arguments: [("bench", ", \"materials\": {\"liver\": {\"perfusion_per_s\": 0}}", ""),
                   ("living, 100 V limit", "", ", \"max_voltage_v\": 100")])
 func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, limit: String) throws {
@@ -158,7 +158,7 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
     let aligned = try run([0, 0, 1])
     let oblique = try run(SIMD3<Double>(1, 1, 1) / 3.0.squareRoot())
     print("cluster along z: \(aligned); along the diagonal: \(oblique)")
-    // Measured at 1 mm: energy -0.7 % (-3.3 % with session 6's perfusion stasis dose: one roll-off
+    // Measured at 1 mm: energy -0.7 % (-3.3 % with the living-tissue perfusion stasis dose: one roll-off
     // cycle more or less), volume +2.5 %, axes 0.7° and 0°; thresholds about 1.5x.
     #expect(abs(oblique.energy / aligned.energy - 1) < 0.05)
     #expect(abs(oblique.volume / aligned.volume - 1) < 0.04)

@@ -10,9 +10,10 @@
 import Foundation
 import Testing
 
-/// A 6 W source in a 3 mm sphere for 8 min (a zone ~21 mm across) with a vessel along y whose
-/// near wall is 5 mm from the source centre, in liver perfused at 6.4e-3 1/s (COMSOL's value: the
-/// numbers in README were measured with it; the vessel model, not the perfusion, is under test).
+/// A 6 W source in a 3 mm sphere for 8 min (a zone ~21 mm across) with a vessel along y whose near wall
+/// is 5 mm from the source centre, in liver perfused at 6.4e-3 1/s (COMSOL's value: the numbers in
+/// docs/physics.md#occlusion-threshold-measured were measured with it; the vessel model, not the
+/// perfusion, is under test).
 private func vesselCase(diameterMM d: Double, flow: String? = nil, spacingMM: Double = 0.5) throws -> Preset {
     let r = d / 2
     var region = """
@@ -159,11 +160,11 @@ func anOccludedLumenStoresTheHeatItReceives(occlusion: String) throws {
     #expect(sim.model.op.stableTimeStep() >= chosen * (1 - 1e-6))
 }
 
-/// Where the threshold falls (README, Vessels): with the default thrombus reach (2 mm) a 2 mm vessel
-/// closes as soon as part of its wall coagulates and hardly costs the zone anything, while a 3 mm
-/// vessel in the same place, which needs two thirds of a wall ring coagulated, stays open and
-/// spares the tissue beside it (17.5 % of the zone). With a reach of 0 (the whole ring at every
-/// size, the criterion before session 7) the 2 mm vessel stays open too.
+/// Where the threshold falls (docs/physics.md#occlusion-threshold-measured): with the default thrombus
+/// reach (2 mm) a 2 mm vessel closes as soon as part of its wall coagulates and hardly costs the zone
+/// anything, while a 3 mm vessel in the same place, which needs two thirds of a wall ring coagulated,
+/// stays open and spares the tissue beside it (17.5 % of the zone). With a reach of 0 (the whole ring
+/// at every size, the criterion before the thrombus reach) the 2 mm vessel stays open too.
 @Test func theThresholdFallsBetweenTwoAndThreeMillimetres() throws {
     let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
     let (two, twoRun) = try necroticVolumeML(try vesselCase(diameterMM: 2))
