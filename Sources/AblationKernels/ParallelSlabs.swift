@@ -29,7 +29,8 @@ public enum ParallelSlabs {
         return results.map { $0! }
     }
 
-    static func slab(_ w: Int, of workers: Int, planes: Int) -> Range<Int> {
+    /// Worker `w`'s planes: the split every parallel pass uses, so that sums grouped by slab keep their bits.
+    public static func slab(_ w: Int, of workers: Int, planes: Int) -> Range<Int> {
         (planes * w / workers)..<(planes * (w + 1) / workers)
     }
 }

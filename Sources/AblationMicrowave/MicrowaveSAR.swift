@@ -1,7 +1,6 @@
 import AblationGrid
 import AblationKernels
 import AblationTissue
-import Dispatch
 import Foundation
 
 /// Where the needle is: tip and the point where it enters the grid's world (any point on the shaft
@@ -183,7 +182,7 @@ public final class MicrowaveSAR: @unchecked Sendable {
         let g = grid, t = tip, ee1 = e1, ee2 = e2, np = Double(nphi), workers = self.threads
         phi.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let out = buf
-            MicrowaveSAR.parallel(count: g.nz, threads: workers) { ks in
+            ParallelSlabs.run(planes: g.nz, threads: workers) { ks in
                 for k in ks {
                     for j in 0..<g.ny {
                         for i in 0..<g.nx {
@@ -305,7 +304,7 @@ public final class MicrowaveSAR: @unchecked Sendable {
             let sums: [(Double, Double)] = alpha.withUnsafeBufferPointer { ab in
                 wTable.withUnsafeMutableBufferPointer { wb in
                     nonisolated(unsafe) let a = ab, w = wb
-                    return MicrowaveSAR.parallelMap(count: stations, threads: workers) { range -> (Double, Double) in
+                    return ParallelSlabs.map(planes: stations, threads: workers) { range -> (Double, Double) in
                         var inside = 0.0, total = 0.0
                         let drM = drMM * 1e-3
                         let sOut = law == .absorbing ? alphaOut : alphaRef
@@ -523,7 +522,7 @@ public final class MicrowaveSAR: @unchecked Sendable {
 
     // MARK: helpers
 
-    /// The sum of the row sums (index j + ny k) in Double, grouped as `parallelMap(count: nz, threads:)`
+    /// The sum of the row sums (index j + ny k) in Double, grouped as `ParallelSlabs.map(planes: nz, threads:)`
     /// groups planes: each even slab's rows in order, then the slabs' totals in order. Work is split
     /// by the support now, but the totals keep the bits they had when each worker summed its own
     /// even slab, so results do not move with the split.
@@ -532,7 +531,8 @@ public final class MicrowaveSAR: @unchecked Sendable {
         var total = 0.0
         for w in 0..<workers {
             var sum = 0.0
-            for r in (chunk(w, of: workers, count: g.nz).lowerBound * g.ny)..<(chunk(w, of: workers, count: g.nz).upperBound * g.ny) {
+            let planes = ParallelSlabs.slab(w, of: workers, planes: g.nz)
+            for r in (planes.lowerBound * g.ny)..<(planes.upperBound * g.ny) {
                 sum += Double(rowSums[r])
             }
             total += sum
@@ -568,30 +568,5 @@ public final class MicrowaveSAR: @unchecked Sendable {
         let c11 = at(dk + dj) + fx * (at(dk + dj + di) - at(dk + dj))
         let c0 = c00 + fy * (c10 - c00), c1 = c01 + fy * (c11 - c01)
         return c0 + fz * (c1 - c0)
-    }
-
-    static func chunk(_ w: Int, of workers: Int, count: Int) -> Range<Int> {
-        (count * w / workers)..<(count * (w + 1) / workers)
-    }
-
-    /// Runs contiguous chunks of 0..<count on up to `threads` workers.
-    static func parallel(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
-        let workers = max(1, min(threads, count))
-        if workers == 1 { body(0..<count); return }
-        // Workers touch disjoint ranges; concurrentPerform returns after all of them finish.
-        nonisolated(unsafe) let work = body
-        DispatchQueue.concurrentPerform(iterations: workers) { w in work(chunk(w, of: workers, count: count)) }
-    }
-
-    static func parallelMap<R>(count: Int, threads: Int, _ body: (Range<Int>) -> R) -> [R] {
-        let workers = max(1, min(threads, count))
-        if workers == 1 { return [body(0..<count)] }
-        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: workers)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        nonisolated(unsafe) let work = body
-        nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: workers) { w in slots[w] = work(chunk(w, of: workers, count: count)) }
-        return results.map { $0! }
     }
 }
