@@ -132,10 +132,12 @@ final class RadiofrequencyElectrode {
 
     /// The tissue's sigma(T).
     static let law = ElectricalConductivityLaw.tissue
+    /// The same, held by the instance: the per-voxel loops read it without a global's lazy check.
+    private let law = RadiofrequencyElectrode.law
 
     @inline(__always) func conductivity(_ idx: Int, _ t: Float) -> Float {
         if insulated[idx] != 0 { return 1e-6 }
-        return nonlinear[idx] != 0 ? RadiofrequencyElectrode.law.conductivity(sigma37[idx], at: t) : sigma37[idx]
+        return nonlinear[idx] != 0 ? law.conductivity(sigma37[idx], at: t) : sigma37[idx]
     }
 
     /// Re-solves the potential for the current temperatures and applies the control law.
@@ -199,10 +201,9 @@ final class RadiofrequencyElectrode {
     private var fieldIsNew = false
 
     /// This electrode's heat per watt at the last solve and how it follows the conductivity since.
-    private lazy var heat = HeldFieldJouleHeat(layout: layout, threads: threads, slopePerK: RadiofrequencyElectrode.law.slopePerK,
-                                               kneeC: RadiofrequencyElectrode.law.dryingOnsetC,
+    private lazy var heat = HeldFieldJouleHeat(layout: layout, threads: threads, slopePerK: law.slopePerK, kneeC: law.dryingOnsetC,
                                                gainLimit: RadiofrequencyElectrode.numerics.refreshGainLimit) {
-        RadiofrequencyElectrode.law.conductivity(1, at: $0)
+        [law] in law.conductivity(1, at: $0)
     }
 
     /// Whether the electrode heats (a solve at non-zero or controlled power since the last stop).
