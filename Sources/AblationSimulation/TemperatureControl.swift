@@ -21,7 +21,7 @@ import AblationTissue
 /// voxel next to a tine end heats by about 0.5 K per watt-second at 1 mm voxels, which turned a
 /// loop of this gain into a +-10 K limit cycle of the explicit step; averaged, the loop settles
 /// within 1 K of target in about 45 s and overshoots by under 1 K at 1 mm and 0.5 mm voxels
-/// (Tests/AblationSimTests/RadiofrequencyControlTests.swift).
+/// (Tests/AblationSimulationTests/RadiofrequencyControlTests.swift).
 struct TemperatureController {
     let targetC: Double
     let maxPowerW: Double
