@@ -1,7 +1,4 @@
-import AblationGrid
 import AblationKernels
-import AblationPreset
-import AblationSimulation
 /// Exact Euclidean distance transform (Felzenszwalb & Huttenlocher's separable lower-envelope
 /// algorithm): for every voxel, the distance in mm to the nearest voxel where `isFeature` is true.
 /// Runs in time linear in the voxel count.

@@ -1,7 +1,5 @@
 import AblationGrid
 import AblationKernels
-import AblationPreset
-import AblationSimulation
 
 /// The surface where a field crosses zero, by marching tetrahedra: each grid cube between eight
 /// voxel centres is cut into six tetrahedra around its main diagonal (the same split in every

@@ -1,7 +1,5 @@
 import AblationGrid
 import AblationKernels
-import AblationPreset
-import AblationSimulation
 
 /// Where and how thick the ablative margin is around one target, beyond its minimum.
 ///

@@ -1,7 +1,4 @@
 import AblationGrid
-import AblationKernels
-import AblationPreset
-import AblationSimulation
 
 /// The predicted necrosis zone against a reference zone (e.g. a post-ablation segmentation), with
 /// the overlap and surface-distance metrics published validations report.

@@ -1,6 +1,5 @@
 import AblationGrid
 import AblationKernels
-import AblationPreset
 import AblationSimulation
 import Foundation
 

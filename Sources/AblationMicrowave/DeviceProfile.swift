@@ -1,5 +1,4 @@
 import AblationGrid
-import AblationKernels
 import AblationTissue
 import Foundation
 

@@ -1,14 +1,4 @@
-import AblationAnalysis
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// A pattern of applicator positions around an aim point, in the needle's frame: e1, e2 span the

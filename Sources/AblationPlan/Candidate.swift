@@ -1,14 +1,4 @@
-import AblationAnalysis
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 /// One plan as the surrogate scores it: applicator positions, each with its own library zone.
 ///
 /// A position is one `applicators[]` entry of plan.json. Positions of one insertion share a needle

@@ -1,14 +1,7 @@
-import AblationAnalysis
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationRandom
-import AblationRun
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// Why placements were thrown out, for the infeasibility reason.

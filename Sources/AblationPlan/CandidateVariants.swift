@@ -1,14 +1,4 @@
-import AblationAnalysis
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 
 /// Variants of a placed candidate on the same needle tracks, for the coarse stage's search
 /// downward in power and time: the zone library scores needles as if they did not heat each

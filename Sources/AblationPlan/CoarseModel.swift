@@ -1,14 +1,8 @@
 import AblationAnalysis
-import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationRandom
-import AblationRun
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// The surrogate's second fidelity: a candidate simulated by ablsim's own solver on a coarser grid

@@ -1,14 +1,4 @@
-import AblationAnalysis
 import AblationGrid
-import AblationIO
-import AblationJSON
-import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 
 /// The zone field with an RF electrode's voxels given the values of the tissue around them.
 ///

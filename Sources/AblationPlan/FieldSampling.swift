@@ -1,14 +1,4 @@
-import AblationAnalysis
 import AblationGrid
-import AblationIO
-import AblationJSON
-import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 
 extension Grid3D {
     /// Trilinear interpolation of a voxel-centred field at a point. Beyond the outermost voxel

@@ -1,14 +1,4 @@
-import AblationAnalysis
-import AblationGrid
-import AblationIO
 import AblationJSON
-import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 
 extension JSONValue {
     /// The object with `key` set (replaced in place, or appended), or removed when `value` is nil.

@@ -1,14 +1,8 @@
 import AblationAnalysis
-import AblationGrid
 import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 
 /// plan-summary.json: the decision, the evidence (predicted and verified coverage and margins),
 /// what else was tried, and everything needed to reproduce it.

@@ -1,14 +1,10 @@
 import AblationAnalysis
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationRandom
 import AblationRun
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// `ablsim plan`: search with the surrogate, then confirm with the full simulation (vessels and

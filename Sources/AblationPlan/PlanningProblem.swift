@@ -1,14 +1,8 @@
 import AblationAnalysis
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationRandom
-import AblationRun
 import AblationSimulation
-import AblationTissue
 
 /// What every candidate is scored against, computed once from the preset: for each target, the
 /// voxels around it sorted by distance (so a candidate's margin is the distance of the first

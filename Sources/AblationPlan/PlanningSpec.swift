@@ -1,14 +1,9 @@
 import AblationAnalysis
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
 import AblationMicrowave
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 
 /// The preset's `planning` block, decoded and checked (docs/preset-format.md, "Planning keys").
 public struct PlanningSpec: Sendable {

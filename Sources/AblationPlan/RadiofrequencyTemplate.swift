@@ -1,14 +1,6 @@
-import AblationAnalysis
-import AblationGrid
-import AblationIO
 import AblationJSON
-import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationRandom
-import AblationRun
 import AblationSimulation
-import AblationTissue
 
 /// An `rfa` planning template: the electrode and generator keys of an `rfa` applicator, fixed,
 /// with the planner choosing the position, `power_w` (the generator's power setting) and

@@ -1,14 +1,6 @@
-import AblationAnalysis
 import AblationGrid
-import AblationIO
 import AblationJSON
-import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 
 /// What a planning template places, and how one position of it becomes an `applicators[]` entry.
 public enum TemplateDevice: Sendable, Equatable {

@@ -1,14 +1,10 @@
-import AblationAnalysis
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
 import AblationRandom
 import AblationRun
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// How likely a treatment is to cover every target with its margin when the tissue differs from

@@ -1,14 +1,10 @@
-import AblationAnalysis
 import AblationGrid
 import AblationIO
 import AblationJSON
 import AblationKernels
 import AblationMicrowave
 import AblationPreset
-import AblationRandom
-import AblationRun
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// The surrogate's zones for one device: a single antenna in homogeneous background tissue (no

@@ -1,14 +1,4 @@
-import AblationAnalysis
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
-import AblationTissue
 /// An axisymmetric necrosis zone around a straight antenna: radius r(z) at distance z from the tip,
 /// measured along the needle toward the entry point (z < 0 lies beyond the tip).
 ///

@@ -1,9 +1,5 @@
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationTissue
 import Foundation
 
 /// Where an RF electrode's parts are, in world millimetres, and which voxels they occupy.

@@ -2,8 +2,6 @@ import AblationGrid
 import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationTissue
 import Foundation
 
 /// The voxels of a segmentation (NIfTI label map) that carry one label, as a solid in world space.

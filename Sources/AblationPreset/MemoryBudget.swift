@@ -1,9 +1,4 @@
-import AblationGrid
-import AblationIO
 import AblationJSON
-import AblationKernels
-import AblationMicrowave
-import AblationTissue
 import Foundation
 
 /// Refuses grids that would not fit in memory before anything is allocated.

@@ -1,9 +1,5 @@
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationTissue
 import Foundation
 
 /// The tines of a deployed multi-tine electrode as centrelines in world millimetres.

@@ -1,8 +1,6 @@
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationTissue
 /// One simulated treatment, fully resolved: every default filled in, every value checked.
 /// The JSON contract is docs/preset-format.md (shared) plus the extensions listed in

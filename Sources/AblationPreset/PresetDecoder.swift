@@ -1,5 +1,4 @@
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
 import AblationMicrowave

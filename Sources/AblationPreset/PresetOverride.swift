@@ -1,9 +1,6 @@
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationTissue
 /// `--set path=value` overrides: a dotted path into the preset JSON (array indices as numbers, the
 /// same paths sweep files use) and a JSON value, or a bare string when the value is not JSON.
 public enum PresetOverride {

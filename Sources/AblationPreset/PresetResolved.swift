@@ -1,9 +1,5 @@
-import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationTissue
 extension Preset {
     /// The preset with every default filled in, as written to summary.json (`resolved_preset`).
     /// Decoding this JSON gives back an identical preset.

@@ -1,9 +1,6 @@
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationTissue
 
 /// A shape as the preset states it; `makeShape` turns it into geometry.
 public enum ShapeSpec: Sendable, Equatable {

@@ -1,8 +1,5 @@
-import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationTissue
 import Foundation
 

@@ -1,4 +1,3 @@
-import AblationIO
 /// A small fixed-width bitmap font for labelling preview images without a
 /// font library: printable ASCII (32-126) plus the degree sign, each glyph 5
 /// columns wide and 7 rows above the baseline, with 2 extra rows for the

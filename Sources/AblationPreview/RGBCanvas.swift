@@ -1,4 +1,3 @@
-import AblationIO
 /// A plain 8-bit RGB raster (row-major, top row first) with the few drawing
 /// operations the preview needs. Every operation clips to the canvas, so
 /// callers can draw shapes that extend past the edges.

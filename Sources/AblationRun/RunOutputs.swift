@@ -3,11 +3,9 @@ import AblationGrid
 import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
 import AblationPreview
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// Encodes every output file of a run (except summary.json, which needs the list of files).

@@ -3,11 +3,8 @@ import AblationGrid
 import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationPreview
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// `ablsim run`: preset -> scene -> simulation -> analysis -> files, written atomically.

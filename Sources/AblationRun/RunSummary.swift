@@ -1,13 +1,8 @@
 import AblationAnalysis
-import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationPreview
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// summary.json: the contract's keys (docs/preset-format.md) plus run diagnostics.

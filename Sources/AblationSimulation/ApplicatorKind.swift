@@ -1,11 +1,6 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
 import AblationMicrowave
 import AblationPreset
-import AblationTissue
 
 /// The applicators of one kind (heat sources, microwave antennas, RF electrodes with their
 /// generators) as the time loop sees them. Applicators of one kind share buffers (antennas read

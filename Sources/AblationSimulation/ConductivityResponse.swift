@@ -1,10 +1,5 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
 import AblationTissue
 
 /// Keeps the kernel's face conductances in step with k(T), and its heat capacities with c(T) where

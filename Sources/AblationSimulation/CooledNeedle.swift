@@ -1,11 +1,6 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 
 /// A needle whose metal is held at a coolant temperature while its pump runs (internally cooled
 /// RF electrodes and cluster needles): the voxels it holds, and the links from the tissue beside

@@ -1,11 +1,6 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 
 /// Heat exchange between tissue and the true surfaces of internally cooled needle tips
 /// (ElectrodeGeometry.surfaceContacts): the tip's wall is at the coolant temperature, a fraction f

@@ -1,11 +1,5 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 import Foundation
 
 extension DamageLaw {

@@ -1,11 +1,4 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
-import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 /// How an RF generator sets its power: the control modes of `applicators[].control` (constant
 /// power, impedance with the generic ramp or the LeVeen ramp, temperature) conform to this.
 ///

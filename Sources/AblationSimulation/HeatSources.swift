@@ -1,11 +1,6 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 import Foundation
 
 /// `heat_source` applicators: each spreads its power over its footprint (Scene.sourceFootprints),

@@ -1,11 +1,4 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
-import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 /// `{mode: "impedance", protocol: "leveen"}`: the LeVeen ramp (`LeVeenProtocol`) as a generator.
 final class LeVeenRampControl: GeneratorControl {
     private(set) var ramp: LeVeenProtocol

@@ -1,11 +1,6 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
 import AblationMicrowave
 import AblationPreset
-import AblationTissue
 import Foundation
 
 /// `mwa` applicators: each antenna's absorbed-power pattern (MicrowaveSAR) follows the tissue

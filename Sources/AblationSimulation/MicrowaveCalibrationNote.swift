@@ -1,11 +1,3 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
-import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationTissue
 /// What a microwave zone prediction rests on, said in every run's warnings: which published data the
 /// device profile was fitted to, how well, and what it was never checked against.
 enum MicrowaveCalibrationNote {

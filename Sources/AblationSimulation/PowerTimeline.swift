@@ -1,11 +1,5 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 /// The treatment cut into segments during which every applicator's power is constant, so that
 /// the heat-source field is rebuilt only at phase changes and every phase ends exactly on a step.
 public struct PowerTimeline: Sendable {

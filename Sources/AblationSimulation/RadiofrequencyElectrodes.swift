@@ -1,11 +1,8 @@
 import AblationElectric
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 import Foundation
 
 /// `rfa` applicators: each electrode with its generator (RadiofrequencyElectrode). The electrodes

@@ -1,11 +1,7 @@
-import AblationElectric
 import AblationGrid
 import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 import Foundation
 
 /// What an RF zone depends on beyond the preset's own keys: the generator's control constants,

@@ -1,11 +1,5 @@
 import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
-import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 /// The numerical constants of an RF electrode's potential solve and of its heat between solves.
 /// The planner's RF model fingerprint is derived from these values.
 struct RadiofrequencyNumerics: Sendable, Equatable {

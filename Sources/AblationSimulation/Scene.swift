@@ -1,11 +1,7 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 
 /// The preset painted onto the grid: tissue labels, targets, vessels and heat-source footprints.
 public struct Scene: Sendable {

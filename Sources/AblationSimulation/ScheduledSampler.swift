@@ -1,10 +1,4 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
 import AblationTissue
 
 /// What runs at every damage sample (every `time.damage_interval_s`, and at the end of each

@@ -1,11 +1,7 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
 import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 import Foundation
 
 /// Drives one treatment: applicators deposit heat, the Pennes kernel steps, damage and peak

@@ -1,11 +1,5 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 import Foundation
 
 /// Everything a run produced, in grid order (x fastest), ready for analysis and writers.

@@ -1,11 +1,6 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 
 /// What the time loop and its parts share during one run: the tissue model, the temperature
 /// fields, the damage state, which rows may change, the clock and the powers delivered.

@@ -1,11 +1,4 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationTissue
 
 /// What acts on the new temperature after each kernel step, before anything reads it: the
 /// exchange with a cooled needle's true surface, the withdrawing hot tip of track ablation, and

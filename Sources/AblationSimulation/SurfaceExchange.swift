@@ -1,11 +1,3 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
-import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationTissue
 /// Heat exchange of a tissue voxel with a surface held at a fixed temperature a fraction of a
 /// voxel away (a cooled needle's wall, a withdrawing hot tip), which the explicit kernel cannot
 /// carry: a wall a tenth of a voxel from a tissue centre would need a step ten times shorter.

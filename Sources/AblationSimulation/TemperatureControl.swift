@@ -1,11 +1,4 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
-import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationTissue
 /// The generator's temperature mode: a discrete PI controller on power that holds the measured
 /// electrode temperature at a target, as RITA / StarBurst generators do with the thermocouples in their
 /// tines (their exact control laws are not published; this one is documented in

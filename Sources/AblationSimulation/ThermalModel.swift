@@ -1,9 +1,5 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
 import AblationTissue
 

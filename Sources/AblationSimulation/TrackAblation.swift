@@ -1,11 +1,6 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 
 /// Track ablation on withdrawal (extension `track_ablation` of cooled RF electrodes).
 ///

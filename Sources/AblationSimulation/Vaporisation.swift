@@ -1,9 +1,4 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
 import AblationTissue
 

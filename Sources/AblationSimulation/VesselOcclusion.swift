@@ -1,11 +1,6 @@
-import AblationElectric
 import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
 import AblationPreset
-import AblationTissue
 
 /// The tissue around a vessel's lumen, cross-section by cross-section, and the test for thermal
 /// occlusion.

@@ -1,11 +1,4 @@
-import AblationElectric
-import AblationGrid
-import AblationIO
-import AblationJSON
 import AblationKernels
-import AblationMicrowave
-import AblationPreset
-import AblationTissue
 
 extension PennesOperator {
     /// Rewrites the six face conductances of padded voxel `idx` after its conductivity became `own`:

@@ -1,5 +1,4 @@
 import Foundation
-import AblationRandom
 import Synchronization
 
 /// FFTW's planner (`fftw_plan_*`, `fftw_destroy_plan`, and the `fftwf_`

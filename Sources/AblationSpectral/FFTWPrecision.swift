@@ -1,5 +1,4 @@
 import Foundation
-import AblationRandom
 import CFFTW
 
 /// The FFTW calls of one precision (`fftw_` for Double, `fftwf_` for Float), so that

@@ -1,5 +1,4 @@
 import Foundation
-import AblationRandom
 /// Constant coefficients of the Pennes bioheat equation written for the
 /// temperature excess `theta = T - T_arterial`:
 ///

@@ -1,5 +1,4 @@
 import Foundation
-import AblationRandom
 import CFFTW
 
 /// FFTW plans and work buffers for one grid, in one precision (`DoublePrecision`: `fftw_`,

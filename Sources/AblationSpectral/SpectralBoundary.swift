@@ -1,5 +1,4 @@
 import Foundation
-import AblationRandom
 /// Boundary treatment of the spectral reference solver.
 ///
 /// Grid convention (shared with the finite-difference solver): `nx * ny * nz`

@@ -1,5 +1,4 @@
 import Foundation
-import AblationRandom
 /// Errors thrown by the spectral Pennes reference solver.
 public enum SpectralError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A grid dimension is not positive (or the grid is too large for FFTW).

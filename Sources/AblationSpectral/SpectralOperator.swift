@@ -1,5 +1,4 @@
 import Foundation
-import AblationRandom
 /// Which eigenvalues of the Laplacian the spectral solver uses per mode.
 ///
 /// Both choices use the same wavenumbers: `k = 2*pi*m / L` with `L = n*h` and

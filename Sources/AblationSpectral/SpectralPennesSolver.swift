@@ -1,5 +1,4 @@
 import Foundation
-import AblationRandom
 /// Exact (spectral) solution of the constant-coefficient Pennes bioheat
 /// equation on a regular grid, used as a reference for finite-difference solvers.
 ///

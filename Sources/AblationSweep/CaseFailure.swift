@@ -1,10 +1,6 @@
-import AblationAnalysis
 import AblationIO
 import AblationJSON
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// Why a case failed, kept in `cases/ID/status.json` (with the child's stderr beside it) so that

@@ -1,10 +1,5 @@
-import AblationAnalysis
-import AblationIO
 import AblationJSON
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// One row of summary.csv: a case's axis values and what its summary.json (or status.json) says.

@@ -1,10 +1,4 @@
-import AblationAnalysis
-import AblationIO
 import AblationJSON
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 
 /// Which cases one invocation runs, so that any scheduler can split a sweep: a contiguous chunk per
 /// array task (`--task-index I --chunk N`: cases I*N ..< (I+1)*N), or every n-th case (`--shard i/n`,

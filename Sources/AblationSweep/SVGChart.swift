@@ -1,10 +1,3 @@
-import AblationAnalysis
-import AblationIO
-import AblationJSON
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// A small line/scatter chart written as SVG by hand: linear axes with rounded ticks, series with

@@ -1,10 +1,3 @@
-import AblationAnalysis
-import AblationIO
-import AblationJSON
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// POSIX shell quoting for the command lines `ablsim sweep list` and job scripts print: words made

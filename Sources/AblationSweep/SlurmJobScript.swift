@@ -1,10 +1,5 @@
-import AblationAnalysis
-import AblationIO
 import AblationJSON
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// An sbatch job-array script for a sweep: array task I runs `ablsim sweep run --task-index I --chunk N`,

@@ -1,10 +1,5 @@
-import AblationAnalysis
 import AblationIO
 import AblationJSON
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// One case of a sweep: the base preset with one value per axis.

@@ -1,10 +1,4 @@
-import AblationAnalysis
-import AblationIO
 import AblationJSON
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// Every case of a sweep folder, read for `ablsim sweep collect`: summary.csv and the plots.

@@ -1,10 +1,4 @@
-import AblationAnalysis
-import AblationIO
 import AblationJSON
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 
 /// A sweep file (`{"ablsim_sweep": 1, ...}`, docs: preset-format.md, "Sweep files"): one base preset
 /// and the values each dotted path takes, combined into cases.

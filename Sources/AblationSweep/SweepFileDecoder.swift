@@ -1,10 +1,5 @@
-import AblationAnalysis
-import AblationIO
 import AblationJSON
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 extension SweepFile {

@@ -1,10 +1,3 @@
-import AblationAnalysis
-import AblationIO
-import AblationJSON
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// Where a sweep's files live under its output folder:

@@ -1,10 +1,5 @@
-import AblationAnalysis
-import AblationIO
 import AblationJSON
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// `DIR/sweep.json`: which sweep the folder holds and every case's id and axis values, so that

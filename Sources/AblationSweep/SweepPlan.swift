@@ -1,9 +1,7 @@
-import AblationAnalysis
 import AblationIO
 import AblationJSON
 import AblationPreset
 import AblationRandom
-import AblationRun
 import AblationSimulation
 import Foundation
 

@@ -1,10 +1,3 @@
-import AblationAnalysis
-import AblationIO
-import AblationJSON
-import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 
 /// The two plots `sweep collect` draws, in the form device charts use.

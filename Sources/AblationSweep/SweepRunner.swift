@@ -1,9 +1,5 @@
-import AblationIO
 import AblationJSON
 import AblationPreset
-import AblationRandom
-import AblationRun
-import AblationSimulation
 import Foundation
 #if canImport(Glibc)
 import Glibc

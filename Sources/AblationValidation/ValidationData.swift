@@ -1,11 +1,5 @@
-import AblationAnalysis
 import AblationGrid
 import AblationJSON
-import AblationMicrowave
-import AblationPreset
-import AblationRun
-import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// Published ablation zones (`validation/device-zones-training.csv`, embedded in the binary as

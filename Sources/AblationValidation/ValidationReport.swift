@@ -1,11 +1,7 @@
 import AblationAnalysis
 import AblationGrid
-import AblationJSON
-import AblationMicrowave
 import AblationPreset
-import AblationRun
 import AblationSimulation
-import AblationTissue
 import Foundation
 
 /// Predicted against published zone sizes for every mappable validation row.

@@ -1,10 +1,4 @@
-import AblationGrid
-import AblationJSON
 import AblationKernels
-import AblationPreset
-import AblationRandom
-import AblationSimulation
-import AblationSpectral
 
 /// The production kernel on a homogeneous, constant-coefficient grid, in excess-temperature
 /// form (theta = T - T_a, arterial and boundary theta = 0). Verification cases drive it directly so

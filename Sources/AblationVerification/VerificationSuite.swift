@@ -1,5 +1,4 @@
 import AblationGrid
-import AblationJSON
 import AblationKernels
 import AblationPreset
 import AblationRandom

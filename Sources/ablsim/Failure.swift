@@ -1,11 +1,5 @@
 import AblationJSON
-import AblationPlan
-import AblationPreset
-import AblationRun
 import AblationSimulation
-import AblationSweep
-import AblationValidation
-import AblationVerification
 import ArgumentParser
 import Foundation
 

@@ -2,10 +2,6 @@ import AblationJSON
 import AblationPlan
 import AblationPreset
 import AblationRun
-import AblationSimulation
-import AblationSweep
-import AblationValidation
-import AblationVerification
 import ArgumentParser
 import Foundation
 

@@ -1,11 +1,4 @@
-import AblationJSON
-import AblationPlan
-import AblationPreset
-import AblationRun
 import AblationSimulation
-import AblationSweep
-import AblationValidation
-import AblationVerification
 import Foundation
 
 /// Progress of a plan on stderr: one line per step of the plan (library zone, search pass,

@@ -1,11 +1,4 @@
-import AblationJSON
-import AblationPlan
-import AblationPreset
-import AblationRun
 import AblationSimulation
-import AblationSweep
-import AblationValidation
-import AblationVerification
 import Foundation
 
 /// Progress on stderr: a live line on a terminal, periodic plain lines otherwise, nothing when quiet.
