@@ -46,7 +46,7 @@ enum RunOutputs {
             let surface = inputs.surface
             encoders.append(("ablation.stl", {
                 try STLWriter.data(triangles: surface.triangles,
-                                          header: "ablsim \(AblsimVersion.string) necrosis zone; mm; RAS+ world (NIfTI scanner frame)")
+                                          header: "SPACE=RAS ablsim \(AblsimVersion.string) necrosis zone; mm; RAS+ world (NIfTI frame)")
             }))
         }
         if formats.contains("png") {

@@ -50,6 +50,9 @@ let smallPreset = """
     try smallPreset.write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
     let r = try CLI.run(["run", "p.json", "--out", "out", "--quiet"], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
+    // 3D Slicer reads an STL's frame from SPACE=RAS in its header; without it the zone loads mirrored in x and y.
+    let stl = try Data(contentsOf: dir.appendingPathComponent("out/ablation.stl"))
+    #expect(String(decoding: stl.prefix(80), as: UTF8.self).hasPrefix("SPACE=RAS "), "STL header: \(String(decoding: stl.prefix(80), as: UTF8.self))")
     let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out").path)
     #expect(Set(files) == ["summary.json", "necrosis.nii.gz", "temperature_max.nii.gz", "damage.nii.gz", "labels.nii.gz",
                            "timeseries.csv", "zone.vti", "ablation.stl", "preview.png"])

@@ -466,7 +466,7 @@ def check_stl(t, out, summary, voxel_ml):
     raw = path.read_bytes()
     header = raw[:80].decode("ascii", "replace") if not raw.startswith(b"solid") else raw.split(b"\n", 1)[0].decode("ascii", "replace")
     header = header.replace("\x00", " ").strip()
-    t.check("RAS" in header, "ablation.stl header states the coordinate frame (RAS)", header[:80])
+    t.check(header.startswith("SPACE=RAS"), "ablation.stl header starts with SPACE=RAS (3D Slicer reads the frame from it)", header[:80])
     try:
         import meshio
         mesh = meshio.read(str(path))
