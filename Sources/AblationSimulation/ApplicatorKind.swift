@@ -18,8 +18,6 @@ import AblationPreset
 package protocol ApplicatorKind: AnyObject {
     /// This kind's applicators of `preset`, ready to deposit; nil when the preset has none.
     init?(preset: Preset, scene: Scene, model: ThermalModel, threads: Int) throws
-    /// Preset indices of the applicators this object drives.
-    var applicatorIndices: [Int] { get }
     /// A phase of constant scheduled powers starts at `start` (s; before its deposit).
     func beginPhase(at start: Double, state: SimulationState)
     /// Adds the heat of these applicators at the scheduled `powers` (W, indexed like

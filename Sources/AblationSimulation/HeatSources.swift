@@ -7,7 +7,8 @@ import Foundation
 /// W/m³ = P * fraction / (sum of fractions * voxel volume), so the deposited total equals P
 /// exactly however the surface cuts the voxels.
 final class HeatSources: ApplicatorKind {
-    let applicatorIndices: [Int]
+    /// Preset indices of the heat sources.
+    private let applicatorIndices: [Int]
 
     init?(preset: Preset, scene: Scene, model: ThermalModel, threads: Int) {
         applicatorIndices = scene.sourceFootprints.indices.filter { scene.sourceFootprints[$0] != nil }

@@ -16,8 +16,6 @@ final class MicrowaveAntennas: ApplicatorKind {
     /// One antenna's pattern in grid order, reused between antennas and rounds.
     private var pattern: [Float] = []
 
-    var applicatorIndices: [Int] { antennas.map(\.index) }
-
     init?(preset: Preset, scene: Scene, model: ThermalModel, threads: Int) throws {
         var antennas: [(index: Int, sar: MicrowaveSAR)] = []
         var interval = Double.infinity

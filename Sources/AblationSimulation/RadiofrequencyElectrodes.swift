@@ -15,8 +15,6 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
     /// The source without any RF electrode's heat.
     private let base: AlignedBuffer<Float>
 
-    var applicatorIndices: [Int] { electrodes.map(\.index) }
-
     init?(preset: Preset, scene: Scene, model: ThermalModel, threads: Int) {
         electrodes = preset.applicators.enumerated().compactMap { n, a in
             guard case let .radiofrequency(rf) = a else { return nil }

@@ -96,6 +96,7 @@ public final class Simulation {
         // Per applicator, heat a correction held during the last step (track ablation).
         var heldPowers = energy
         var activeSum = 0.0
+        let noHeldPowers = heldPowers
         let sampleEvery = max(1, Int((preset.time.damageIntervalS / dtMax).rounded(.down)))
 
         func takeSample(powers: [Double]) throws {
@@ -127,8 +128,7 @@ public final class Simulation {
                 ParallelSlabs.run(slabs: activity.slabs(threads: threads, flags: activity.active, op: model.op, generalCost: 2)) {
                     model.op.step(from: before, to: after, dt: Float(dt), planes: $0, activity: activity)
                 }
-                var step = CorrectedStep(before: before, after: after, dt: dt, endTime: endTime,
-                                         heldPowers: [Double](repeating: 0, count: energy.count))
+                var step = CorrectedStep(before: before, after: after, dt: dt, endTime: endTime, heldPowers: noHeldPowers)
                 for c in corrections { c.correct(&step, state: state) }
                 heldPowers = step.heldPowers
                 // Energy of this step at the powers it ran with, before a generator changes its power.

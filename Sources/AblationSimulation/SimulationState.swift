@@ -25,8 +25,7 @@ package final class SimulationState {
     /// Power each applicator delivers now (W), indexed like `preset.applicators`: the schedule's,
     /// or what an RF generator decided.
     var deliveredPowers: [Double]
-    /// Counts deposit rounds, so that applicators sharing a buffer within a round (RF electrodes
-    /// heat on top of the others' source) can tell a new round from the same one.
+    /// Counts deposit rounds, so that the tissue state antennas read is gathered once per round.
     private(set) var depositRound = 0
 
     var layout: PaddedLayout { model.op.layout }
