@@ -1,4 +1,3 @@
-import AblationKernels
 /// Exact Euclidean distance transform (Felzenszwalb & Huttenlocher's separable lower-envelope
 /// algorithm): for every voxel, the distance in mm to the nearest voxel where `isFeature` is true.
 /// Runs in time linear in the voxel count.
