@@ -13,6 +13,8 @@ public struct Planner {
     public var presetPath: String
     public var overrides: [String] = []
     public var outputDirectory: String?
+    /// Replace an existing non-empty output folder (`--force`).
+    public var force = false
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var cacheDirectory: URL?
     public var libraryPowers = 3
@@ -112,7 +114,7 @@ public struct Planner {
         }
         let (preset, spec, bytes) = try load()
         let target = URL(fileURLWithPath: outputDirectory ?? preset.name + "-plan")
-        let staging = try RunPipeline.claim(target)
+        let staging = try RunPipeline.claim(target, force: force)
 
         let libraryStarted = clock.now
         let spacing = max(preset.grid.spacingMM, 1)

@@ -6,11 +6,15 @@ import AblationTissue
 import Foundation
 
 extension Preset {
-    /// Reads and validates a preset file. Missing file: exit 66; unreadable: 74; bad JSON or
-    /// values: 65 with the JSON path.
+    /// Reads and validates a preset file, or the bundled preset of that name when no such file
+    /// exists (a file always wins, so a user's own `heat-source-sphere` is never shadowed).
+    /// Missing file: exit 66; unreadable: 74; bad JSON or values: 65 with the JSON path.
     public static func load(contentsOf path: String, overrides: [String] = []) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw PresetError(.missingInput, path: "", "preset file \(path) does not exist")
+            if let json = BundledPresets.named(path) {
+                return try parse(bytes: Array(json.utf8), source: "bundled preset \(path)", overrides: overrides)
+            }
+            throw PresetError(.missingInput, path: "", "preset file \(path) does not exist, and no bundled preset has that name (see `ablsim presets`)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PresetError(.io, path: "", "cannot read preset file \(path)")
@@ -379,6 +383,9 @@ extension Preset {
         for (n, region) in regions.enumerated() where !intersects(region.shape, g) {
             throw PresetError(path: "regions.\(n).shape", "lies entirely outside the grid (\(bounds(g))); expected a shape that overlaps it")
         }
+        for (n, region) in regions.enumerated() where region.target {
+            try checkTargetInside(region, index: n, grid: g)
+        }
         for (n, a) in applicators.enumerated() {
             if let needle = a.needle, !g.contains(needle.tipMM) {
                 throw PresetError(path: "applicators.\(n).tip_mm", "lies outside the grid (\(bounds(g))); expected the needle tip inside it")
@@ -413,6 +420,31 @@ extension Preset {
                 }
             }
         }
+    }
+
+    /// A target cut by the grid would be reported on its remaining part: covered, with a margin
+    /// measured against a face that is not tissue. Its voxels and its margin shell must fit.
+    func checkTargetInside(_ region: Region, index n: Int, grid g: Grid3D) throws(PresetError) {
+        let (lo, hi) = region.shape.makeShape().boundingBoxMM
+        let needLo = lo - marginMM, needHi = hi + marginMM
+        // Rounding of the grid's own faces (centre +- n h / 2) must not refuse a shell that touches them.
+        let slack = 1e-6 * max(1, g.spacingMM)
+        let below = g.lowerCornerMM - needLo, above = needHi - g.upperCornerMM
+        let beyond = max(below.max(), above.max())
+        guard beyond > slack else { return }
+        var faces: [String] = []
+        for (c, axis) in ["x", "y", "z"].enumerated() {
+            if below[c] > slack { faces.append(String(format: "%.1f mm below %@ = %.4g", below[c], axis, g.lowerCornerMM[c])) }
+            if above[c] > slack { faces.append(String(format: "%.1f mm above %@ = %.4g", above[c], axis, g.upperCornerMM[c])) }
+        }
+        // The smallest box of whole voxels holding the old grid and the target with its margin.
+        let unionLo = pointwiseMin(g.lowerCornerMM, needLo), unionHi = pointwiseMax(g.upperCornerMM, needHi)
+        let size = ((unionHi - unionLo) / g.spacingMM).rounded(.up) * g.spacingMM
+        let center = (unionLo + unionHi) / 2
+        func v(_ x: SIMD3<Double>) -> String { "[\(JSONWriter.format((x.x * 100).rounded() / 100)), \(JSONWriter.format((x.y * 100).rounded() / 100)), \(JSONWriter.format((x.z * 100).rounded() / 100))]" }
+        let margin = marginMM > 0 ? " with its \(JSONWriter.format(marginMM)) mm margin" : ""
+        throw PresetError(path: "regions.\(n).shape",
+                          "target \"\(region.name)\"\(margin) reaches beyond the grid (\(faces.joined(separator: "; "))); its coverage and margin would be measured on what is left. Expected a grid that holds it, e.g. \"grid\": {\"center_mm\": \(v(center)), \"size_mm\": \(v(size)), \"spacing_mm\": \(JSONWriter.format(g.spacingMM))}")
     }
 
     func intersects(_ shape: ShapeSpec, _ g: Grid3D) -> Bool {

@@ -19,7 +19,7 @@ struct CheckCommand: ParsableCommand {
               ablsim check case.json --set grid.spacing_mm=1
             """)
 
-    @Argument(help: "Preset JSON file.")
+    @Argument(help: "Preset JSON file or bundled preset name (see `ablsim presets`).")
     var preset: String
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a preset value by dotted path (repeatable).", valueName: "path=value"))

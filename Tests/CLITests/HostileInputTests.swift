@@ -258,5 +258,5 @@ func hostilePresetIsRefusedExactly(_ c: HostileCase) throws {
     }
     let missing = try CLI.run(["run", "nope.json", "--quiet"], in: dir)
     #expect(missing.status == 66)
-    #expect(missing.stderr == "ablsim: error: preset file nope.json does not exist\n")
+    #expect(missing.stderr == "ablsim: error: preset file nope.json does not exist, and no bundled preset has that name (see `ablsim presets`)\n")
 }

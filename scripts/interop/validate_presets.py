@@ -191,7 +191,7 @@ def cases(label_map_path):
              "shape": {"type": "ellipsoid", "center_mm": [0, 5, 0], "semi_axes_mm": [4, 3, 2],
                        "axes": [[0, 1, 0], [-1, 0, 0], [0, 0, 1]]}},
             {"material": "tumor", "shape": {"type": "box", "min_mm": [-3, -3, -3], "max_mm": [3, 3, 3]}}])),
-        ("boundary values", lambda d: (d["grid"].update(spacing_mm=20), d["grid"].update(size_mm=[40, 40, 40]),
+        ("boundary values", lambda d: (d["grid"].update(spacing_mm=20), d["grid"].update(size_mm=[140, 140, 140]),
                                        d["applicators"][0].update(shape={"type": "box", "min_mm": [-20, -20, -20], "max_mm": [20, 20, 20]}),
                                        d["applicators"][0]["schedule"][0].update(power_w=10000, duration_s=86400),
                                        d.update(margin_mm=50, time={"cooldown_s": 86400, "damage_interval_s": 10}))),
