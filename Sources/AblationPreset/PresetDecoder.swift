@@ -50,10 +50,24 @@ extension Preset {
         }
         let description = try r.string("description", default: "")
 
-        guard var g = try r.object("grid") else { throw r.missing("grid", expected: "an object {center_mm, size_mm, spacing_mm}") }
-        let grid = GridSpec(centerMM: try g.vector3("center_mm", default: [0, 0, 0]),
+        guard var g = try r.object("grid") else { throw r.missing("grid", expected: "an object {center_mm, size_mm, spacing_mm} or {fit, spacing_mm}") }
+        var grid: GridSpec
+        let spacing = try g.number("spacing_mm", .range(0.05, 20, unit: "mm"))
+        if var f = try g.object("fit") {
+            for key in ["center_mm", "size_mm"] where g.keys.contains(key) {
+                throw PresetError(path: g.child(key), "cannot be given with grid.fit, which places the grid on the image; remove \"\(key)\" or \"fit\"")
+            }
+            let (fit, placed) = try GridFit.decode(&f, spacingMM: spacing, baseDirectory: baseDirectory)
+            grid = placed
+            grid.fit = fit
+            if grid.sizeMM.max() > 2000 {
+                throw PresetError(path: g.child("fit"), "the fitted grid would span \(JSONWriter.format(grid.sizeMM.max())) mm; expected at most 2000 mm (choose fewer labels or less padding_mm)")
+            }
+        } else {
+            grid = GridSpec(centerMM: try g.vector3("center_mm", default: [0, 0, 0]),
                             sizeMM: try g.vector3("size_mm", .positiveAtMost(2000, unit: "mm")),
-                            spacingMM: try g.number("spacing_mm", .range(0.05, 20, unit: "mm")))
+                            spacingMM: spacing)
+        }
         try g.finish()
         for axis in 0..<3 where grid.sizeMM[axis] < grid.spacingMM {
             throw PresetError(path: "grid.size_mm.\(axis)", "got \(JSONWriter.format(grid.sizeMM[axis])) mm; expected at least one voxel (spacing_mm = \(JSONWriter.format(grid.spacingMM)))")
