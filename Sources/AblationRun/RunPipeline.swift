@@ -159,7 +159,7 @@ public struct RunPipeline {
         var timings = c.timings
         let g = scene.grid
         let geometry = VolumeGeometry(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: SIMD3(repeating: g.spacingMM), originMM: g.originMM)
-        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: c.necrosis, surface: analysis.surface,
+        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: c.necrosis, analysis: analysis,
                                                 geometry: geometry), formats: preset.outputFormats)
         let encode = clock.now - lap
         timings.append(("encode_s", Double(encode.components.seconds) + Double(encode.components.attoseconds) * 1e-18))
