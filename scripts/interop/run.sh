@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="${1:-.build/debug/ablsim}"
-python3 -c "import nibabel, SimpleITK, vtk, meshio, PIL, jsonschema" 2>/dev/null \
+python3 -c "import nibabel, SimpleITK, vtk, meshio, PIL, jsonschema, nrrd" 2>/dev/null \
   || python3 -m pip install -q --disable-pip-version-check -r scripts/interop/requirements.txt >&2
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
