@@ -165,11 +165,9 @@ extension Preset {
         }
         var referenceZone: LabelMapShape? = nil
         if var z = try r.object("reference_zone") {
-            let file = try z.string("path")
-            guard !file.isEmpty else { throw PresetError(path: z.child("path"), "is empty; expected the path of a NIfTI mask (.nii or .nii.gz)") }
-            let label = try z.integer("label", default: 1, .range(-2_147_483_648, 2_147_483_647))
-            try z.finish()
-            referenceZone = try LabelMapShape.load(path: file, label: label, baseDirectory: baseDirectory, jsonPath: "reference_zone")
+            let (file, label, segment) = try ShapeSpec.labelMapKeys(&z)
+            referenceZone = try LabelMapShape.load(path: file, label: label, segment: segment, defaultLabel: 1,
+                                                   baseDirectory: baseDirectory, jsonPath: "reference_zone")
         }
         try r.finish()
 

@@ -11,7 +11,8 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate a preset and print it with every default resolved.",
         discussion: """
-            Exits 0 and prints the resolved preset when it is valid; otherwise prints the JSON path \
+            Exits 0 and prints the resolved preset when it is valid (and, on stderr, which label or \
+            segment each NRRD label map contributes); otherwise prints the JSON path \
             and what was expected, and exits 65 (66 when the file is missing). A planning block is \
             checked as `ablsim plan` reads it.
 
@@ -34,6 +35,11 @@ struct CheckCommand: ParsableCommand {
             if p.planning != nil { _ = try PlanningSpec.decode(p, baseDirectory: (preset as NSString).deletingLastPathComponent) }
             let simulation = Simulation(preset: p, scene: try Scene(preset: p), threads: 1)
             _ = try simulation.chosenTimeStep()
+            // A NRRD segmentation may be chosen by segment name or hold several layers: say which
+            // voxels were taken, on stderr so stdout stays the resolved preset.
+            for map in p.labelMaps where LabelMapFile.isNRRD(map.resolvedPath) {
+                FileHandle.standardError.write(Data("ablsim: \(map.choiceDescription)\n".utf8))
+            }
             print(JSONWriter.string(p.resolvedJSON()), terminator: "")
         } catch {
             throw Failure.exit(for: error)

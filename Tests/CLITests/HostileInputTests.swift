@@ -237,13 +237,44 @@ func hostilePresetIsRefusedExactly(_ c: HostileCase) throws {
     try absurd.write(to: dir.appendingPathComponent("absurd.nii"))
     try "not a nifti".write(to: dir.appendingPathComponent("text.nii"), atomically: true, encoding: .utf8)
     try "x".write(to: dir.appendingPathComponent("plainfile"), atomically: true, encoding: .utf8)
+    // A 3D Slicer segmentation of the same 8^3 voxels in LPS, one segment "Tumor"; a copy whose
+    // gzip data is cut short; and a NRRD whose header has a line without "name: value".
+    let segHeader = """
+        NRRD0004
+        type: unsigned char
+        dimension: 3
+        space: left-posterior-superior
+        sizes: 8 8 8
+        space directions: (-2,0,0) (0,-2,0) (0,0,2)
+        kinds: domain domain domain
+        encoding: gzip
+        space origin: (7,7,-7)
+        Segment0_ID:=Segment_1
+        Segment0_Name:=Tumor
+        Segment0_LabelValue:=1
+        Segment0_Layer:=0
+
+
+        """
+    let segPayload = try Gzip.compress(Data(repeating: 1, count: 512))
+    try (Data(segHeader.utf8) + segPayload).write(to: dir.appendingPathComponent("good.seg.nrrd"))
+    try (Data(segHeader.utf8) + segPayload.prefix(segPayload.count - 8)).write(to: dir.appendingPathComponent("cut.seg.nrrd"))
+    try (Data(segHeader.replacingOccurrences(of: "dimension: 3", with: "dimension 3").utf8) + segPayload).write(to: dir.appendingPathComponent("bad.nrrd"))
+    func segmentShape(_ file: String, _ name: String) -> [String] {
+        ["--set", "regions.0.shape={\"type\":\"label_map\",\"path\":\"\(file)\",\"segment\":\"\(name)\"}"]
+    }
     let expected: [(String, [String], Int32, String)] = [
         ("missing.nii.gz", [], 66, "ablsim: error: regions.0.shape.path: label map \(dir.path)/missing.nii.gz does not exist"),
         ("cut.nii.gz", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/cut.nii.gz: "),
         ("absurd.nii", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/absurd.nii: "),
         ("text.nii", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/text.nii: "),
-        ("/dev/urandom", [], 65, "ablsim: error: regions.0.shape.path: /dev/urandom is not a regular file; expected a NIfTI label map (.nii or .nii.gz)"),
-        (".", [], 65, "ablsim: error: regions.0.shape.path: \(dir.path) is not a regular file; expected a NIfTI label map (.nii or .nii.gz)"),
+        ("/dev/urandom", [], 65, "ablsim: error: regions.0.shape.path: /dev/urandom is not a regular file; expected a label map (.nii, .nii.gz, .nrrd or .seg.nrrd)"),
+        (".", [], 65, "ablsim: error: regions.0.shape.path: \(dir.path) is not a regular file; expected a label map (.nii, .nii.gz, .nrrd or .seg.nrrd)"),
+        ("missing.seg.nrrd", segmentShape("missing.seg.nrrd", "Tumor"), 66, "ablsim: error: regions.0.shape.path: label map \(dir.path)/missing.seg.nrrd does not exist\n"),
+        ("bad.nrrd", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/bad.nrrd: header line 3 \"dimension 3\" is neither a field (\"name: value\"), a key/value pair (\"key:=value\") nor a comment (\"#...\")\n"),
+        ("cut.seg.nrrd", segmentShape("cut.seg.nrrd", "Tumor"), 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/cut.seg.nrrd: the gzip voxel data is cut short: the stream ends before its end marker (an incomplete copy or download?)\n"),
+        ("good.seg.nrrd", segmentShape("good.seg.nrrd", "Tumour"), 65, "ablsim: error: regions.0.shape.segment: no segment named \"Tumour\" in \(dir.path)/good.seg.nrrd; it holds \"Tumor\" (did you mean \"Tumor\"?)\n"),
+        ("good.nii.gz", segmentShape("good.nii.gz", "Tumor"), 65, "ablsim: error: regions.0.shape.segment: applies to 3D Slicer segmentations (.seg.nrrd) only; \(dir.path)/good.nii.gz is a NIfTI label map, so expected label (a voxel value) instead\n"),
         ("good.nii.gz", ["--set", "regions.0.shape.label=4"], 65, "ablsim: error: regions.0.shape.label: label 4 does not occur in \(dir.path)/good.nii.gz; it holds labels 1"),
         ("good.nii.gz", ["--out", "plainfile/out"], 73, "ablsim: error: cannot create output folder \(dir.path)/plainfile: a file with that name exists and is not a folder"),
         ("good.nii.gz", ["--out", "/proc/ablsim-out"], 73, "ablsim: error: cannot create output folder /proc/ablsim-out: No such file or directory"),
@@ -256,6 +287,12 @@ func hostilePresetIsRefusedExactly(_ c: HostileCase) throws {
         #expect(r.stderr.hasPrefix(prefix), "\(file) \(extra): \(r.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == before, "\(file): output left behind")
     }
+    // The same segmentation chosen by name runs, and `ablsim check` says what it took.
+    try base.replacingOccurrences(of: "SEG", with: "good.seg.nrrd").write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
+    let check = try CLI.run(["check", "p.json"] + segmentShape("good.seg.nrrd", "Tumor"), in: dir)
+    #expect(check.status == 0, "\(check.stderr)")
+    #expect(check.stderr == "ablsim: regions.0.shape: segment \"Tumor\" (ID Segment_1) = label 1 in layer 0 of \(dir.path)/good.seg.nrrd (NRRD, LPS space), 512 voxels\n")
+    #expect(check.stdout.contains("\"segment\": \"Tumor\""))
     let missing = try CLI.run(["run", "nope.json", "--quiet"], in: dir)
     #expect(missing.status == 66)
     #expect(missing.stderr == "ablsim: error: preset file nope.json does not exist, and no bundled preset has that name (see `ablsim presets`)\n")
