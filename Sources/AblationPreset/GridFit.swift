@@ -15,17 +15,22 @@ import Foundation
 public struct GridFit: Sendable, Equatable {
     public var path: String
     public var labels: [Int]?
+    /// 3D Slicer segment names (a `.seg.nrrd`), instead of `labels`.
+    public var segments: [String]?
     public var paddingMM: Double
 
     public static let defaultPaddingMM = 20.0
-
-    /// Voxels an image may have; as for label maps.
-    static let maxVoxels = 512 * 512 * 1024
 
     /// Center and size (mm) of the grid of `spacingMM` that holds the selected voxels of `volume`
     /// with `paddingMM` round them; nil when no voxel is selected.
     public static func box(volume v: NIfTIVolume, selects: (Float) -> Bool, paddingMM: Double,
                            spacingMM h: Double) -> (centerMM: SIMD3<Double>, sizeMM: SIMD3<Double>)? {
+        guard let (lo, hi) = voxelBox(volume: v, selects: selects) else { return nil }
+        return place(lo: lo, hi: hi, lattice: v, paddingMM: paddingMM, spacingMM: h)
+    }
+
+    /// World box (mm) of the cubes of the selected voxels; nil when none is selected.
+    static func voxelBox(volume v: NIfTIVolume, selects: (Float) -> Bool) -> (SIMD3<Double>, SIMD3<Double>)? {
         var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
         var any = false
         for k in 0..<v.nz {
@@ -42,9 +47,13 @@ public struct GridFit: Sendable, Equatable {
                 }
             }
         }
-        guard any else { return nil }
-        lo -= paddingMM
-        hi += paddingMM
+        return any ? (lo, hi) : nil
+    }
+
+    /// The grid holding [lo, hi] with padding, its faces on `lattice`'s along aligned axes.
+    static func place(lo: SIMD3<Double>, hi: SIMD3<Double>, lattice v: NIfTIVolume, paddingMM: Double,
+                      spacingMM h: Double) -> (centerMM: SIMD3<Double>, sizeMM: SIMD3<Double>) {
+        let lo = lo - paddingMM, hi = hi + paddingMM
         var center = SIMD3<Double>(), size = SIMD3<Double>()
         for axis in 0..<3 {
             var lower = lo[axis]
@@ -84,7 +93,7 @@ public struct GridFit: Sendable, Equatable {
     static func decode(_ r: inout JSONObjectReader, spacingMM: Double, baseDirectory: String?) throws(PresetError) -> (GridFit, Preset.GridSpec) {
         let file = try r.string("path")
         guard !file.isEmpty else {
-            throw PresetError(path: r.child("path"), "is empty; expected the path of a NIfTI label map (.nii or .nii.gz)")
+            throw PresetError(path: r.child("path"), "is empty; expected the path of \(LabelMapFile.fileKinds)")
         }
         var labels: [Int]?
         if let list = try r.array("labels", required: false) {
@@ -100,19 +109,60 @@ public struct GridFit: Sendable, Equatable {
             }
             labels = values
         }
+        var segments: [String]?
+        if let list = try r.array("segments", required: false) {
+            guard labels == nil else {
+                throw PresetError(path: r.child("segments"), "cannot be given with \"labels\"; choose segments by name or labels by value")
+            }
+            guard !list.isEmpty else {
+                throw PresetError(path: r.child("segments"), "is empty; expected 3D Slicer segment names, e.g. [\"Tumor\"]")
+            }
+            var names: [String] = []
+            for (n, item) in list.enumerated() {
+                names.append(try JSONObjectReader.string(item, path: "\(r.child("segments")).\(n)", oneOf: nil))
+            }
+            segments = names
+        }
         let padding = try r.number("padding_mm", default: defaultPaddingMM, .range(0, 500, unit: "mm"))
         try r.finish()
 
-        let (volume, resolved) = try LabelMapShape.readImage(path: file, baseDirectory: baseDirectory, jsonPath: r.path)
-        let wanted = labels.map { Set($0.map(Float.init)) }
-        let selects: (Float) -> Bool = { value in wanted.map { $0.contains(value) } ?? (value != 0) }
-        guard let placed = box(volume: volume, selects: selects, paddingMM: padding, spacingMM: spacingMM) else {
-            let present = LabelMapShape.labelsPresent(in: volume)
+        let image = try LabelMapFile.open(path: file, baseDirectory: baseDirectory, jsonPath: r.path)
+        var box: (SIMD3<Double>, SIMD3<Double>)?
+        func include(_ part: (SIMD3<Double>, SIMD3<Double>)) {
+            box = box.map { (pointwiseMin($0.0, part.0), pointwiseMax($0.1, part.1)) } ?? part
+        }
+        if let segments {
+            for (n, name) in segments.enumerated() {
+                let at = "\(r.child("segments")).\(n)"
+                let chosen: LabelMapSelection
+                do {
+                    chosen = try image.select(label: nil, segment: name, jsonPath: at)
+                } catch {
+                    throw PresetError(error.kind, path: at, error.message)
+                }
+                let value = Float(chosen.label)
+                guard let part = voxelBox(volume: chosen.volume, selects: { $0 == value }) else {
+                    throw PresetError(path: at, "segment \"\(name)\" holds no voxel in \(image.resolvedPath)")
+                }
+                include(part)
+            }
+        } else {
+            // Labels by value: in every layer of a layered segmentation (each layer is its own 3D label map).
+            let wanted = labels.map { Set($0.map(Float.init)) }
+            for layer in 0..<max(1, image.layerCount) {
+                if let part = voxelBox(volume: image.volume(layer: layer), selects: { v in wanted.map { $0.contains(v) } ?? (v != 0) }) {
+                    include(part)
+                }
+            }
+        }
+        guard let (lo, hi) = box else {
+            let present = Set(image.volume().values.prefix(50_000_000).map { Int($0) }).sorted().prefix(20).map(String.init).joined(separator: ", ")
             let what = labels.map { "label\($0.count > 1 ? "s" : "") \($0.map(String.init).joined(separator: ", "))" } ?? "a non-zero label"
             throw PresetError(path: labels == nil ? r.child("path") : r.child("labels"),
-                              "\(what) does not occur in \(resolved); it holds labels \(present)")
+                              "\(what) does not occur in \(image.resolvedPath); it holds labels \(present)")
         }
-        return (GridFit(path: resolved, labels: labels, paddingMM: padding),
+        let placed = place(lo: lo, hi: hi, lattice: image.volume(), paddingMM: padding, spacingMM: spacingMM)
+        return (GridFit(path: image.resolvedPath, labels: labels, segments: segments, paddingMM: padding),
                 Preset.GridSpec(centerMM: placed.centerMM, sizeMM: placed.sizeMM, spacingMM: spacingMM))
     }
 }
