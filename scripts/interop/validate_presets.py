@@ -97,6 +97,7 @@ def cases(label_map_path):
         ("duration_s above 86400", lambda d: d["applicators"][0]["schedule"][0].update(duration_s=86401)),
         ("empty schedule", lambda d: d["applicators"][0].update(schedule=[])),
         ("empty applicators", lambda d: d.update(applicators=[])),
+        ("no applicators key", lambda d: d.pop("applicators")),
         ("missing grid", lambda d: d.pop("grid")),
         ("name starting with '.'", lambda d: d.update(name=".hidden")),
         ("name with '/'", lambda d: d.update(name="a/b")),
@@ -220,6 +221,9 @@ def cases(label_map_path):
             dict(PLAN_RFA, electrode="multi_tine", diameter_mm=2.1, tines=10, deployed_diameter_mm=30, tine_shape="star",
                  control={"mode": "temperature", "target_c": 95})]))),
         ("reference_zone", lambda d: d.update(reference_zone={"path": label_map_path, "label": 3})),
+        # Placing the applicators is the planner's work.
+        ("empty applicators with a planning block", lambda d: d.update(applicators=[], planning=PLANNING)),
+        ("no applicators key with a planning block", lambda d: (d.pop("applicators"), d.update(planning=PLANNING))),
     ]
     for label, fn in valid:
         yield label, mutate(fn), True, 0
