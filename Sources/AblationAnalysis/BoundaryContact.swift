@@ -35,11 +35,6 @@ public struct BoundaryContact: Sendable, Equatable {
         faces = zip(["-x", "+x", "-y", "+y", "-z", "+z"], hit).filter(\.1).map(\.0)
     }
 
-    /// Whether any necrotic voxel lies on a face of the grid.
-    public static func touchesBoundary(necrosis: [UInt8], grid: Grid3D) -> Bool {
-        BoundaryContact(necrosis: necrosis, grid: grid).touchesBoundary
-    }
-
     /// One warning for everything the grid cuts off: necrosis at its faces and microwave power
     /// absorbed beyond them (`lostPower`: applicator index and the fraction of its absorbed power
     /// outside the grid). Nil when the grid holds the whole treatment.
@@ -58,4 +53,10 @@ public struct BoundaryContact: Sendable, Equatable {
         }
         return "the grid cuts the treatment short: \(parts.joined(separator: "; ")); enlarge grid.size_mm so that the zone ends inside the grid"
     }
+}
+
+/// Whether a necrotic voxel lies on a face of the grid (`necrosis`: one value per voxel, x fastest,
+/// non-zero = necrotic): the zone is cut by the box, so its size and margins are not the patient's.
+public func touchesBoundary(necrosis: [UInt8], grid: Grid3D) -> Bool {
+    BoundaryContact(necrosis: necrosis, grid: grid).touchesBoundary
 }

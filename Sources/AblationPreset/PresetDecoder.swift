@@ -9,10 +9,11 @@ extension Preset {
     /// Reads and validates a preset file, or the bundled preset of that name when no such file
     /// exists (a file always wins, so a user's own `heat-source-sphere` is never shadowed).
     /// Missing file: exit 66; unreadable: 74; bad JSON or values: 65 with the JSON path.
-    public static func load(contentsOf path: String, overrides: [String] = []) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+    public static func load(contentsOf path: String, overrides: [String] = [],
+                            applicators requirement: ApplicatorRequirement = .required) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
         guard FileManager.default.fileExists(atPath: path) else {
             if let json = BundledPresets.named(path) {
-                return try parse(bytes: Array(json.utf8), source: "bundled preset \(path)", overrides: overrides)
+                return try parse(bytes: Array(json.utf8), source: "bundled preset \(path)", overrides: overrides, applicators: requirement)
             }
             throw PresetError(.missingInput, path: "", "preset file \(path) does not exist, and no bundled preset has that name (see `ablsim presets`)")
         }
@@ -20,13 +21,14 @@ extension Preset {
             throw PresetError(.io, path: "", "cannot read preset file \(path)")
         }
         return try parse(bytes: Array(data), source: path, overrides: overrides,
-                         baseDirectory: (path as NSString).deletingLastPathComponent)
+                         baseDirectory: (path as NSString).deletingLastPathComponent, applicators: requirement)
     }
 
     /// `baseDirectory`: where relative label-map paths resolve (the preset file's folder; the
     /// working directory for bundled presets).
     public static func parse(bytes: [UInt8], source: String, overrides: [String] = [],
-                             baseDirectory: String? = nil) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+                             baseDirectory: String? = nil,
+                             applicators requirement: ApplicatorRequirement = .required) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
         guard bytes.count <= 16 << 20 else {
             throw PresetError(path: "", "\(source) is \(bytes.count) bytes; a preset is expected to be under 16 MiB")
         }
@@ -37,10 +39,11 @@ extension Preset {
             throw PresetError(path: "", "\(source) is not valid JSON: \(error)")
         }
         for assignment in overrides { document = try PresetOverride.apply(assignment, to: document) }
-        return (try decode(document, baseDirectory: baseDirectory), document, bytes)
+        return (try decode(document, baseDirectory: baseDirectory, applicators: requirement), document, bytes)
     }
 
-    public static func decode(_ document: JSONValue, baseDirectory: String? = nil) throws(PresetError) -> Preset {
+    public static func decode(_ document: JSONValue, baseDirectory: String? = nil,
+                              applicators requirement: ApplicatorRequirement = .required) throws(PresetError) -> Preset {
         var r = try JSONObjectReader(document, path: "")
         let version = try r.integer("ablsim", NumberCheck(accepts: { $0 == 1 }, expectation: "1 (the preset format version)"))
         _ = version
@@ -121,10 +124,13 @@ extension Preset {
         }
 
         var applicators: [Applicator] = []
-        for (n, item) in (try r.array("applicators", required: true) ?? []).enumerated() {
+        let listed = try r.array("applicators", required: false)
+        for (n, item) in (listed ?? []).enumerated() {
             applicators.append(try decodeApplicator(item, path: "applicators.\(n)", baseDirectory: baseDirectory))
         }
-        guard !applicators.isEmpty else { throw PresetError(path: "applicators", "is empty; expected at least one applicator") }
+        if applicators.isEmpty && requirement == .required {
+            throw ApplicatorRequirement.missing(listed == nil ? "is missing" : "is empty", hasPlanning: document["planning"] != nil)
+        }
 
         var time = TimeSpec(cooldownS: 0, dtS: nil, damageIntervalS: 1.0)
         if var t = try r.object("time") {

@@ -28,7 +28,10 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let (p, _, _) = try Preset.load(contentsOf: preset, overrides: overrides)
+            // Without applicators a preset can only be planned: valid here when its planning block
+            // is (as `ablsim plan` accepts it), refused as `ablsim run` refuses it otherwise.
+            let (p, _, _) = try Preset.load(contentsOf: preset, overrides: overrides, applicators: .optionalForPlanning)
+            if p.applicators.isEmpty && p.planning == nil { throw ApplicatorRequirement.missing(hasPlanning: false) }
             try MemoryBudget.check(p)
             // A planning block is checked exactly as `ablsim plan` would read it, so that check
             // and plan agree on what is valid (exit 65 with the JSON path).

@@ -166,14 +166,28 @@ struct PlanCommand: ParsableCommand {
 }
 
 enum PlanReport {
+    private static func array(_ v: JSONValue?) -> [JSONValue] { if case let .array(a)? = v { return a } else { return [] } }
+    private static func number(_ v: JSONValue?) -> Double? { if case let .number(x)? = v { return x } else { return nil } }
+    private static func string(_ v: JSONValue) -> String? { if case let .string(x) = v { return x } else { return nil } }
+
     static func text(_ o: Planner.Outcome) -> String {
         var lines = ["wrote \(o.directory.path)"]
         if o.feasible, let v = o.verifications.last {
             let c = v.candidate
             lines.append("plan: \(c.insertions) needle(s), \(c.needles.count) position(s), \(JSONWriter.format(c.treatmentS)) s in all (\(c.label))")
-            for (p, q) in zip(v.predicted.targets, v.computed.analysis.targets) {
+            let plan = o.summary["plan"]
+            for (n, position) in array(plan?["applicators"]).enumerated() {
+                let axial = number(position["angles_deg"]?["axial"]).map { String(format: "%.1f", $0) } ?? "none"
+                lines.append("position \(n + 1) (needle \(Int(number(position["insertion"]) ?? 0) + 1)): "
+                    + String(format: "depth %.1f mm, craniocaudal %.1f deg, axial ", number(position["depth_mm"]) ?? 0,
+                             number(position["angles_deg"]?["craniocaudal"]) ?? 0) + axial + " deg (docs/planning.md#needle-angles)")
+            }
+            let verified = array(plan?["verified"]?["targets"])
+            for (n, (p, q)) in zip(v.predicted.targets, v.computed.analysis.targets).enumerated() {
+                let capping = (n < verified.count ? array(verified[n]["margin_capped_by_vessels"]) : []).compactMap(string)
                 lines.append(String(format: "target %@: verified %.1f %% covered, margin %.1f mm (predicted by the coarse simulation %.1f mm)",
-                                    q.name, q.coveragePercent, q.minMarginMM, p.minMarginMM))
+                                    q.name, q.coveragePercent, q.minMarginMM, p.minMarginMM)
+                    + (capping.isEmpty ? "" : "; capped by " + capping.joined(separator: ", ") + ": no plan can give more while its blood flows"))
             }
         } else {
             lines.append("no feasible plan: \(o.reason?.rawValue ?? "unknown"): \(o.explanation)")

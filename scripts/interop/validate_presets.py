@@ -98,6 +98,7 @@ def cases(label_map_path, seg_path):
         ("duration_s above 86400", lambda d: d["applicators"][0]["schedule"][0].update(duration_s=86401)),
         ("empty schedule", lambda d: d["applicators"][0].update(schedule=[])),
         ("empty applicators", lambda d: d.update(applicators=[])),
+        ("no applicators key", lambda d: d.pop("applicators")),
         ("missing grid", lambda d: d.pop("grid")),
         ("name starting with '.'", lambda d: d.update(name=".hidden")),
         ("name with '/'", lambda d: d.update(name="a/b")),
@@ -229,6 +230,9 @@ def cases(label_map_path, seg_path):
         ("label_map segment of a 3D Slicer .seg.nrrd", lambda d: d["regions"][0].update(
             shape={"type": "label_map", "path": seg_path, "segment": "Tumor"})),
         ("reference_zone segment", lambda d: d.update(reference_zone={"path": seg_path, "segment": "Liver"})),
+        # Placing the applicators is the planner's work.
+        ("empty applicators with a planning block", lambda d: d.update(applicators=[], planning=PLANNING)),
+        ("no applicators key with a planning block", lambda d: (d.pop("applicators"), d.update(planning=PLANNING))),
     ]
     for label, fn in valid:
         yield label, mutate(fn), True, 0
