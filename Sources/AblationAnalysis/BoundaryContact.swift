@@ -38,7 +38,8 @@ public struct BoundaryContact: Sendable, Equatable {
     /// One warning for everything the grid cuts off: necrosis at its faces and microwave power
     /// absorbed beyond them (`lostPower`: applicator index and the fraction of its absorbed power
     /// outside the grid). Nil when the grid holds the whole treatment.
-    public func warning(lostPower: [(applicator: Int, fraction: Double)]) -> String? {
+    /// `remedy`: what to change in the preset ("enlarge grid.size_mm", or the padding of a fitted grid).
+    public func warning(lostPower: [(applicator: Int, fraction: Double)], remedy: String = "enlarge grid.size_mm") -> String? {
         let lost = lostPower.filter { $0.fraction > 0.01 }
         guard touchesBoundary || !lost.isEmpty else { return nil }
         var parts: [String] = []
@@ -51,7 +52,7 @@ public struct BoundaryContact: Sendable, Equatable {
             parts.append(String(format: "%@ put%@ up to %.1f %% of the absorbed microwave power outside it, where it is lost",
                                 which, lost.count > 1 ? "" : "s", 100 * worst.fraction))
         }
-        return "the grid cuts the treatment short: \(parts.joined(separator: "; ")); enlarge grid.size_mm so that the zone ends inside the grid"
+        return "the grid cuts the treatment short: \(parts.joined(separator: "; ")); \(remedy) so that the zone ends inside the grid"
     }
 }
 

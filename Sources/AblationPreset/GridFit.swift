@@ -21,6 +21,11 @@ public struct GridFit: Sendable, Equatable {
 
     public static let defaultPaddingMM = 20.0
 
+    /// Fraction of a voxel below which a box edge counts as on a voxel face. Image affines are often
+    /// stored in float32 (NIfTI), about 1e-5 mm off at 100 mm from the origin; the same lattice read
+    /// from a NIfTI and from a NRRD written in double precision must give the same grid.
+    static let roundingSlack = 1e-4
+
     /// Center and size (mm) of the grid of `spacingMM` that holds the selected voxels of `volume`
     /// with `paddingMM` round them; nil when no voxel is selected.
     public static func box(volume v: NIfTIVolume, selects: (Float) -> Bool, paddingMM: Double,
@@ -59,11 +64,11 @@ public struct GridFit: Sendable, Equatable {
             var lower = lo[axis]
             if let face = imageFacePhase(v, worldAxis: axis) {
                 // The nearest image face at or below the padded box (the face lattice is face + m s).
-                lower = face.offset + ((lo[axis] - face.offset) / face.spacing).rounded(.down) * face.spacing
+                lower = face.offset + ((lo[axis] - face.offset) / face.spacing + roundingSlack).rounded(.down) * face.spacing
             }
-            // Whole voxels; the tolerance keeps a box that is already a whole number of voxels from
+            // Whole voxels; the slack keeps a box that is already a whole number of voxels from
             // gaining one through rounding of the corner arithmetic.
-            let n = max(1, Int(((hi[axis] - lower) / h - 1e-9).rounded(.up)))
+            let n = max(1, Int(((hi[axis] - lower) / h - roundingSlack).rounded(.up)))
             size[axis] = Double(n) * h
             center[axis] = lower + size[axis] / 2
         }

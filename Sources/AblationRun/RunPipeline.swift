@@ -134,7 +134,8 @@ public struct RunPipeline {
         let lost = result.applicators.enumerated().compactMap { n, report in
             report.microwave.map { (applicator: n, fraction: $0.outsideGridFraction) }
         }
-        return analysis.boundary.warning(lostPower: lost)
+        let remedy = result.preset.grid.fit != nil ? "increase grid.fit.padding_mm" : "enlarge grid.size_mm"
+        return analysis.boundary.warning(lostPower: lost, remedy: remedy)
     }
 
     /// The run's one warning about what its grid cuts off, if any.

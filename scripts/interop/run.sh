@@ -49,6 +49,14 @@ else
   grep -E "^FAIL" "$work/segmentation.log" || true
   echo "slicer-segmentation: $(tail -n 1 "$work/segmentation.log")"
 fi
+# The worked example's segmentation is what its script writes, and its NIfTI and .seg.nrrd agree.
+if python3 scripts/interop/check_example.py > "$work/example.log"; then
+  echo "worked-example data: $(tail -n 1 "$work/example.log")"
+else
+  status=1
+  grep -E "^FAIL" "$work/example.log" || true
+  echo "worked-example data: $(tail -n 1 "$work/example.log")"
+fi
 # The same runs' decoded necrosis, temperature_max and damage voxels against the recorded digests
 # (scripts/digests/check.sh): numbers move only in a commit that says why.
 scripts/digests/compare.sh scripts/digests/bundled-presets-1mm.sha256 "$work/digests" "voxel digests at 1 mm" || status=1

@@ -3,7 +3,7 @@
 
 Checks, each printed as one line:
   - the schema itself is a valid draft 2020-12 schema (Draft202012Validator.check_schema);
-  - every presets/*.json except schema.json validates (with format checking);
+  - every presets/*.json except schema.json, and every presets/examples/*/*.json, validates (with format checking);
   - deliberately broken documents FAIL validation (unknown key, negative spacing, 2-element
     centre, unknown damage model, ...), so this script can fail when the schema is too loose;
   - a few edge-case documents that the decoder accepts also validate (schema not too strict);
@@ -408,6 +408,16 @@ def main():
         if args.ablsim:
             rc, msg = ablsim_check(args.ablsim, doc)
             t.check(rc == 0, f"{p.name}: ablsim check exits 0", f"exit {rc}: {msg}")
+
+    # Example cases beside their segmentation files: checked in place, where their relative paths resolve.
+    for p in sorted(folder.glob("examples/*/*.json")):
+        name = str(p.relative_to(folder))
+        errs = errors(json.loads(p.read_text()))
+        t.check(not errs, f"{name} validates", "; ".join(f"{where(e)}: {e.message}" for e in errs[:5]))
+        if args.ablsim:
+            r = subprocess.run([args.ablsim, "check", str(p)], capture_output=True, text=True, timeout=120)
+            t.check(r.returncode == 0, f"{name}: ablsim check exits 0",
+                    f"exit {r.returncode}: {(r.stderr.strip().splitlines() or [''])[-1]}")
 
     tmp = tempfile.TemporaryDirectory()
     label_map_path = write_label_map(tmp.name) if args.ablsim else "segmentation.nii.gz"
