@@ -57,6 +57,16 @@ else
   grep -E "^FAIL" "$work/example.log" || true
   echo "worked-example data: $(tail -n 1 "$work/example.log")"
 fi
+# The worked example planned from nothing placed, and the plan confirmed by an independent run.
+if "$bin" plan presets/examples/liver-case/plan.json --out "$work/liver-plan" --no-cache --quiet \
+   && "$bin" run "$work/liver-plan/plan.json" --out "$work/liver-plan-run" --quiet \
+   && python3 scripts/interop/check_plan.py "$work/liver-plan" "$work/liver-plan-run" > "$work/plan.log"; then
+  echo "worked-example plan: $(tail -n 1 "$work/plan.log")"
+else
+  status=1
+  grep -E "^FAIL" "$work/plan.log" 2>/dev/null || true
+  echo "worked-example plan: failed"
+fi
 # The same runs' decoded necrosis, temperature_max and damage voxels against the recorded digests
 # (scripts/digests/check.sh): numbers move only in a commit that says why.
 scripts/digests/compare.sh scripts/digests/bundled-presets-1mm.sha256 "$work/digests" "voxel digests at 1 mm" || status=1
