@@ -276,6 +276,12 @@ func hostilePresetIsRefusedExactly(_ c: HostileCase) throws {
         ("good.seg.nrrd", segmentShape("good.seg.nrrd", "Tumour"), 65, "ablsim: error: regions.0.shape.segment: no segment named \"Tumour\" in \(dir.path)/good.seg.nrrd; it holds \"Tumor\" (did you mean \"Tumor\"?)\n"),
         ("good.nii.gz", segmentShape("good.nii.gz", "Tumor"), 65, "ablsim: error: regions.0.shape.segment: applies to 3D Slicer segmentations (.seg.nrrd) only; \(dir.path)/good.nii.gz is a NIfTI label map, so expected label (a voxel value) instead\n"),
         ("good.nii.gz", ["--set", "regions.0.shape.label=4"], 65, "ablsim: error: regions.0.shape.label: label 4 does not occur in \(dir.path)/good.nii.gz; it holds labels 1"),
+        // grid.fit reads the same files, and says which key of grid.fit is wrong.
+        ("good.nii.gz", ["--set", "grid={\"spacing_mm\":1,\"fit\":{\"path\":\"good.nii.gz\",\"labels\":[4]}}"], 65, "ablsim: error: grid.fit.labels: label 4 does not occur in \(dir.path)/good.nii.gz; it holds labels 1"),
+        ("good.nii.gz", ["--set", "grid={\"spacing_mm\":1,\"fit\":{\"path\":\"missing.nii.gz\"}}"], 66, "ablsim: error: grid.fit.path: label map \(dir.path)/missing.nii.gz does not exist"),
+        ("good.nii.gz", ["--set", "grid={\"spacing_mm\":1,\"fit\":{\"path\":\"cut.seg.nrrd\",\"segments\":[\"Tumor\"]}}"], 65, "ablsim: error: grid.fit.path: cannot read label map \(dir.path)/cut.seg.nrrd: the gzip voxel data is cut short"),
+        ("good.nii.gz", ["--set", "grid={\"spacing_mm\":1,\"fit\":{\"path\":\"good.seg.nrrd\",\"segments\":[\"Liver\"]}}"], 65, "ablsim: error: grid.fit.segments.0: no segment named \"Liver\" in \(dir.path)/good.seg.nrrd; it holds \"Tumor\""),
+        ("good.nii.gz", ["--set", "grid.fit={\"path\":\"good.nii.gz\"}"], 65, "ablsim: error: grid.size_mm: cannot be given with grid.fit, which places the grid on the image; remove \"size_mm\" or \"fit\""),
         ("good.nii.gz", ["--out", "plainfile/out"], 73, "ablsim: error: cannot create output folder \(dir.path)/plainfile: a file with that name exists and is not a folder"),
         ("good.nii.gz", ["--out", "/proc/ablsim-out"], 73, "ablsim: error: cannot create output folder /proc/ablsim-out: No such file or directory"),
     ]
