@@ -95,8 +95,10 @@ final class VesselFlow: @unchecked Sendable {
 
     /// Rows holding a channel voxel or next to one: these must be recomputed when blood warms.
     let rows: [Int]
-    /// Per padded index: a vessel voxel of any model (its faces to a channel carry no wall heat).
-    private let isBlood: [Bool]
+    /// Per padded index: a vessel voxel of any model whose blood flows or is held (its faces to a
+    /// channel carry no wall heat). An occluded lumen is stagnant blood that exchanges heat with
+    /// the flowing segments beside it like tissue (`lumenStagnated`).
+    private var isBlood: [Bool]
 
     /// Conductivity that puts the wall film into the harmonic-mean face conductance: with the vessel
     /// voxel's centre at the blood temperature, a face's resistance h/(2 k_tissue) + h/(2 k_vessel)
@@ -203,6 +205,12 @@ final class VesselFlow: @unchecked Sendable {
         arterialC = preset.blood.temperatureC
         rows = rowSet.sorted()
         isBlood = blood
+    }
+
+    /// Channel `c` has occluded: the flowing channels beside its lumen (a tree's neighbouring
+    /// segments) take up the heat that crosses into them from it, as from tissue.
+    func lumenStagnated(_ c: Int) {
+        for idx in channels[c].voxels { isBlood[idx] = false }
     }
 
     /// Books the heat each channel carried away since the last booking, at the rate found by the

@@ -100,6 +100,7 @@ extension VesselFlow {
             // No blood leaves any more: nothing carried away, and the inlet blood goes nowhere.
             channels[c].heatW = 0
             channels[c].outletC = channels[c].inletC
+            lumenStagnated(c)
             occluded.append(c)
         }
         for c in channels.indices where channels[c].occlusionTimeS == nil {
