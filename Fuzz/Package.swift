@@ -10,5 +10,6 @@ let package = Package(
     targets: [
         .executableTarget(name: "PresetFuzzer", dependencies: [.product(name: "AblationPreset", package: "ablsim")]),
         .executableTarget(name: "NIfTIFuzzer", dependencies: [.product(name: "AblationIO", package: "ablsim")]),
+        .executableTarget(name: "NRRDFuzzer", dependencies: [.product(name: "AblationIO", package: "ablsim")]),
     ]
 )

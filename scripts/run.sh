@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-system.sh
 swift build -c release --product ablsim >&2
-if [ $# -eq 0 ]; then set -- run --out out/heat-source-sphere; fi
+# The default demo run replaces its own earlier output; any other run refuses to (see --force).
+if [ $# -eq 0 ]; then set -- run --out out/heat-source-sphere --force; fi
 exec .build/release/ablsim "$@"

@@ -32,6 +32,8 @@ public struct ZoneAnalysis: Sendable {
     public var reference: ReferenceComparison?
     /// The zone's sub-voxel surface (also what ablation.stl holds), computed once here.
     public var surface: IsoSurface
+    /// The grid faces the zone reaches (where it is cut).
+    public var boundary: BoundaryContact
 
     /// Signed distance (mm) to the mask's surface, taken halfway between inside and outside voxel
     /// centres: a smooth stand-in for a damage field when only a mask is known.
@@ -90,6 +92,7 @@ public struct ZoneAnalysis: Sendable {
         // field (voxel faces would overstate A by about 3/2 and make every zone look alike).
         let field = zoneField ?? (count > 0 ? ZoneAnalysis.signedDistance(necrosis, grid: g) : [])
         surface = count > 0 ? IsoSurface(field: field, grid: g) : IsoSurface()
+        boundary = BoundaryContact(necrosis: necrosis, grid: g)
         let area = surface.areaMM2
         let sphericity = area > 0 ? pow(Double.pi, 1.0 / 3.0) * pow(6 * volumeMM3, 2.0 / 3.0) / area : 0
         zone = Zone(volumeML: volumeMM3 / 1000, longAxisMM: count > 0 ? hi[directions] - lo[directions] + h : 0,

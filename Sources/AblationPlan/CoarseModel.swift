@@ -21,6 +21,8 @@ struct CoarseModel {
         /// Coverage and margins on the preset's grid (the fine scene).
         var analysis: ZoneAnalysis
         var seconds: Double
+        /// The predicted zone reaches a face of the preset's grid (touchesBoundary).
+        var touchesBoundary: Bool
         var worstMarginMM: Double { analysis.targets.map(\.minMarginMM).min() ?? -.infinity }
         var healthyML: Double { analysis.healthyAblatedML }
     }
@@ -60,8 +62,22 @@ struct CoarseModel {
         let simulation = Simulation(preset: coarse, scene: scene, threads: threads)
         simulation.observer = observer
         let result = try simulation.run()
-        let tissueField = ElectrodeFill.fill(result.zoneField(), grid: scene.grid, metal: scene.electrodeVoxels)
+        let zone = result.zoneField()
+        let tissueField = ElectrodeFill.fill(zone, grid: scene.grid, metal: scene.electrodeVoxels)
         var field = scene.grid.resample(tissueField, onto: fineScene.grid)
+        if !scene.vesselVoxels.isEmpty && scene.grid != fineScene.grid {
+            // Blood is no more tissue than metal: a coarse blood voxel, at ln(Omega) near its floor,
+            // would spread its cold over a whole coarse voxel of tissue beside the vessel, and the
+            // coarse wall lies up to a coarse voxel from the fine one. So tissue voxels of the fine
+            // grid read a field whose blood voxels took their tissue neighbours' values, and the
+            // fine grid's own vessel voxels read the blood's (ablsim plan --coarse-spacing at the
+            // preset's spacing is unchanged: there both fields agree on every voxel).
+            let beside = scene.grid.resample(ElectrodeFill.fill(tissueField, grid: scene.grid, metal: scene.vesselVoxels),
+                                             onto: fineScene.grid)
+            var isVessel = [Bool](repeating: false, count: field.count)
+            for v in fineScene.vesselVoxels { isVessel[v] = true }
+            for i in field.indices where !isVessel[i] { field[i] = beside[i] }
+        }
         // Analysed as the verifying run will be: with the candidate's own electrodes on the fine
         // grid (metal, neither target nor living tissue), not the preset's first guess.
         let fine = scene.electrodeVoxels.isEmpty ? fineScene : try Scene(preset: plan)
@@ -71,6 +87,7 @@ struct CoarseModel {
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: fine, axis: first.tipMM - first.entryMM,
                                     marginMM: preset.marginMM, zoneField: field)
         let d = clock.now - started
-        return Score(analysis: analysis, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+        return Score(analysis: analysis, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18,
+                     touchesBoundary: AblationAnalysis.touchesBoundary(necrosis: necrosis, grid: fine.grid))
     }
 }

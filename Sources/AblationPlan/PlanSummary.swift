@@ -14,6 +14,8 @@ enum PlanSummary {
         var simulations: Int
         /// Margin the coarse run had to predict at the end (margin_mm + allowance + shortfalls).
         var finalRequiredMM: Double
+        /// Close calls re-checked at the preset's spacing (docs/planning.md#preference).
+        var closeCallsChecked: Int
     }
 
     static func targetJSON(_ t: ZoneAnalysis.TargetCoverage) -> JSONValue {
@@ -21,15 +23,31 @@ enum PlanSummary {
          "complete": .bool(t.complete), "complete_with_margin": .bool(t.completeWithMargin)]
     }
 
-    static func verificationJSON(_ v: Planner.Verification) -> JSONValue {
+    /// A verified target with what limits its margin: the vessels whose living voxels set it
+    /// (PlanningProblem.cappingVessels) and the nearest vessel's cap, the most any plan can give
+    /// while that vessel's blood stays alive.
+    static func verifiedTargetJSON(_ t: ZoneAnalysis.TargetCoverage, index: Int, _ v: Planner.Verification, problem: PlanningProblem) -> JSONValue {
+        let capping = problem.cappingVessels(index, necrosis: v.computed.necrosis, metal: v.computed.scene.electrodeVoxels)
+        let cap = problem.marginCapMM(index)
+        return targetJSON(t)
+            .setting("margin_capped_by_vessels", .array(capping.map { .string($0) }))
+            .setting("vessel_margin_cap_mm", cap.isFinite ? rounded(cap) : .null)
+    }
+
+    static func verificationJSON(_ v: Planner.Verification, problem: PlanningProblem) -> JSONValue {
         let c = v.candidate
         let errors: [JSONValue] = zip(v.predicted.targets, v.computed.analysis.targets).map { p, q in rounded(p.minMarginMM - q.minMarginMM) }
         return [
             "description": .string(c.label),
-            "applicators": .array(c.needles.map {
-                ["tip_mm": vectorJSON(Planner.roundVector($0.tipMM)), "entry_mm": vectorJSON(Planner.roundVector($0.entryMM)),
-                 "power_w": .number($0.powerW), "duration_s": .number($0.durationS), "start_s": .number($0.startS),
-                 "insertion": .number(Double($0.insertion))]
+            "applicators": .array(c.needles.map { n in
+                let tip = Planner.roundVector(n.tipMM), entry = Planner.roundVector(n.entryMM)
+                let placed: [(String, JSONValue)] = [
+                    ("tip_mm", vectorJSON(tip)), ("entry_mm", vectorJSON(entry)),
+                    ("power_w", .number(n.powerW)), ("duration_s", .number(n.durationS)), ("start_s", .number(n.startS)),
+                    ("insertion", .number(Double(n.insertion))),
+                ]
+                // The same path as plan.json places it, in the terms of a CT-guided insertion.
+                return .object(placed + NeedleGeometry(entryRAS: entry, tipRAS: tip).jsonMembers)
             }),
             "needle_insertions": .number(Double(c.insertions)), "treatment_s": .number(c.treatmentS),
             // What the surrogate predicted before the verifying run: the coarse simulation,
@@ -38,10 +56,11 @@ enum PlanSummary {
                           "zone_volume_ml": rounded(v.predicted.zone.volumeML),
                           "zone_library_min_margin_mm": .array(c.predictedMarginsMM.map { rounded($0) }),
                           "zone_library_healthy_ablated_ml": rounded(c.predictedHealthyML)],
-            "verified": ["targets": .array(v.computed.analysis.targets.map(targetJSON)),
+            "verified": ["targets": .array(v.computed.analysis.targets.enumerated().map { verifiedTargetJSON($1, index: $0, v, problem: problem) }),
                          "healthy_ablated_ml": rounded(v.computed.analysis.healthyAblatedML),
                          "zone_volume_ml": rounded(v.computed.analysis.zone.volumeML),
-                         "solver_time_s": rounded(v.computed.result.solverSeconds)],
+                         "solver_time_s": rounded(v.computed.result.solverSeconds),
+                         "touches_boundary": .bool(touchesBoundary(necrosis: v.computed.necrosis, grid: v.computed.scene.grid))],
             "margin_error_mm": .array(errors),
             "confirmed": .bool(v.confirmed),
         ]
@@ -75,12 +94,12 @@ enum PlanSummary {
             document = document.setting("reason", .string(reason.rawValue)).setting("explanation", .string(explanation))
         }
         if feasible, let plan = verifications.last {
-            document = document.setting("plan", verificationJSON(plan))
+            document = document.setting("plan", verificationJSON(plan, problem: problem))
         } else if let attempt = verifications.last {
-            document = document.setting("best_attempt", verificationJSON(attempt))
+            document = document.setting("best_attempt", verificationJSON(attempt, problem: problem))
         }
         return document
-            .setting("alternatives_verified", .array(verifications.dropLast().map(verificationJSON)))
+            .setting("alternatives_verified", .array(verifications.dropLast().map { verificationJSON($0, problem: problem) }))
             .setting("risks", .array(risks))
             .setting("search", [
                 "placements": .number(Double(tally.placements)), "safe_placements": .number(Double(tally.safePlacements)),
@@ -91,7 +110,7 @@ enum PlanSummary {
                 "library_s": rounded(timings["library_s"] ?? 0), "search_s": rounded(timings["search_s"] ?? 0),
                 "coarse_simulations": .number(Double(coarse.simulations)), "coarse_spacing_mm": .number(coarse.spacingMM),
                 "coarse_allowance_mm": .number(coarse.allowanceMM), "coarse_required_margin_mm": rounded(coarse.finalRequiredMM),
-                "coarse_s": rounded(timings["coarse_s"] ?? 0),
+                "coarse_s": rounded(timings["coarse_s"] ?? 0), "close_calls_checked": .number(Double(coarse.closeCallsChecked)),
             ])
             .setting("zone_library", .array(library))
             .setting("surrogate", .string("two fidelities: (1) a zone library, the axisymmetric zone r(z) of one applicator (antenna or RF electrode) in homogeneous background tissue simulated by ablsim at the library's powers and durations, united over the positions, ranks thousands of placements; (2) the best few (or, when it accepts none, its closest miss per arrangement) are simulated by ablsim on a coarse grid with every needle, vessel and tissue of the preset, the damage field interpolated onto the preset's grid and analysed there: that is the predicted margin; for several positions lower power and time and no pull-back are tried with the coarse simulation; a plan counts only when the full simulation at the preset's resolution confirms it"))

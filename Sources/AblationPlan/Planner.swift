@@ -13,6 +13,8 @@ public struct Planner {
     public var presetPath: String
     public var overrides: [String] = []
     public var outputDirectory: String?
+    /// Replace an existing non-empty output folder (`--force`).
+    public var force = false
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var cacheDirectory: URL?
     public var libraryPowers = 3
@@ -36,6 +38,13 @@ public struct Planner {
     /// Halvings of the duration interval below the smallest confirmed library setting (3: to an
     /// eighth of the library's duration step, about 26 s with the default 3 x 3 library).
     static let durationRefinements = 3
+    /// Runs at the preset's own spacing for close calls at most (candidates the coarse run passes
+    /// only because a vessel caps a target's margin); a checked candidate's run is its verification.
+    public var maxFineChecks = 4
+    /// Margins within this of a target's vessel cap count as reaching it: the cap is where blood
+    /// keeps tissue alive, and plans that reach it equally are told apart by insertions and healthy
+    /// tissue, not by a few tenths of a millimetre (docs/planning.md#preference).
+    public static let vesselCapToleranceMM = 0.25
     /// Library candidates re-scored by the coarse simulation per search pass.
     public var coarseCandidates = 3
     /// Coarse simulations at most (re-scoring and the search downward in power and time).
@@ -80,7 +89,8 @@ public struct Planner {
 
     /// Reads the preset and its planning block (exit 65/66 on problems, before anything runs).
     public func load() throws(PresetError) -> (Preset, PlanningSpec, [UInt8]) {
-        let loaded = try Preset.load(contentsOf: presetPath, overrides: overrides)
+        // A preset to plan may place no applicators: choosing them is the planner's work.
+        let loaded = try Preset.load(contentsOf: presetPath, overrides: overrides, applicators: .optionalForPlanning)
         let preset = loaded.0, bytes = loaded.2
         let spec = try PlanningSpec.decode(preset, baseDirectory: (presetPath as NSString).deletingLastPathComponent)
         try MemoryBudget.check(preset)
@@ -112,7 +122,7 @@ public struct Planner {
         }
         let (preset, spec, bytes) = try load()
         let target = URL(fileURLWithPath: outputDirectory ?? preset.name + "-plan")
-        let staging = try RunPipeline.claim(target)
+        let staging = try RunPipeline.claim(target, force: force)
 
         let libraryStarted = clock.now
         let spacing = max(preset.grid.spacingMM, 1)
@@ -147,6 +157,8 @@ public struct Planner {
         var scores: [String: (candidate: Candidate, score: CoarseModel.Score)] = [:]
         var scoredOrder: [String] = []
         var reduced = Set<String>()
+        var fineRuns: [String: RunPipeline.Computed] = [:]
+        var fineChecks = 0
         var everFeasible = false
         var count = 1
         var reason: Reason? = nil
@@ -167,12 +179,51 @@ public struct Planner {
                        scoredOrder.count, why, coarse.spacingMM, s.worstMarginMM, c.worstMarginMM, s.healthyML, s.seconds, c.label))
             return s
         }
-        func passes(_ s: CoarseModel.Score) -> Bool { s.worstMarginMM >= coarseRequired - 1e-9 }
-        /// Least healthy tissue (coarse), then the shortest treatment, then the least energy.
+        /// What the coarse run must predict for target `t`: margin_mm with the allowance, or, where
+        /// a vessel caps the margin below that, the cap less `vesselCapToleranceMM`.
+        func coarseRequirement(_ t: Int) -> Double { min(coarseRequired, problem.marginCapMM(t) - Planner.vesselCapToleranceMM) }
+        /// What a run at the preset's spacing must show for target `t`: margin_mm, or within the
+        /// tolerance of a vessel's cap below it (the best any plan can do there; not confirmed).
+        func exactRequirement(_ t: Int) -> Double {
+            let cap = problem.marginCapMM(t)
+            return cap < preset.marginMM ? cap - Planner.vesselCapToleranceMM : preset.marginMM
+        }
+        func passesCoarse(_ s: CoarseModel.Score) -> Bool {
+            !s.touchesBoundary && s.analysis.targets.indices.allSatisfy { s.analysis.targets[$0].minMarginMM >= coarseRequirement($0) - 1e-9 }
+        }
+        /// Passed by the coarse run only through a vessel's cap: the coarse grid resolves the vessel
+        /// wall less well than the prediction's tolerance, so the preset's spacing decides.
+        func isCloseCall(_ s: CoarseModel.Score) -> Bool { s.worstMarginMM < coarseRequired - 1e-9 }
+        func passesExactly(_ c: RunPipeline.Computed) -> Bool {
+            !touchesBoundary(necrosis: c.necrosis, grid: problem.grid)
+                && c.analysis.targets.indices.allSatisfy { c.analysis.targets[$0].minMarginMM >= exactRequirement($0) - 1e-9 }
+        }
+        func passes(_ label: String) -> Bool {
+            if let run = fineRuns[label] { return passesExactly(run) }
+            guard let s = scores[label]?.score, passesCoarse(s) else { return false }
+            return !isCloseCall(s) || fineChecks < maxFineChecks
+        }
+        func passes(_ s: CoarseModel.Score) -> Bool { passesCoarse(s) }
+        /// The preference rule (docs/planning.md#preference): among candidates that pass, fewest
+        /// needle insertions, then least healthy tissue (the run at the preset's spacing where a
+        /// close call has one, else the coarse run), then the shortest treatment, then the least energy.
         func bestPassing() -> Candidate? {
-            scoredOrder.compactMap { scores[$0] }.filter { !tried.contains($0.candidate.label) && passes($0.score) }
-                .min { ($0.score.healthyML, $0.candidate.treatmentS, $0.candidate.energyJ, $0.candidate.label)
-                    < ($1.score.healthyML, $1.candidate.treatmentS, $1.candidate.energyJ, $1.candidate.label) }?.candidate
+            func healthy(_ label: String) -> Double { fineRuns[label]?.analysis.healthyAblatedML ?? scores[label]!.score.healthyML }
+            return scoredOrder.compactMap { scores[$0] }.filter { !tried.contains($0.candidate.label) && passes($0.candidate.label) }
+                .min { ($0.candidate.insertions, healthy($0.candidate.label), $0.candidate.treatmentS, $0.candidate.energyJ, $0.candidate.label)
+                    < ($1.candidate.insertions, healthy($1.candidate.label), $1.candidate.treatmentS, $1.candidate.energyJ, $1.candidate.label) }?.candidate
+        }
+        /// A close call simulated at the preset's spacing: exactly what its verification would be.
+        func checkFine(_ candidate: Candidate) throws {
+            if isCancelled() { throw SimulationFailure.cancelled }
+            fineChecks += 1
+            let plan = try Planner.planPreset(preset, candidate, spec)
+            log("checking close call \(fineChecks)/\(maxFineChecks) at the preset's spacing: \(candidate.label)")
+            pipeline.observer = cancellableObserver()
+            let run = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
+            fineRuns[candidate.label] = run
+            log(String(format: "close call: worst margin %.1f mm, healthy %.1f mL: %@", run.analysis.targets.map(\.minMarginMM).min() ?? 0,
+                       run.analysis.healthyAblatedML, passesExactly(run) ? "passes" : "fails"))
         }
         /// Search downward in power and time (and without the pull-back): several positions heat
         /// each other beyond what the library's union shows, and the tumour's lower perfusion
@@ -236,9 +287,16 @@ public struct Planner {
             // The prediction is the coarse run's, made before this verification.
             let predicted = try scores[candidate.label]?.score.analysis ?? coarse.score(candidate, observer: cancellableObserver()).analysis
             log("verifying \(verifications.count + 1)/\(maxVerifications) (\(why)): \(candidate.label)")
-            pipeline.observer = cancellableObserver()
-            let computed = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
+            let computed: RunPipeline.Computed
+            if let checked = fineRuns[candidate.label] {
+                computed = checked
+            } else {
+                pipeline.observer = cancellableObserver()
+                computed = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
+            }
+            // A zone cut by the box is not the patient's: never a plan.
             let confirmed = computed.analysis.targets.allSatisfy(\.completeWithMargin)
+                && !touchesBoundary(necrosis: computed.necrosis, grid: computed.scene.grid)
             let v = Verification(candidate: candidate, preset: plan, computed: computed, predicted: predicted, confirmed: confirmed)
             log(String(format: "verified: worst margin %.1f mm (predicted %.1f mm): %@", computed.analysis.targets.map(\.minMarginMM).min() ?? 0,
                        predicted.targets.map(\.minMarginMM).min() ?? 0, confirmed ? "confirmed" : "not confirmed"))
@@ -268,8 +326,14 @@ public struct Planner {
                     try reduce(best)
                     continue
                 }
+                if isCloseCall(scores[best.label]!.score) && fineRuns[best.label] == nil {
+                    try checkFine(best)
+                    continue
+                }
                 let v = try verify(best, why: String(format: "coarse margin %.2f mm", scores[best.label]!.score.worstMarginMM))
                 if v.confirmed { break planning }
+                // Cut by the grid's boundary: the next candidate, without asking more margin.
+                if touchesBoundary(necrosis: v.computed.necrosis, grid: v.computed.scene.grid) { continue }
                 // A vessel inside the margin keeps tissue there alive whatever the plan: more runs
                 // cannot give the full margin, so one confirming run is enough evidence.
                 if !problem.vesselInMargin.isEmpty { break planning }
@@ -323,6 +387,8 @@ public struct Planner {
                                      coarseBest, verifications.count, best.candidate.label, t.map(\.coveragePercent).min() ?? 0,
                                      t.map(\.minMarginMM).min() ?? 0, preset.marginMM)
                     + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")
+                    + (touchesBoundary(necrosis: best.computed.necrosis, grid: best.computed.scene.grid)
+                        ? "; its zone reaches the grid's boundary, so it is no plan: enlarge grid.size_mm" : "")
             }
         }
         var summary = PlanSummary.json(preset: preset, presetBytes: bytes, spec: spec, libraries: libraries, problem: problem,
@@ -330,7 +396,7 @@ public struct Planner {
                                        reason: reason, explanation: explanation,
                                        timings: ["library_s": librarySeconds, "search_s": searchSeconds, "coarse_s": coarseSeconds],
                                        coarse: .init(spacingMM: coarse.spacingMM, allowanceMM: coarseAllowanceMM, simulations: scores.count,
-                                                     finalRequiredMM: coarseRequired))
+                                                     finalRequiredMM: coarseRequired, closeCallsChecked: fineChecks))
         var files: [(String, Data)] = []
         if let final = verifications.last {
             files.append(("plan.json", Data(JSONWriter.string(final.preset.resolvedJSON()).utf8)))

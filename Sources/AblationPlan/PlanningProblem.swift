@@ -34,6 +34,19 @@ struct PlanningProblem {
     var vesselInMargin: [String]
     /// Closest vessel to each target (mm between voxel centres), for the heat-sink flag.
     var vesselDistanceToTarget: [Double]
+    /// Per target, the vessels near enough to limit its margin, nearest first.
+    var vesselCaps: [[VesselCap]]
+
+    /// A vessel that stays alive (flowing blood) is living tissue to the margin estimator, so a
+    /// target's margin can never exceed the distance to its nearest voxel less one spacing.
+    struct VesselCap: Equatable {
+        var vessel: String
+        var capMM: Double
+    }
+
+    /// The largest margin target `t` can have while its vessels stay alive (infinite without one
+    /// within margin + one spacing + reportBeyondMM).
+    func marginCapMM(_ t: Int) -> Double { vesselCaps[t].first?.capMM ?? .infinity }
 
     static let reportBeyondMM = 10.0
 
@@ -58,6 +71,7 @@ struct PlanningProblem {
         vesselInMargin = []
         vesselDistanceToTarget = []
         targetCentroidsMM = []
+        vesselCaps = []
         for t in scene.targets {
             var inTarget = [Bool](repeating: false, count: g.voxelCount)
             var own = SIMD3<Double>()
@@ -70,6 +84,12 @@ struct PlanningProblem {
             pairs.sort { ($0.0, $0.1) < ($1.0, $1.1) }
             shells.append(TargetShell(name: t.name, voxelCount: t.voxels.count, voxels: pairs.map(\.1), distances: pairs.map(\.0)))
             if vesselVoxels.contains(where: { d[$0] < preset.marginMM + h - 1e-9 }) { vesselInMargin.append(t.name) }
+            var capByLabel: [UInt8: Double] = [:]
+            for v in vesselVoxels where d[v] <= limit {
+                capByLabel[scene.labels[v]] = min(capByLabel[scene.labels[v]] ?? .infinity, d[v] - h)
+            }
+            vesselCaps.append(capByLabel.map { VesselCap(vessel: scene.labelNames[Int($0.key)], capMM: $0.value) }
+                .sorted { ($0.capMM, $0.vessel) < ($1.capMM, $1.vessel) })
             var nearest = Double.infinity
             for v in t.voxels { nearest = min(nearest, vesselDistance[v]) }
             vesselDistanceToTarget.append(nearest)
@@ -114,6 +134,33 @@ struct PlanningProblem {
         }
         return out
     }
+
+    /// The vessels that cap target `t`'s margin in a necrosis mask on the preset's grid: those
+    /// with a living voxel at the distance of the target's nearest living voxel (so the margin
+    /// equals their cap, and ablating more tissue elsewhere cannot raise it). Empty when the
+    /// target is incomplete or its nearest living voxel is tissue. `metal`: an RF needle's voxels,
+    /// which the estimator looks past.
+    func cappingVessels(_ t: Int, necrosis: [UInt8], metal: [Int] = []) -> [String] {
+        let shell = shells[t]
+        let isMetal = Set(metal)
+        var nearest: Float? = nil
+        var names: [String] = []
+        for n in shell.voxels.indices {
+            let v = Int(shell.voxels[n])
+            guard necrosis[v] == 0, !isMetal.contains(v) else { continue }
+            let d = shell.distances[n]
+            if nearest == nil {
+                if d == 0 { return [] }
+                nearest = d
+            }
+            guard d <= nearest! + 1e-4 else { break }
+            let label = Int(scene.labels[v])
+            if label > 0, isVesselVoxel(v), !names.contains(scene.labelNames[label]) { names.append(scene.labelNames[label]) }
+        }
+        return names
+    }
+
+    private func isVesselVoxel(_ v: Int) -> Bool { vesselDistance[v] == 0 }
 
     /// Healthy tissue the zones would ablate (mL), from every `stride`-th voxel per axis.
     func healthyML(_ zones: [PlacedZone], stride: Int = 1) -> Double {

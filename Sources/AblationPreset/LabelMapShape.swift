@@ -4,18 +4,30 @@ import AblationJSON
 import AblationKernels
 import Foundation
 
-/// The voxels of a segmentation (NIfTI label map) that carry one label, as a solid in world space.
+/// The voxels of a segmentation (NIfTI or NRRD label map, or a 3D Slicer segment) that carry one
+/// label, as a solid in world space.
 ///
-/// A point is inside when the label-map voxel nearest to it (through the file's qform/sform, so
-/// any orientation and spacing works) has the label: nearest-neighbour resampling, which keeps
-/// labels crisp. Distances are not defined for a segmentation, so the shape reports "deep inside"
-/// or "far outside" and partial-volume sampling falls back to voxel centres.
+/// A point is inside when the label-map voxel nearest to it (through the file's voxel-to-world
+/// transform in RAS, so any orientation and spacing works) has the label: nearest-neighbour
+/// resampling, which keeps labels crisp. Distances are not defined for a segmentation, so the
+/// shape reports "deep inside" or "far outside" and partial-volume sampling falls back to voxel
+/// centres.
 public final class LabelMapShape: Shape, @unchecked Sendable {
     // @unchecked: immutable after init.
     /// The path as the preset wrote it, and as resolved (absolute) for the resolved preset.
     public let path: String
     public let resolvedPath: String
+    /// The voxel value selected (a segment's SegmentN_LabelValue when chosen by name).
     public let label: Int
+    /// The segment name the preset gave (`segment`), nil when it gave `label`.
+    public let segmentName: String?
+    /// The segment the voxels belong to, when the file has a segment table.
+    public let segment: NRRDSegment?
+    public let layer: Int
+    /// Where the preset names this label map, e.g. "regions.0.shape".
+    public let jsonPath: String
+    /// "NIfTI" or "NRRD, LPS space".
+    public let fileDescription: String
     let nx: Int, ny: Int, nz: Int
     /// 1 where the label map holds `label` (a byte per voxel, not the file's Float values).
     let mask: [UInt8]
@@ -24,25 +36,29 @@ public final class LabelMapShape: Shape, @unchecked Sendable {
     public let boundingBoxMM: (SIMD3<Double>, SIMD3<Double>)
     public let voxelCount: Int
 
-    init(path: String, resolvedPath: String, label: Int, volume v: NIfTIVolume) throws(PresetError) {
-        self.path = path
-        self.resolvedPath = resolvedPath
-        self.label = label
+    init(_ selection: LabelMapSelection, jsonPath: String) throws(PresetError) {
+        let v = selection.volume
+        path = selection.path
+        resolvedPath = selection.resolvedPath
+        label = selection.label
+        segmentName = selection.chosenByName ? selection.segment?.name : nil
+        segment = selection.segment
+        layer = selection.layer
+        self.jsonPath = jsonPath
+        fileDescription = selection.fileDescription
         nx = v.nx
         ny = v.ny
         nz = v.nz
-        let wanted = Float(label)
-        mask = v.values.map { $0 == wanted ? 1 : 0 }
+        mask = selection.mask
         guard let inv = LabelMapShape.invert(v.affine) else {
             throw PresetError(path: "", "the label map's affine is singular")
         }
         inverse = inv
         var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
         var count = 0
-        let target = Float(label)
         for k in 0..<v.nz {
             for j in 0..<v.ny {
-                for i in 0..<v.nx where v.values[i + v.nx * (j + v.ny * k)] == target {
+                for i in 0..<v.nx where mask[i + v.nx * (j + v.ny * k)] != 0 {
                     count += 1
                     // Every corner of the voxel, so rotated label maps are fully enclosed.
                     for c in 0..<8 {
@@ -57,6 +73,15 @@ public final class LabelMapShape: Shape, @unchecked Sendable {
         }
         voxelCount = count
         boundingBoxMM = (lo, hi)
+    }
+
+    /// What the preset chose, in words, for `ablsim check`: e.g. segment "Tumor" (ID Segment_2)
+    /// = label 2 in layer 0 of /data/case.seg.nrrd (NRRD, LPS space), 812 voxels.
+    public var choiceDescription: String {
+        var what = segmentName.map { "segment \"\($0)\"" + (segment.map { $0.id.isEmpty ? "" : " (ID \($0.id))" } ?? "") + " = label \(label)" }
+            ?? "label \(label)" + (segment.map { " (segment \"\($0.name)\")" } ?? "")
+        if segment != nil { what += " in layer \(layer)" }
+        return "\(jsonPath): \(what) of \(resolvedPath) (\(fileDescription)), \(voxelCount) voxels"
     }
 
     public func signedDistance(_ p: SIMD3<Double>) -> Double {
@@ -91,38 +116,25 @@ public final class LabelMapShape: Shape, @unchecked Sendable {
         return r
     }
 
-    /// Reads the file (relative paths resolve against the preset's folder) and checks the label.
-    static func load(path: String, label: Int, baseDirectory: String?, jsonPath: String) throws(PresetError) -> LabelMapShape {
-        let joined = path.hasPrefix("/") || baseDirectory == nil ? path : (baseDirectory! as NSString).appendingPathComponent(path)
-        let resolved = URL(fileURLWithPath: joined).standardizedFileURL.path
-        guard FileManager.default.fileExists(atPath: resolved) else {
-            throw PresetError(.missingInput, path: "\(jsonPath).path", "label map \(resolved) does not exist")
-        }
-        // Devices, FIFOs and folders are refused before reading: /dev/urandom would never end.
-        let attributes = try? FileManager.default.attributesOfItem(atPath: resolved)
-        guard (attributes?[.type] as? FileAttributeType) == .typeRegular else {
-            throw PresetError(path: "\(jsonPath).path", "\(resolved) is not a regular file; expected a NIfTI label map (.nii or .nii.gz)")
-        }
-        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
-        guard size <= 4 << 30 else {
-            throw PresetError(path: "\(jsonPath).path", "\(resolved) is \(size >> 20) MiB; label maps over 4 GiB are not supported")
-        }
-        let volume: NIfTIVolume
+    /// Reads the file (relative paths resolve against the preset's folder) and selects `label` or
+    /// the segment named `segment` (see `LabelMapFile.select`).
+    static func load(path: String, label: Int?, segment: String?, defaultLabel: Int? = nil,
+                     baseDirectory: String?, jsonPath: String) throws(PresetError) -> LabelMapShape {
+        let selection = try LabelMapFile.load(path: path, label: label, segment: segment, defaultLabel: defaultLabel,
+                                              baseDirectory: baseDirectory, jsonPath: jsonPath)
         do {
-            volume = try NIfTIReader.read(contentsOf: URL(fileURLWithPath: resolved), maxVoxels: 512 * 512 * 1024)
+            return try LabelMapShape(selection, jsonPath: jsonPath)
         } catch {
-            throw PresetError(path: "\(jsonPath).path", "cannot read label map \(resolved): \(error)")
+            throw PresetError(path: JSONObjectReader.join(jsonPath, "path"), "label map \(selection.resolvedPath): \(error.message)")
         }
-        let shape: LabelMapShape
-        do {
-            shape = try LabelMapShape(path: path, resolvedPath: resolved, label: label, volume: volume)
-        } catch {
-            throw PresetError(path: "\(jsonPath).path", "label map \(resolved): \(error.message)")
-        }
-        guard shape.voxelCount > 0 else {
-            let present = Set(volume.values.prefix(50_000_000).map { Int($0) }).sorted().prefix(20)
-            throw PresetError(path: "\(jsonPath).label", "label \(label) does not occur in \(resolved); it holds labels \(present.map(String.init).joined(separator: ", "))")
-        }
-        return shape
+    }
+
+    /// The preset's keys for this label map: `path` (absolute) and `segment` or `label`, whichever
+    /// the preset gave, so decoding them again selects the same voxels.
+    func selectionJSON() -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = [("path", .string(resolvedPath))]
+        if let segmentName { members.append(("segment", .string(segmentName))) }
+        else { members.append(("label", .number(Double(label)))) }
+        return members
     }
 }

@@ -34,6 +34,9 @@ public struct Preset: Sendable {
         public var centerMM: SIMD3<Double>
         public var sizeMM: SIMD3<Double>
         public var spacingMM: Double
+        /// How `grid.fit` placed the grid (nil when placed by hand). The resolved preset gives the
+        /// placed center and size, so it runs without the image deciding the grid again.
+        public var fit: GridFit? = nil
     }
 
     public struct BoundarySpec: Sendable, Equatable {

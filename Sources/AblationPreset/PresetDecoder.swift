@@ -6,23 +6,29 @@ import AblationTissue
 import Foundation
 
 extension Preset {
-    /// Reads and validates a preset file. Missing file: exit 66; unreadable: 74; bad JSON or
-    /// values: 65 with the JSON path.
-    public static func load(contentsOf path: String, overrides: [String] = []) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+    /// Reads and validates a preset file, or the bundled preset of that name when no such file
+    /// exists (a file always wins, so a user's own `heat-source-sphere` is never shadowed).
+    /// Missing file: exit 66; unreadable: 74; bad JSON or values: 65 with the JSON path.
+    public static func load(contentsOf path: String, overrides: [String] = [],
+                            applicators requirement: ApplicatorRequirement = .required) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw PresetError(.missingInput, path: "", "preset file \(path) does not exist")
+            if let json = BundledPresets.named(path) {
+                return try parse(bytes: Array(json.utf8), source: "bundled preset \(path)", overrides: overrides, applicators: requirement)
+            }
+            throw PresetError(.missingInput, path: "", "preset file \(path) does not exist, and no bundled preset has that name (see `ablsim presets`)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PresetError(.io, path: "", "cannot read preset file \(path)")
         }
         return try parse(bytes: Array(data), source: path, overrides: overrides,
-                         baseDirectory: (path as NSString).deletingLastPathComponent)
+                         baseDirectory: (path as NSString).deletingLastPathComponent, applicators: requirement)
     }
 
     /// `baseDirectory`: where relative label-map paths resolve (the preset file's folder; the
     /// working directory for bundled presets).
     public static func parse(bytes: [UInt8], source: String, overrides: [String] = [],
-                             baseDirectory: String? = nil) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
+                             baseDirectory: String? = nil,
+                             applicators requirement: ApplicatorRequirement = .required) throws(PresetError) -> (Preset, JSONValue, [UInt8]) {
         guard bytes.count <= 16 << 20 else {
             throw PresetError(path: "", "\(source) is \(bytes.count) bytes; a preset is expected to be under 16 MiB")
         }
@@ -33,10 +39,11 @@ extension Preset {
             throw PresetError(path: "", "\(source) is not valid JSON: \(error)")
         }
         for assignment in overrides { document = try PresetOverride.apply(assignment, to: document) }
-        return (try decode(document, baseDirectory: baseDirectory), document, bytes)
+        return (try decode(document, baseDirectory: baseDirectory, applicators: requirement), document, bytes)
     }
 
-    public static func decode(_ document: JSONValue, baseDirectory: String? = nil) throws(PresetError) -> Preset {
+    public static func decode(_ document: JSONValue, baseDirectory: String? = nil,
+                              applicators requirement: ApplicatorRequirement = .required) throws(PresetError) -> Preset {
         var r = try JSONObjectReader(document, path: "")
         let version = try r.integer("ablsim", NumberCheck(accepts: { $0 == 1 }, expectation: "1 (the preset format version)"))
         _ = version
@@ -46,10 +53,24 @@ extension Preset {
         }
         let description = try r.string("description", default: "")
 
-        guard var g = try r.object("grid") else { throw r.missing("grid", expected: "an object {center_mm, size_mm, spacing_mm}") }
-        let grid = GridSpec(centerMM: try g.vector3("center_mm", default: [0, 0, 0]),
+        guard var g = try r.object("grid") else { throw r.missing("grid", expected: "an object {center_mm, size_mm, spacing_mm} or {fit, spacing_mm}") }
+        var grid: GridSpec
+        let spacing = try g.number("spacing_mm", .range(0.05, 20, unit: "mm"))
+        if var f = try g.object("fit") {
+            for key in ["center_mm", "size_mm"] where g.keys.contains(key) {
+                throw PresetError(path: g.child(key), "cannot be given with grid.fit, which places the grid on the image; remove \"\(key)\" or \"fit\"")
+            }
+            let (fit, placed) = try GridFit.decode(&f, spacingMM: spacing, baseDirectory: baseDirectory)
+            grid = placed
+            grid.fit = fit
+            if grid.sizeMM.max() > 2000 {
+                throw PresetError(path: g.child("fit"), "the fitted grid would span \(JSONWriter.format(grid.sizeMM.max())) mm; expected at most 2000 mm (choose fewer labels or less padding_mm)")
+            }
+        } else {
+            grid = GridSpec(centerMM: try g.vector3("center_mm", default: [0, 0, 0]),
                             sizeMM: try g.vector3("size_mm", .positiveAtMost(2000, unit: "mm")),
-                            spacingMM: try g.number("spacing_mm", .range(0.05, 20, unit: "mm")))
+                            spacingMM: spacing)
+        }
         try g.finish()
         for axis in 0..<3 where grid.sizeMM[axis] < grid.spacingMM {
             throw PresetError(path: "grid.size_mm.\(axis)", "got \(JSONWriter.format(grid.sizeMM[axis])) mm; expected at least one voxel (spacing_mm = \(JSONWriter.format(grid.spacingMM)))")
@@ -103,10 +124,13 @@ extension Preset {
         }
 
         var applicators: [Applicator] = []
-        for (n, item) in (try r.array("applicators", required: true) ?? []).enumerated() {
+        let listed = try r.array("applicators", required: false)
+        for (n, item) in (listed ?? []).enumerated() {
             applicators.append(try decodeApplicator(item, path: "applicators.\(n)", baseDirectory: baseDirectory))
         }
-        guard !applicators.isEmpty else { throw PresetError(path: "applicators", "is empty; expected at least one applicator") }
+        if applicators.isEmpty && requirement == .required {
+            throw ApplicatorRequirement.missing(listed == nil ? "is missing" : "is empty", hasPlanning: document["planning"] != nil)
+        }
 
         var time = TimeSpec(cooldownS: 0, dtS: nil, damageIntervalS: 1.0)
         if var t = try r.object("time") {
@@ -147,11 +171,9 @@ extension Preset {
         }
         var referenceZone: LabelMapShape? = nil
         if var z = try r.object("reference_zone") {
-            let file = try z.string("path")
-            guard !file.isEmpty else { throw PresetError(path: z.child("path"), "is empty; expected the path of a NIfTI mask (.nii or .nii.gz)") }
-            let label = try z.integer("label", default: 1, .range(-2_147_483_648, 2_147_483_647))
-            try z.finish()
-            referenceZone = try LabelMapShape.load(path: file, label: label, baseDirectory: baseDirectory, jsonPath: "reference_zone")
+            let (file, label, segment) = try ShapeSpec.labelMapKeys(&z)
+            referenceZone = try LabelMapShape.load(path: file, label: label, segment: segment, defaultLabel: 1,
+                                                   baseDirectory: baseDirectory, jsonPath: "reference_zone")
         }
         try r.finish()
 
@@ -379,6 +401,9 @@ extension Preset {
         for (n, region) in regions.enumerated() where !intersects(region.shape, g) {
             throw PresetError(path: "regions.\(n).shape", "lies entirely outside the grid (\(bounds(g))); expected a shape that overlaps it")
         }
+        for (n, region) in regions.enumerated() where region.target {
+            try checkTargetInside(region, index: n, grid: g)
+        }
         for (n, a) in applicators.enumerated() {
             if let needle = a.needle, !g.contains(needle.tipMM) {
                 throw PresetError(path: "applicators.\(n).tip_mm", "lies outside the grid (\(bounds(g))); expected the needle tip inside it")
@@ -413,6 +438,31 @@ extension Preset {
                 }
             }
         }
+    }
+
+    /// A target cut by the grid would be reported on its remaining part: covered, with a margin
+    /// measured against a face that is not tissue. Its voxels and its margin shell must fit.
+    func checkTargetInside(_ region: Region, index n: Int, grid g: Grid3D) throws(PresetError) {
+        let (lo, hi) = region.shape.makeShape().boundingBoxMM
+        let needLo = lo - marginMM, needHi = hi + marginMM
+        // Rounding of the grid's own faces (centre +- n h / 2) must not refuse a shell that touches them.
+        let slack = 1e-6 * max(1, g.spacingMM)
+        let below = g.lowerCornerMM - needLo, above = needHi - g.upperCornerMM
+        let beyond = max(below.max(), above.max())
+        guard beyond > slack else { return }
+        var faces: [String] = []
+        for (c, axis) in ["x", "y", "z"].enumerated() {
+            if below[c] > slack { faces.append(String(format: "%.1f mm below %@ = %.4g", below[c], axis, g.lowerCornerMM[c])) }
+            if above[c] > slack { faces.append(String(format: "%.1f mm above %@ = %.4g", above[c], axis, g.upperCornerMM[c])) }
+        }
+        // The smallest box of whole voxels holding the old grid and the target with its margin.
+        let unionLo = pointwiseMin(g.lowerCornerMM, needLo), unionHi = pointwiseMax(g.upperCornerMM, needHi)
+        let size = ((unionHi - unionLo) / g.spacingMM).rounded(.up) * g.spacingMM
+        let center = (unionLo + unionHi) / 2
+        func v(_ x: SIMD3<Double>) -> String { "[\(JSONWriter.format((x.x * 100).rounded() / 100)), \(JSONWriter.format((x.y * 100).rounded() / 100)), \(JSONWriter.format((x.z * 100).rounded() / 100))]" }
+        let margin = marginMM > 0 ? " with its \(JSONWriter.format(marginMM)) mm margin" : ""
+        throw PresetError(path: "regions.\(n).shape",
+                          "target \"\(region.name)\"\(margin) reaches beyond the grid (\(faces.joined(separator: "; "))); its coverage and margin would be measured on what is left. Expected a grid that holds it, e.g. \"grid\": {\"center_mm\": \(v(center)), \"size_mm\": \(v(size)), \"spacing_mm\": \(JSONWriter.format(g.spacingMM))}")
     }
 
     func intersects(_ shape: ShapeSpec, _ g: Grid3D) -> Bool {

@@ -104,7 +104,7 @@ extension Preset {
             document = .object(members)
         }
         if let referenceZone, case var .object(members) = document {
-            members.append(("reference_zone", ["path": .string(referenceZone.resolvedPath), "label": .number(Double(referenceZone.label))]))
+            members.append(("reference_zone", .object(referenceZone.selectionJSON())))
             document = .object(members)
         }
         return document

@@ -8,7 +8,8 @@ public enum ShapeSpec: Sendable, Equatable {
     case ellipsoid(center: SIMD3<Double>, semiAxes: SIMD3<Double>, axes: [SIMD3<Double>])
     case cylinder(start: SIMD3<Double>, end: SIMD3<Double>, radius: Double)
     case box(min: SIMD3<Double>, max: SIMD3<Double>)
-    /// A segmentation: the voxels of a NIfTI label map with one label value.
+    /// A segmentation: the voxels of a NIfTI or NRRD label map with one label value, or one segment
+    /// of a 3D Slicer .seg.nrrd.
     case labelMap(LabelMapShape)
 
     public static func == (a: ShapeSpec, b: ShapeSpec) -> Bool {
@@ -17,7 +18,7 @@ public enum ShapeSpec: Sendable, Equatable {
         case let (.ellipsoid(c1, s1, a1), .ellipsoid(c2, s2, a2)): return c1 == c2 && s1 == s2 && a1 == a2
         case let (.cylinder(s1, e1, r1), .cylinder(s2, e2, r2)): return s1 == s2 && e1 == e2 && r1 == r2
         case let (.box(l1, h1), .box(l2, h2)): return l1 == l2 && h1 == h2
-        case let (.labelMap(m1), .labelMap(m2)): return m1.path == m2.path && m1.label == m2.label
+        case let (.labelMap(m1), .labelMap(m2)): return m1.path == m2.path && m1.label == m2.label && m1.segmentName == m2.segmentName
         default: return false
         }
     }
@@ -85,13 +86,24 @@ public enum ShapeSpec: Sendable, Equatable {
             }
             spec = .box(min: lo, max: hi)
         default:
-            let file = try r.string("path")
-            guard !file.isEmpty else { throw PresetError(path: r.child("path"), "is empty; expected the path of a NIfTI label map (.nii or .nii.gz)") }
-            let label = try r.integer("label", .range(-2_147_483_648, 2_147_483_647))
-            spec = .labelMap(try LabelMapShape.load(path: file, label: label, baseDirectory: baseDirectory, jsonPath: path))
+            let (file, label, segment) = try labelMapKeys(&r)
+            spec = .labelMap(try LabelMapShape.load(path: file, label: label, segment: segment, baseDirectory: baseDirectory, jsonPath: path))
         }
         try r.finish()
         return spec
+    }
+
+    /// `path` and the optional `label` and `segment` of a label map (`label_map` shapes,
+    /// `reference_zone`); which of label and segment the file needs is decided once it is read.
+    /// Unknown keys are refused here, before the file is read.
+    static func labelMapKeys(_ r: inout JSONObjectReader) throws(PresetError) -> (path: String, label: Int?, segment: String?) {
+        let file = try r.string("path")
+        guard !file.isEmpty else { throw PresetError(path: r.child("path"), "is empty; expected the path of \(LabelMapFile.fileKinds)") }
+        let label = r.value("label") == nil ? nil : try r.integer("label", .range(-2_147_483_648, 2_147_483_647))
+        let segment = r.value("segment") == nil ? nil : try r.string("segment")
+        if segment?.isEmpty == true { throw PresetError(path: r.child("segment"), "is empty; expected the name of a segment of a 3D Slicer .seg.nrrd") }
+        try r.finish()
+        return (file, label, segment)
     }
 
     /// The radius of a cylinder (mm), nil for other shapes.
@@ -107,7 +119,7 @@ public enum ShapeSpec: Sendable, Equatable {
             return ["type": "ellipsoid", "center_mm": v(c), "semi_axes_mm": v(s), "axes": .array(a.map(v))]
         case let .cylinder(s, e, r): return ["type": "cylinder", "start_mm": v(s), "end_mm": v(e), "radius_mm": .number(r)]
         case let .box(lo, hi): return ["type": "box", "min_mm": v(lo), "max_mm": v(hi)]
-        case let .labelMap(m): return ["type": "label_map", "path": .string(m.resolvedPath), "label": .number(Double(m.label))]
+        case let .labelMap(m): return .object([("type", "label_map")] + m.selectionJSON())
         }
     }
 }

@@ -1,31 +1,42 @@
 import AblationIO
 import Foundation
 
-/// Renders the run's `preview.png`: three orthogonal slices through one point
-/// (normally the first target's centre), side by side, each showing
+/// Renders the run's `preview.png`: a header, then three orthogonal slices
+/// through one point (normally the first target's centre), side by side, then
+/// a legend. The header states the run (`title`), what was applied
+/// (`subtitle`: device, power, time) and one verdict per target, coloured
+/// green (complete with the margin asked for), amber (complete, margin short)
+/// or red (incomplete). Each panel shows
 ///
 /// - tissue, coloured by label (`labelColors`);
 /// - peak temperature above 40 °C as a semi-transparent purple-red-yellow
 ///   colour wash (fixed scale 40-100 °C, so previews of different runs compare);
 /// - isotherm contours of the peak temperature (50 °C yellow, 60 °C orange),
 ///   traced on the bilinearly interpolated field, so they are smooth;
-/// - outlines of the necrosis zone (red), the target (cyan) and the target
-///   plus margin (dashed green), traced on voxel boundaries so they show the
-///   true voxel resolution of the masks;
+/// - outlines of the vessels (blue), the necrosis zone (red), the targets
+///   (cyan) and the targets plus margin (dashed green), traced on voxel
+///   boundaries so they show the true voxel resolution of the masks;
+/// - each target's weakest-margin point as a magenta diamond: filled where the
+///   point lies in the shown voxel slice, hollow (its projection) elsewhere;
 /// - applicators as white line segments projected orthogonally onto each
 ///   panel: solid (with a dark halo) where the segment is within 2 mm of the
-///   slice plane, faint elsewhere; the tip is a dot;
+///   slice plane, faint dashes elsewhere; the tip is a dot;
 /// - short grey ticks on the panel edges where the other two slices cut it.
 ///
-/// Axis mapping (world RAS+ mm, as in the NIfTI outputs). Every panel shows
-/// its first axis increasing to the right and its second increasing upward
-/// (top row = largest coordinate), i.e. "neurological" display, not the
-/// radiological mirror:
-/// - axial (x-y plane at the centre's z): x to the right (image right =
-///   patient right, R), y up (top = anterior, A);
-/// - coronal (x-z plane at the centre's y): x to the right, z up (top = S);
-/// - sagittal (y-z plane at the centre's x): y to the right (right = A), z up.
-/// Orientation letters on the panel edges state this on the image itself.
+/// Axis mapping. The world frame is RAS+ mm, as in the NIfTI outputs: +x
+/// points to the patient's right, +y anterior, +z superior (nifti1.h). The
+/// panels follow the radiological convention of clinical viewers, with 3D
+/// Slicer's default slice orientations: the patient is seen from the feet
+/// (axial) or from the front (coronal), so the patient's right is on the
+/// image's left; the sagittal panel has anterior on the left. Up is always
+/// the larger coordinate:
+/// - axial (x-y plane at the centre's z): x decreasing to the right (left
+///   edge R, right edge L), y up (top A, bottom P);
+/// - coronal (x-z plane at the centre's y): x decreasing to the right (R | L),
+///   z up (top S, bottom I);
+/// - sagittal (y-z plane at the centre's x): y decreasing to the right
+///   (A | P), z up (S, I).
+/// Orientation letters on the four panel edges state this on the image itself.
 ///
 /// All three panels share one scale in mm per pixel: pixels per voxel refers
 /// to the smallest grid spacing, and each pixel shows the voxel containing its
@@ -38,25 +49,35 @@ public enum SliceRenderer {
 
     static let background = Color(24, 24, 28)
     static let titleBarColor = Color(46, 48, 58)
-    static let textColor = Color(236, 236, 236)
+    package static let textColor = Color(236, 236, 236)
     static let dimTextColor = Color(160, 163, 172)
     static let frameColor = Color(92, 94, 104)
     static let tickColor = Color(200, 200, 210)
-    static let letterColor = Color(210, 210, 120)
+    package static let letterColor = Color(210, 210, 120)
     package static let necrosisColor = Color(255, 40, 40)
     package static let targetColor = Color(0, 225, 255)
     package static let marginColor = Color(80, 230, 100)
+    package static let vesselColor = Color(60, 120, 255)
+    package static let weakestMarginColor = Color(255, 0, 255)
     package static let isothermColors: [Color] = [
         Color(255, 236, 0), Color(255, 140, 0), Color(255, 110, 210), Color(180, 180, 255),
     ]
     package static let applicatorColor = Color(255, 255, 255)
     static let haloColor = Color(0, 0, 0)
     static let unknownLabelColor = Color(128, 128, 128)
+    /// Verdict colours by outcome.
+    package static let completeColor = Color(110, 230, 120)
+    package static let marginShortColor = Color(255, 190, 60)
+    package static let incompleteColor = Color(255, 90, 90)
 
     static let heatStartC: Float = 40
     static let heatEndC: Float = 100
     /// Applicator parts closer than this to the slice plane are drawn solid.
     public static let inPlaneToleranceMM = 2.0
+    /// Faint dashes of the applicator parts off the slice: this many pixels on, then off, per line width.
+    static let offSliceDashOn = 3, offSliceDashOff = 2
+    /// The off-slice dashes' opacity over the image.
+    static let offSliceAlpha = 0.5
     static let targetPanelPixels = 400.0
     static let textScale = 2
     static let pad = 16
@@ -70,73 +91,93 @@ public enum SliceRenderer {
     ///   the smallest spacing; default: the integer (at least 1) that makes the
     ///   longest panel side about 400 px.
     public static func render(_ layers: PreviewLayers, pixelsPerVoxel: Int? = nil) -> (width: Int, height: Int, rgb: [UInt8]) {
+        let l = layout(layers, pixelsPerVoxel: pixelsPerVoxel)
+        var canvas = RGBCanvas(width: l.width, height: l.height, fill: background)
+
+        canvas.fillRect(x: 0, y: 0, width: l.width, height: l.headerHeight, titleBarColor)
+        for line in l.header {
+            canvas.drawText(line.text, x: line.x, y: line.y, scale: textScale, line.color)
+        }
+
+        for (n, panel) in l.panels.enumerated() {
+            canvas.drawText(l.captions[n].text, x: l.captions[n].x, y: l.captionY, scale: textScale, textColor)
+            let px = l.panelX[n]
+            canvas.fillRect(x: px - 1, y: l.panelY - 1, width: panel.width + 2, height: panel.height + 2, frameColor)
+            canvas.blit(renderPanel(panel, layers: layers, grid: l.grid, lineWidth: l.lineWidth), x: px, y: l.panelY)
+            drawSliceTicks(panel, grid: l.grid, x: px, y: l.panelY, on: &canvas)
+        }
+
+        for (r, row) in l.legendRows.enumerated() {
+            let rowWidth = row.map(\.width).reduce(0, +) + legendSpacing * (row.count - 1)
+            var lx = (l.width - rowWidth) / 2
+            for item in row {
+                drawLegendItem(item, x: lx, y: l.legendY + r * l.legendRowHeight, lineWidth: l.lineWidth, on: &canvas)
+                lx += item.width + legendSpacing
+            }
+        }
+        return (canvas.width, canvas.height, canvas.pixels)
+    }
+
+    /// Where everything goes in the image.
+    package struct Layout {
+        let grid: Grid
+        let lineWidth: Int
+        let width: Int, height: Int
+        let headerHeight: Int
+        let header: [HeaderLine]
+        /// Caption text and left edge per panel; all on one row.
+        let captions: [(text: String, x: Int)]
+        let captionY: Int
+        let panels: [Panel]
+        /// Image position of each panel's top-left pixel.
+        let panelX: [Int]
+        let panelY: Int
+        let legendRows: [[LegendItem]]
+        let legendY: Int
+        let legendRowHeight: Int
+    }
+
+    package static func layout(_ layers: PreviewLayers, pixelsPerVoxel: Int? = nil) -> Layout {
         let grid = Grid(layers.geometry)
         let ppv = max(1, min(pixelsPerVoxel ?? grid.defaultPixelsPerVoxel(target: targetPanelPixels), 64))
         let pixelMM = grid.minSpacing / Double(ppv)
         let lineWidth = ppv >= 3 ? 2 : 1
         let slices = (0..<3).map { grid.sliceIndex(axis: $0, mm: layers.centerMM[$0]) }
 
-        let specs: [PanelSpec] = [
-            PanelSpec(name: "axial", u: 0, v: 1, n: 2, letters: ("L", "R", "A", "P")),
-            PanelSpec(name: "coronal", u: 0, v: 2, n: 1, letters: ("L", "R", "S", "I")),
-            PanelSpec(name: "sagittal", u: 1, v: 2, n: 0, letters: ("P", "A", "S", "I")),
-        ]
+        let panels = PanelSpec.radiological.map { Panel(spec: $0, grid: grid, slices: slices, pixelMM: pixelMM) }
         let axisNames = ["x", "y", "z"]
-        let panels = specs.map { Panel(spec: $0, grid: grid, slices: slices, pixelMM: pixelMM) }
-        let images = panels.map { renderPanel($0, layers: layers, grid: grid, lineWidth: lineWidth) }
-        let captions = panels.map { p in
+        let captionTexts = panels.map { p in
             "\(p.spec.name) \(axisNames[p.spec.n]) = \(format1(p.sliceMM)) mm"
         }
 
         // Horizontal layout: one slot per panel, wide enough for its caption.
-        let slotWidths = zip(panels, captions).map { max($0.width, RGBCanvas.textWidth($1, scale: textScale)) }
+        let slotWidths = zip(panels, captionTexts).map { max($0.width, RGBCanvas.textWidth($1, scale: textScale)) }
         let contentWidth = slotWidths.reduce(0, +) + panelGap * (panels.count - 1)
         let width = max(2 * pad + contentWidth, 640)
+        let header = headerLines(layers, width: width)
+        let headerHeight = (header.map(\.y).max() ?? 0) + lineHeight + headerBottomPad
         let legend = legendItems(layers: layers, pixelsPerMM: Double(panels[0].width) / panels[0].extentU)
         let legendRows = layoutLegend(legend, maxWidth: width - 2 * pad)
 
-        let titleBarHeight = lineHeight + 20
-        let captionY = titleBarHeight + pad
+        let captionY = headerHeight + pad
         let panelY = captionY + lineHeight + tickLength + 4
         let panelHeight = panels.map(\.height).max() ?? 0
         let legendY = panelY + panelHeight + pad + 4
         let legendRowHeight = lineHeight + 10
         let height = legendY + legendRows.count * legendRowHeight + pad - 6
 
-        var canvas = RGBCanvas(width: width, height: height, fill: background)
-
-        // Title bar: the caller's title left, the slice point right when it fits.
-        canvas.fillRect(x: 0, y: 0, width: width, height: titleBarHeight, titleBarColor)
-        let title = layers.title
-        canvas.drawText(title, x: pad, y: 10, scale: textScale, textColor)
-        let c = layers.centerMM
-        let where_ = "slices through (\(format1(c.x)), \(format1(c.y)), \(format1(c.z))) mm"
-        let whereWidth = RGBCanvas.textWidth(where_, scale: textScale)
-        if pad + RGBCanvas.textWidth(title, scale: textScale) + 40 + whereWidth <= width - pad {
-            canvas.drawText(where_, x: width - pad - whereWidth, y: 10, scale: textScale, dimTextColor)
-        }
-
+        var captions: [(text: String, x: Int)] = []
+        var panelX: [Int] = []
         var x = (width - contentWidth) / 2
         for (n, panel) in panels.enumerated() {
             let slot = slotWidths[n]
-            let px = x + (slot - panel.width) / 2
-            canvas.drawText(captions[n], x: x + (slot - RGBCanvas.textWidth(captions[n], scale: textScale)) / 2,
-                            y: captionY, scale: textScale, textColor)
-            canvas.fillRect(x: px - 1, y: panelY - 1, width: panel.width + 2, height: panel.height + 2, frameColor)
-            canvas.blit(images[n], x: px, y: panelY)
-            drawSliceTicks(panel, grid: grid, x: px, y: panelY, on: &canvas)
+            captions.append((captionTexts[n], x + (slot - RGBCanvas.textWidth(captionTexts[n], scale: textScale)) / 2))
+            panelX.append(x + (slot - panel.width) / 2)
             x += slot + panelGap
         }
-
-        for (r, row) in legendRows.enumerated() {
-            let rowWidth = row.map(\.width).reduce(0, +) + legendSpacing * (row.count - 1)
-            var lx = (width - rowWidth) / 2
-            for item in row {
-                drawLegendItem(item, x: lx, y: legendY + r * legendRowHeight, lineWidth: lineWidth, on: &canvas)
-                lx += item.width + legendSpacing
-            }
-        }
-        return (canvas.width, canvas.height, canvas.pixels)
+        return Layout(grid: grid, lineWidth: lineWidth, width: width, height: height, headerHeight: headerHeight,
+                      header: header, captions: captions, captionY: captionY, panels: panels, panelX: panelX,
+                      panelY: panelY, legendRows: legendRows, legendY: legendY, legendRowHeight: legendRowHeight)
     }
 
     // MARK: - Grid and panels
@@ -178,10 +219,19 @@ public enum SliceRenderer {
 
     package struct PanelSpec {
         let name: String
-        /// World axes shown horizontally (increasing right), vertically
-        /// (increasing up) and the slice normal.
+        /// World axes shown horizontally, vertically (increasing up) and the slice normal.
         let u: Int, v: Int, n: Int
+        /// Whether u increases toward the image's left (the radiological mirror) rather than its right.
+        let uIncreasesLeft: Bool
         let letters: (left: String, right: String, top: String, bottom: String)
+
+        /// Radiological display in 3D Slicer's default orientations (see the type's comment):
+        /// RAS+ x and y increase toward the patient's right and front, shown on the image's left.
+        package static let radiological: [PanelSpec] = [
+            PanelSpec(name: "axial", u: 0, v: 1, n: 2, uIncreasesLeft: true, letters: ("R", "L", "A", "P")),
+            PanelSpec(name: "coronal", u: 0, v: 2, n: 1, uIncreasesLeft: true, letters: ("R", "L", "S", "I")),
+            PanelSpec(name: "sagittal", u: 1, v: 2, n: 0, uIncreasesLeft: true, letters: ("A", "P", "S", "I")),
+        ]
     }
 
     package struct Panel {
@@ -190,7 +240,8 @@ public enum SliceRenderer {
         let sliceMM: Double
         let width: Int, height: Int
         let extentU: Double, extentV: Double
-        let lowU: Double, highV: Double  // world mm of the panel's left and top edges
+        /// World mm of the panel's edges along u (the low and high grid faces) and of its top edge.
+        let lowU: Double, highU: Double, highV: Double
         /// Voxel index per column / row (nearest neighbour).
         let cols: [Int], rows: [Int]
         /// Continuous voxel coordinate (voxel centres at integers) per column / row.
@@ -207,6 +258,7 @@ public enum SliceRenderer {
             width = max(1, Int((extentU / pixelMM).rounded()))
             height = max(1, Int((extentV / pixelMM).rounded()))
             lowU = grid.origin[spec.u] - grid.spacing[spec.u] / 2
+            highU = grid.origin[spec.u] + (Double(grid.n[spec.u]) - 0.5) * grid.spacing[spec.u]
             highV = grid.origin[spec.v] + (Double(grid.n[spec.v]) - 0.5) * grid.spacing[spec.v]
             otherSliceU = slices[spec.u]
             otherSliceV = slices[spec.v]
@@ -222,7 +274,7 @@ public enum SliceRenderer {
                 }
                 return (index, coord)
             }
-            (cols, colF) = sample(count: width, extent: extentU, spacing: grid.spacing[spec.u], voxels: grid.n[spec.u], flip: false)
+            (cols, colF) = sample(count: width, extent: extentU, spacing: grid.spacing[spec.u], voxels: grid.n[spec.u], flip: spec.uIncreasesLeft)
             (rows, rowF) = sample(count: height, extent: extentV, spacing: grid.spacing[spec.v], voxels: grid.n[spec.v], flip: true)
         }
 
@@ -237,7 +289,8 @@ public enum SliceRenderer {
 
         /// Image position (fractional pixels) of a world point's projection.
         func project(_ p: SIMD3<Double>) -> (x: Double, y: Double) {
-            ((p[spec.u] - lowU) * Double(width) / extentU, (highV - p[spec.v]) * Double(height) / extentV)
+            let fromLeftMM = spec.uIncreasesLeft ? highU - p[spec.u] : p[spec.u] - lowU
+            return (fromLeftMM * Double(width) / extentU, (highV - p[spec.v]) * Double(height) / extentV)
         }
     }
 
@@ -290,6 +343,9 @@ public enum SliceRenderer {
             let edge = boundary(temperature.map { $0 >= iso }, width: w, height: h, thickness: lineWidth)
             paint(edge, isothermColors[n % isothermColors.count], on: &canvas)
         }
+        if let vessels = layers.vessels {
+            paint(boundary(mask(vessels), width: w, height: h, thickness: lineWidth), vesselColor, on: &canvas)
+        }
         if let margin = layers.targetPlusMargin {
             let dash = 3 + 2 * lineWidth
             var edge = boundary(mask(margin), width: w, height: h, thickness: lineWidth)
@@ -305,6 +361,9 @@ public enum SliceRenderer {
 
         for applicator in layers.applicators {
             drawApplicator(from: applicator.entryMM, to: applicator.tipMM, panel: p, lineWidth: lineWidth, on: &canvas)
+        }
+        for point in layers.verdicts.compactMap(\.weakestMarginPointMM) {
+            drawWeakestMarginMarker(at: point, panel: p, grid: grid, lineWidth: lineWidth, on: &canvas)
         }
 
         // Orientation letters at the middle of each edge, smaller on small
@@ -355,18 +414,52 @@ public enum SliceRenderer {
     /// without lines over the image.
     static func drawSliceTicks(_ p: Panel, grid: Grid, x: Int, y: Int, on canvas: inout RGBCanvas) {
         let l = tickLength
-        let cx = Int(((Double(p.otherSliceU) + 0.5) * grid.spacing[p.spec.u] * Double(p.width) / p.extentU).rounded(.down))
-        let cy = Int(((p.extentV - (Double(p.otherSliceV) + 0.5) * grid.spacing[p.spec.v]) * Double(p.height) / p.extentV).rounded(.down))
+        var crossing = SIMD3<Double>()
+        crossing[p.spec.u] = grid.centre(axis: p.spec.u, index: p.otherSliceU)
+        crossing[p.spec.v] = grid.centre(axis: p.spec.v, index: p.otherSliceV)
+        let at = p.project(crossing)
+        let cx = Int(at.x.rounded(.down)), cy = Int(at.y.rounded(.down))
         canvas.fillRect(x: x + cx - 1, y: y - 1 - l, width: 2, height: l, tickColor)
         canvas.fillRect(x: x + cx - 1, y: y + p.height + 1, width: 2, height: l, tickColor)
         canvas.fillRect(x: x - 1 - l, y: y + cy - 1, width: l, height: 2, tickColor)
         canvas.fillRect(x: x + p.width + 1, y: y + cy - 1, width: l, height: 2, tickColor)
     }
 
+    /// Radius (pixels, in the |dx| + |dy| metric) of the weakest-margin diamond.
+    static func markerRadius(lineWidth: Int) -> Int { 3 + 2 * lineWidth }
+
+    /// A magenta diamond with a dark rim at the point's projection: filled when the point lies in the
+    /// shown voxel slice, hollow when it lies in front of or behind it, so the reader knows whether the
+    /// tissue under the marker is where the margin is thinnest.
+    static func drawWeakestMarginMarker(at point: SIMD3<Double>, panel p: Panel, grid: Grid, lineWidth: Int,
+                                        on canvas: inout RGBCanvas) {
+        guard point.x.isFinite, point.y.isFinite, point.z.isFinite else { return }
+        let at = p.project(point)
+        guard abs(at.x) < 1e6, abs(at.y) < 1e6 else { return }
+        let inSlice = grid.sliceIndex(axis: p.spec.n, mm: point[p.spec.n]) == p.slice
+            && abs(point[p.spec.n] - p.sliceMM) <= grid.spacing[p.spec.n] / 2
+        drawDiamond(x: Int(at.x.rounded(.down)), y: Int(at.y.rounded(.down)), radius: markerRadius(lineWidth: lineWidth),
+                    filled: inSlice, rim: lineWidth, on: &canvas)
+    }
+
+    static func drawDiamond(x cx: Int, y cy: Int, radius r: Int, filled: Bool, rim: Int, on canvas: inout RGBCanvas) {
+        for dy in -(r + 1)...(r + 1) {
+            for dx in -(r + 1)...(r + 1) {
+                let d = abs(dx) + abs(dy)
+                if d == r + 1 || (!filled && d == r - rim) {
+                    canvas.blend(cx + dx, cy + dy, haloColor, alpha: 0.8)
+                } else if d <= r && (filled || d > r - rim) {
+                    canvas.set(cx + dx, cy + dy, weakestMarginColor)
+                }
+            }
+        }
+    }
+
     /// Projects the segment orthogonally onto the panel. Parts within
     /// `inPlaneToleranceMM` of the slice plane are solid white with a black
-    /// halo; the rest is a faint white line, so a needle crossing the slice
-    /// obliquely shows where it actually passes through.
+    /// halo; the rest is faint white dashes, so a needle crossing the slice
+    /// obliquely shows where it actually passes through, and one that misses
+    /// the slice never reads as lying in it.
     static func drawApplicator(from entry: SIMD3<Double>, to tip: SIMD3<Double>, panel p: Panel, lineWidth: Int,
                                on canvas: inout RGBCanvas) {
         guard entry.x.isFinite, entry.y.isFinite, entry.z.isFinite,
@@ -384,6 +477,8 @@ public enum SliceRenderer {
         }
         let a = p.project(entry), b = p.project(tip)
         let lengthPx = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
+        // Off-slice parts are dashed along the projected line, counted from the entry.
+        let dashOn = offSliceDashOn * (lineWidth + 1), dashPeriod = (offSliceDashOn + offSliceDashOff) * (lineWidth + 1)
         // Sample finely both across the image and through the slab, so a
         // needle crossing the slice steeply still shows its in-plane part.
         let throughMM = abs(tip[p.spec.n] - entry[p.spec.n])
@@ -398,7 +493,11 @@ public enum SliceRenderer {
             let x = Int((a.x + (b.x - a.x) * t).rounded(.down))
             let y = Int((a.y + (b.y - a.y) * t).rounded(.down))
             let inPlane = abs(point[p.spec.n] - p.sliceMM) <= inPlaneToleranceMM
-            mark(x, y, radius: inPlane ? solidRadius : 0, inPlane ? 2 : 1)
+            if inPlane {
+                mark(x, y, radius: solidRadius, 2)
+            } else if Int((t * lengthPx).rounded(.down)) % dashPeriod < dashOn {
+                mark(x, y, radius: 0, 1)
+            }
         }
         let tipInPlane = abs(tip[p.spec.n] - p.sliceMM) <= inPlaneToleranceMM
         mark(Int(b.x.rounded(.down)), Int(b.y.rounded(.down)), radius: 1 + lineWidth, tipInPlane ? 2 : 1)
@@ -409,7 +508,7 @@ public enum SliceRenderer {
                 case 2:
                     canvas.set(x, y, applicatorColor)
                 case 1:
-                    canvas.blend(x, y, applicatorColor, alpha: 0.45)
+                    canvas.blend(x, y, applicatorColor, alpha: offSliceAlpha)
                 default:
                     // Halo: a dark pixel beside solid line pixels.
                     var besideSolid = false
@@ -442,123 +541,6 @@ public enum SliceRenderer {
         }
         let last = stops[stops.count - 1].1
         return Color(UInt8(last.x), UInt8(last.y), UInt8(last.z))
-    }
-
-    // MARK: - Legend
-
-    enum LegendKind {
-        case line(Color, dashed: Bool, faint: Bool)
-        case colorBar(low: String, high: String)
-        case scaleBar(pixels: Int)
-    }
-
-    struct LegendItem {
-        let kind: LegendKind
-        let label: String
-        var width: Int {
-            let text = RGBCanvas.textWidth(label, scale: textScale)
-            switch kind {
-            case .line: return swatchWidth + 8 + text
-            case .colorBar(let low, let high):
-                return text + 10 + RGBCanvas.textWidth(low, scale: textScale) + 6 + colorBarWidth + 6
-                    + RGBCanvas.textWidth(high, scale: textScale)
-            case .scaleBar(let px): return px + 8 + text
-            }
-        }
-    }
-
-    static let legendSpacing = 28
-    static let swatchWidth = 30
-    static let colorBarWidth = 120
-
-    static func legendItems(layers: PreviewLayers, pixelsPerMM: Double) -> [LegendItem] {
-        var items: [LegendItem] = [LegendItem(kind: .line(necrosisColor, dashed: false, faint: false), label: "necrosis")]
-        if layers.target != nil {
-            items.append(LegendItem(kind: .line(targetColor, dashed: false, faint: false), label: "target"))
-        }
-        if layers.targetPlusMargin != nil {
-            items.append(LegendItem(kind: .line(marginColor, dashed: true, faint: false),
-                                    label: "target + \(formatShort(layers.marginMM)) mm"))
-        }
-        for (n, iso) in layers.isothermsC.enumerated() where iso.isFinite {
-            items.append(LegendItem(kind: .line(isothermColors[n % isothermColors.count], dashed: false, faint: false),
-                                    label: "\(formatShort(Double(iso)))°C"))
-        }
-        if !layers.applicators.isEmpty {
-            items.append(LegendItem(kind: .line(applicatorColor, dashed: false, faint: false), label: "applicator"))
-            items.append(LegendItem(kind: .line(applicatorColor, dashed: false, faint: true),
-                                    label: "> \(formatShort(inPlaneToleranceMM)) mm off slice"))
-        }
-        items.append(LegendItem(kind: .colorBar(low: formatShort(Double(heatStartC)), high: "\(formatShort(Double(heatEndC)))°C"),
-                                label: "peak temperature"))
-        // The largest round length whose bar fits in 120 px.
-        let lengths: [Double] = [1, 2, 5, 10, 20, 50, 100, 200, 500]
-        if pixelsPerMM.isFinite, pixelsPerMM > 0 {
-            let mm = lengths.last(where: { $0 * pixelsPerMM <= 120 }) ?? lengths[0]
-            let px = max(1, Int((mm * pixelsPerMM).rounded()))
-            items.append(LegendItem(kind: .scaleBar(pixels: px), label: "\(formatShort(mm)) mm"))
-        }
-        return items
-    }
-
-    static func layoutLegend(_ items: [LegendItem], maxWidth: Int) -> [[LegendItem]] {
-        var rows: [[LegendItem]] = []
-        var row: [LegendItem] = []
-        var rowWidth = 0
-        for item in items {
-            let needed = row.isEmpty ? item.width : rowWidth + legendSpacing + item.width
-            if !row.isEmpty && needed > maxWidth {
-                rows.append(row)
-                row = [item]
-                rowWidth = item.width
-            } else {
-                row.append(item)
-                rowWidth = needed
-            }
-        }
-        if !row.isEmpty { rows.append(row) }
-        return rows
-    }
-
-    static func drawLegendItem(_ item: LegendItem, x: Int, y: Int, lineWidth: Int, on canvas: inout RGBCanvas) {
-        let midY = y + textHeight / 2
-        let thickness = max(2, lineWidth + 1)
-        switch item.kind {
-        case .line(let color, let dashed, let faint):
-            if !faint && color == applicatorColor {
-                canvas.fillRect(x: x - 1, y: midY - thickness / 2 - 1, width: swatchWidth + 2, height: thickness + 2, haloColor)
-            }
-            var sx = 0
-            while sx < swatchWidth {
-                let run = dashed ? min(6, swatchWidth - sx) : swatchWidth
-                if faint {
-                    for yy in 0..<thickness {
-                        for xx in 0..<run { canvas.blend(x + sx + xx, midY - thickness / 2 + yy, color, alpha: 0.45) }
-                    }
-                } else {
-                    canvas.fillRect(x: x + sx, y: midY - thickness / 2, width: run, height: thickness, color)
-                }
-                sx += dashed ? 10 : swatchWidth
-            }
-            canvas.drawText(item.label, x: x + swatchWidth + 8, y: y, scale: textScale, textColor)
-        case .colorBar(let low, let high):
-            canvas.drawText(item.label, x: x, y: y, scale: textScale, textColor)
-            let lowX = x + RGBCanvas.textWidth(item.label, scale: textScale) + 10
-            canvas.drawText(low, x: lowX, y: y, scale: textScale, textColor)
-            let barX = lowX + RGBCanvas.textWidth(low, scale: textScale) + 6
-            let tissue = Color(110, 110, 110)
-            for i in 0..<colorBarWidth {
-                let s = (Double(i) + 0.5) / Double(colorBarWidth)
-                let c = RGBCanvas.mix(tissue, heatColor(s), 0.35 + 0.4 * s)
-                canvas.fillRect(x: barX + i, y: y, width: 1, height: textHeight, c)
-            }
-            canvas.drawText(high, x: barX + colorBarWidth + 6, y: y, scale: textScale, textColor)
-        case .scaleBar(let px):
-            canvas.fillRect(x: x, y: midY - 1, width: px, height: 3, textColor)
-            canvas.fillRect(x: x, y: midY - 6, width: 2, height: 12, textColor)
-            canvas.fillRect(x: x + px - 2, y: midY - 6, width: 2, height: 12, textColor)
-            canvas.drawText(item.label, x: x + px + 8, y: y, scale: textScale, textColor)
-        }
     }
 
     // MARK: - Helpers

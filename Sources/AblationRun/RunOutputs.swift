@@ -1,7 +1,6 @@
 import AblationAnalysis
 import AblationGrid
 import AblationIO
-import AblationJSON
 import AblationKernels
 import AblationPreset
 import AblationPreview
@@ -16,7 +15,7 @@ enum RunOutputs {
         let result: SimulationResult
         let scene: Scene
         let necrosis: [UInt8]
-        let surface: IsoSurface
+        let analysis: ZoneAnalysis
         let geometry: VolumeGeometry
     }
 
@@ -43,7 +42,7 @@ enum RunOutputs {
             }))
         }
         if formats.contains("stl") {
-            let surface = inputs.surface
+            let surface = inputs.analysis.surface
             encoders.append(("ablation.stl", {
                 try STLWriter.data(triangles: surface.triangles,
                                           header: "SPACE=RAS ablsim \(AblsimVersion.string) necrosis zone; mm; RAS+ world (NIfTI frame)")
@@ -66,8 +65,9 @@ enum RunOutputs {
         return files
     }
 
-    /// Three orthogonal slices through the first target (or the first source, or the grid
-    /// centre): tissue, isotherms, necrosis outline, target and target + margin outlines.
+    /// Three orthogonal slices through the first target (or the first source, or the grid centre):
+    /// tissue, isotherms, necrosis, targets, target + margin, vessels, needles and each target's
+    /// weakest-margin point, under a header with the device, power, time and per-target verdict.
     static func preview(_ inputs: Inputs) throws -> Data {
         let r = inputs.result, scene = inputs.scene, g = scene.grid
         let preset = r.preset
@@ -75,7 +75,7 @@ enum RunOutputs {
         var center = (g.lowerCornerMM + g.upperCornerMM) / 2
         if let first = scene.targets.first {
             var mask = [UInt8](repeating: 0, count: g.voxelCount)
-            for v in first.voxels { mask[v] = 1 }
+            for t in scene.targets { for v in t.voxels { mask[v] = 1 } }
             target = mask
             let distance = DistanceTransform.distances(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: g.spacingMM) { mask[$0] != 0 }
             withMargin = distance.map { $0 <= preset.marginMM ? 1 : 0 }
@@ -84,6 +84,12 @@ enum RunOutputs {
             center = shape.center
         } else if let needle = preset.applicators.compactMap(\.needle).first {
             center = needle.tipMM + (needle.entryMM - needle.tipMM) / ((needle.entryMM - needle.tipMM) * (needle.entryMM - needle.tipMM)).sum().squareRoot() * 10
+        }
+        var vessels: [UInt8]? = nil
+        if !scene.vesselVoxels.isEmpty {
+            var mask = [UInt8](repeating: 0, count: g.voxelCount)
+            for v in scene.vesselVoxels { mask[v] = 1 }
+            vessels = mask
         }
         let colors: [SIMD3<UInt8>] = scene.labelMaterials.enumerated().map { n, material in
             if n == 0 { return [150, 110, 100] }                       // background tissue
@@ -97,11 +103,14 @@ enum RunOutputs {
         let layers = PreviewLayers(
             geometry: inputs.geometry, labels: scene.labels, labelColors: colors, temperature: r.peakTemperature(),
             necrosis: inputs.necrosis, target: target, marginMM: preset.marginMM, targetPlusMargin: withMargin,
-            applicators: preset.applicators.compactMap(\.needle),
+            vessels: vessels, applicators: preset.applicators.compactMap(\.needle),
             centerMM: center,
-            title: "\(preset.name)  (\(JSONWriter.format(r.simulatedTime)) s, \(preset.damage.model.rawValue))")
+            title: preset.name,
+            subtitle: PreviewText.applied(preset, simulatedTimeS: r.simulatedTime),
+            verdicts: PreviewText.verdicts(inputs.analysis, requiredMarginMM: preset.marginMM))
         let image = SliceRenderer.render(layers)
         return try PNGEncoder.rgb(width: image.width, height: image.height, pixels: image.rgb,
-                                  text: [("Software", "ablsim \(AblsimVersion.string)"), ("Title", preset.name)])
+                                  text: [("Software", "ablsim \(AblsimVersion.string)"), ("Title", PreviewText.latin1(preset.name)),
+                                         ("Description", PreviewText.latin1(layers.headerLines.joined(separator: "\n")))])
     }
 }

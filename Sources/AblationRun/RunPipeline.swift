@@ -16,6 +16,8 @@ public struct RunPipeline {
     public var bundledBaseDirectory: String?
     public var overrides: [String] = []
     public var outputDirectory: String?
+    /// Replace an existing non-empty output folder (`--force`).
+    public var force = false
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     public var observer: ((Simulation.Progress) -> Bool)?
 
@@ -58,13 +60,26 @@ public struct RunPipeline {
         try MemoryBudget.check(preset)
         let target = URL(fileURLWithPath: outputDirectory ?? preset.name)
         // Claim the output folder before the long computation so an unwritable path fails fast.
-        let staging = try RunPipeline.claim(target)
+        let staging = try RunPipeline.claim(target, force: force)
         let computed = try compute(preset: preset, bytes: bytes)
         return try write(computed, to: staging)
     }
 
-    /// The hidden staging folder beside `target` (exit 73 when it cannot be made).
-    public static func claim(_ target: URL) throws(PresetError) -> AtomicOutputDirectory {
+    /// The hidden staging folder beside `target` (exit 73 when it cannot be made). An existing
+    /// non-empty `target` is refused unless `force`: earlier results are never replaced by
+    /// accident; with `force` they are replaced atomically when the new ones are complete.
+    public static func claim(_ target: URL, force: Bool) throws(PresetError) -> AtomicOutputDirectory {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw PresetError(.cannotCreateOutput, path: "", "output folder \(target.path) is a file; choose another --out")
+            }
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? ["?"]
+            if !entries.isEmpty, !force {
+                throw PresetError(.cannotCreateOutput, path: "",
+                                  "output folder \(target.path) already holds results; choose another --out, or pass --force to replace them")
+            }
+        }
         do {
             return try AtomicOutputDirectory(final: target)
         } catch let AtomicOutputError.cannotCreateDirectory(path, reason) where path.contains(".partial-") {
@@ -102,14 +117,28 @@ public struct RunPipeline {
                                     zoneField: zoneField, reference: reference)
         mark("analysis_s")
         return Computed(preset: preset, presetBytes: bytes, scene: scene, result: result, necrosis: necrosis,
-                        analysis: analysis, warnings: RunPipeline.warnings(preset: preset, scene: scene, result: result),
+                        analysis: analysis, warnings: RunPipeline.warnings(preset: preset, scene: scene, result: result, analysis: analysis),
                         timings: timings, started: started)
     }
 
-    /// What the run's user should know about its applicators (each kind says it for its own).
-    static func warnings(preset: Preset, scene: Scene, result: SimulationResult) -> [String] {
-        Simulation.applicatorWarnings(preset: preset, scene: scene, result: result)
+    /// What the run's user should know: about its applicators (each kind says it for its own), and
+    /// once for the run, whatever the grid cuts off (necrosis at a face, microwave power outside).
+    /// (`analysis` nil: the applicators' warnings alone.)
+    static func warnings(preset: Preset, scene: Scene, result: SimulationResult, analysis: ZoneAnalysis? = nil) -> [String] {
+        var warnings = Simulation.applicatorWarnings(preset: preset, scene: scene, result: result)
+        if let analysis, let cut = boundaryWarning(result: result, analysis: analysis) { warnings.append(cut) }
+        return warnings
     }
+
+    static func boundaryWarning(result: SimulationResult, analysis: ZoneAnalysis) -> String? {
+        let lost = result.applicators.enumerated().compactMap { n, report in
+            report.microwave.map { (applicator: n, fraction: $0.outsideGridFraction) }
+        }
+        return analysis.boundary.warning(lostPower: lost)
+    }
+
+    /// The run's one warning about what its grid cuts off, if any.
+    public static func boundaryWarning(_ o: Outcome) -> String? { boundaryWarning(result: o.result, analysis: o.analysis) }
 
     /// Writes `files` into `staging` and publishes the folder; on failure nothing is left behind (exit 74).
     public static func publish(_ files: [(String, Data)], in staging: AtomicOutputDirectory) throws(PresetError) {
@@ -130,7 +159,7 @@ public struct RunPipeline {
         var timings = c.timings
         let g = scene.grid
         let geometry = VolumeGeometry(nx: g.nx, ny: g.ny, nz: g.nz, spacingMM: SIMD3(repeating: g.spacingMM), originMM: g.originMM)
-        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: c.necrosis, surface: analysis.surface,
+        var files = try RunOutputs.encode(.init(result: result, scene: scene, necrosis: c.necrosis, analysis: analysis,
                                                 geometry: geometry), formats: preset.outputFormats)
         let encode = clock.now - lap
         timings.append(("encode_s", Double(encode.components.seconds) + Double(encode.components.attoseconds) * 1e-18))

@@ -46,18 +46,15 @@ final class MicrowaveAntennas: ApplicatorKind {
         atSample && state.time - lastUpdate >= interval - 1e-9
     }
 
-    /// What each antenna's profile rests on, and power the pattern puts outside the grid.
+    /// What each antenna's profile rests on.
     static func warnings(preset: Preset, scene: Scene, result: SimulationResult) -> [String] {
         var warnings: [String] = []
         for (n, a) in preset.applicators.enumerated() {
             guard case let .microwave(m) = a else { continue }
             warnings.append(MicrowaveCalibrationNote.warning(device: m.device, frequencyMHz: m.frequencyMHz, applicator: n))
         }
-        for (n, report) in result.applicators.enumerated() {
-            if let report = report.microwave, report.outsideGridFraction > 0.01 {
-                warnings.append(String(format: "applicators.%d: %.1f %% of the absorbed microwave power falls outside the grid and is lost; enlarge grid.size_mm", n, 100 * report.outsideGridFraction))
-            }
-        }
+        // Power lost outside the grid is reported once for the run, with necrosis at its faces
+        // (BoundaryContact in AblationAnalysis), not once per antenna.
         return warnings
     }
 

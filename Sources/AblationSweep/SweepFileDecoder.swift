@@ -47,7 +47,16 @@ extension SweepFile {
                 throw PresetError(path: "base", "got an empty string; expected a preset path relative to the sweep file")
             }
             let resolved = relative.hasPrefix("/") || directory.isEmpty ? relative : (directory as NSString).appendingPathComponent(relative)
-            base = .file(path: relative, resolvedPath: resolved)
+            if !FileManager.default.fileExists(atPath: resolved), let json = BundledPresets.named(relative) {
+                // A bundled preset by name, when no file of that name exists: it runs as an inline base.
+                do {
+                    base = .inline(try JSONParser.parse(Array(json.utf8)))
+                } catch {
+                    throw PresetError(.software, path: "base", "the bundled preset \(relative) is not valid JSON: \(error)")
+                }
+            } else {
+                base = .file(path: relative, resolvedPath: resolved)
+            }
         case .object(let members)?:
             base = .inline(.object(members))
         case let other?:

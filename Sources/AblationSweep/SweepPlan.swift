@@ -205,7 +205,8 @@ public struct SweepPlan: Sendable {
         case .inline:
             argv = [executable, "sweep", "case", absoluteSweepPath, "--id", c.id]
         }
-        argv += ["--out", caseDirectory, "--quiet"]
+        // The sweep owns its case folders: a case re-run after a failure replaces the failure record.
+        argv += ["--out", caseDirectory, "--force", "--quiet"]
         if let threads { argv += ["--threads", String(threads)] }
         return argv
     }

@@ -11,7 +11,8 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate a preset and print it with every default resolved.",
         discussion: """
-            Exits 0 and prints the resolved preset when it is valid; otherwise prints the JSON path \
+            Exits 0 and prints the resolved preset when it is valid (and, on stderr, which label or \
+            segment each NRRD label map contributes); otherwise prints the JSON path \
             and what was expected, and exits 65 (66 when the file is missing). A planning block is \
             checked as `ablsim plan` reads it.
 
@@ -19,7 +20,7 @@ struct CheckCommand: ParsableCommand {
               ablsim check case.json --set grid.spacing_mm=1
             """)
 
-    @Argument(help: "Preset JSON file.")
+    @Argument(help: "Preset JSON file or bundled preset name (see `ablsim presets`).")
     var preset: String
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a preset value by dotted path (repeatable).", valueName: "path=value"))
@@ -27,13 +28,21 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let (p, _, _) = try Preset.load(contentsOf: preset, overrides: overrides)
+            // Without applicators a preset can only be planned: valid here when its planning block
+            // is (as `ablsim plan` accepts it), refused as `ablsim run` refuses it otherwise.
+            let (p, _, _) = try Preset.load(contentsOf: preset, overrides: overrides, applicators: .optionalForPlanning)
+            if p.applicators.isEmpty && p.planning == nil { throw ApplicatorRequirement.missing(hasPlanning: false) }
             try MemoryBudget.check(p)
             // A planning block is checked exactly as `ablsim plan` would read it, so that check
             // and plan agree on what is valid (exit 65 with the JSON path).
             if p.planning != nil { _ = try PlanningSpec.decode(p, baseDirectory: (preset as NSString).deletingLastPathComponent) }
             let simulation = Simulation(preset: p, scene: try Scene(preset: p), threads: 1)
             _ = try simulation.chosenTimeStep()
+            // A NRRD segmentation may be chosen by segment name or hold several layers: say which
+            // voxels were taken, on stderr so stdout stays the resolved preset.
+            for map in p.labelMaps where LabelMapFile.isNRRD(map.resolvedPath) {
+                FileHandle.standardError.write(Data("ablsim: \(map.choiceDescription)\n".utf8))
+            }
             print(JSONWriter.string(p.resolvedJSON()), terminator: "")
         } catch {
             throw Failure.exit(for: error)

@@ -18,7 +18,8 @@ struct PlanCommand: ParsableCommand {
             are re-scored by a coarse simulation with every needle and vessel (--coarse-spacing), \
             which also lowers power and time for several needles; the best is confirmed by the \
             full simulation at the preset's resolution. Writes DIR/plan.json (a preset for \
-            `ablsim run`), DIR/plan-summary.json and the verifying run's outputs, all at once.
+            `ablsim run`), DIR/plan-summary.json and the verifying run's outputs, all at once; \
+            a DIR that already holds results is refused (exit 73) unless --force.
 
             --samples N draws N tissue variations (perfusion, conductivity, specific heat) and \
             writes DIR/uncertainty.json with the probability of complete coverage with margin and \
@@ -34,7 +35,7 @@ struct PlanCommand: ParsableCommand {
               ablsim plan plans/20mm/plan.json --evaluate-only --samples 20 --out plans/20mm-uq
             """)
 
-    @Argument(help: "Preset JSON file with a planning block.")
+    @Argument(help: "Preset JSON file with a planning block, or a bundled preset name.")
     var preset: String
 
     @Option(name: .long, help: "Output folder (default: the preset's name + \"-plan\").")
@@ -69,6 +70,9 @@ struct PlanCommand: ParsableCommand {
 
     @Flag(name: .customLong("evaluate-only"), help: "Do not plan: run the preset's applicators (and --samples).")
     var evaluateOnly = false
+
+    @Flag(name: .long, help: "Replace the output folder if it already holds results (atomically, once the new ones are complete).")
+    var force = false
 
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -109,6 +113,7 @@ struct PlanCommand: ParsableCommand {
             var planner = Planner(presetPath: preset)
             planner.overrides = overrides
             planner.outputDirectory = out
+            planner.force = force
             planner.threads = threads ?? cores
             planner.cacheDirectory = cacheDirectory
             planner.libraryPowers = libraryPowers
@@ -140,7 +145,7 @@ struct PlanCommand: ParsableCommand {
         let (p, bytes) = try pipeline.loadPreset()
         try MemoryBudget.check(p)
         let target = URL(fileURLWithPath: out ?? p.name)
-        let staging = try RunPipeline.claim(target)
+        let staging = try RunPipeline.claim(target, force: force)
         let computed = try pipeline.compute(preset: p, bytes: bytes)
         var extra: [(String, Data)] = []
         var line = ""
@@ -161,14 +166,28 @@ struct PlanCommand: ParsableCommand {
 }
 
 enum PlanReport {
+    private static func array(_ v: JSONValue?) -> [JSONValue] { if case let .array(a)? = v { return a } else { return [] } }
+    private static func number(_ v: JSONValue?) -> Double? { if case let .number(x)? = v { return x } else { return nil } }
+    private static func string(_ v: JSONValue) -> String? { if case let .string(x) = v { return x } else { return nil } }
+
     static func text(_ o: Planner.Outcome) -> String {
         var lines = ["wrote \(o.directory.path)"]
         if o.feasible, let v = o.verifications.last {
             let c = v.candidate
             lines.append("plan: \(c.insertions) needle(s), \(c.needles.count) position(s), \(JSONWriter.format(c.treatmentS)) s in all (\(c.label))")
-            for (p, q) in zip(v.predicted.targets, v.computed.analysis.targets) {
+            let plan = o.summary["plan"]
+            for (n, position) in array(plan?["applicators"]).enumerated() {
+                let axial = number(position["angles_deg"]?["axial"]).map { String(format: "%.1f", $0) } ?? "none"
+                lines.append("position \(n + 1) (needle \(Int(number(position["insertion"]) ?? 0) + 1)): "
+                    + String(format: "depth %.1f mm, craniocaudal %.1f deg, axial ", number(position["depth_mm"]) ?? 0,
+                             number(position["angles_deg"]?["craniocaudal"]) ?? 0) + axial + " deg (docs/planning.md#needle-angles)")
+            }
+            let verified = array(plan?["verified"]?["targets"])
+            for (n, (p, q)) in zip(v.predicted.targets, v.computed.analysis.targets).enumerated() {
+                let capping = (n < verified.count ? array(verified[n]["margin_capped_by_vessels"]) : []).compactMap(string)
                 lines.append(String(format: "target %@: verified %.1f %% covered, margin %.1f mm (predicted by the coarse simulation %.1f mm)",
-                                    q.name, q.coveragePercent, q.minMarginMM, p.minMarginMM))
+                                    q.name, q.coveragePercent, q.minMarginMM, p.minMarginMM)
+                    + (capping.isEmpty ? "" : "; capped by " + capping.joined(separator: ", ") + ": no plan can give more while its blood flows"))
             }
         } else {
             lines.append("no feasible plan: \(o.reason?.rawValue ?? "unknown"): \(o.explanation)")

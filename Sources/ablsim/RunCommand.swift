@@ -11,15 +11,18 @@ struct RunCommand: ParsableCommand {
             Writes DIR/summary.json and, per the preset's output.formats (default all): \
             necrosis.nii.gz, temperature_max.nii.gz, damage.nii.gz, labels.nii.gz (nifti), zone.vti \
             (vti), ablation.stl (stl), preview.png (png), timeseries.csv (csv). Everything appears at \
-            once: a failed or interrupted (Ctrl-C, exit 130) run leaves no DIR.
+            once: a failed or interrupted (Ctrl-C, exit 130) run leaves no DIR. A DIR that already \
+            holds results is refused (exit 73) unless --force, which replaces it only once the new \
+            results are complete.
 
             Examples:
               ablsim run                                        # bundled default preset
+              ablsim run mwa-2450-emprint-100w-5min             # a bundled preset by name
               ablsim run case.json --out runs/case --threads 2
               ablsim run case.json --set applicators.0.schedule.0.power_w=10 --set time.cooldown_s=60
             """)
 
-    @Argument(help: "Preset JSON file (default: the bundled preset \(BundledPresets.defaultName)).")
+    @Argument(help: "Preset JSON file or bundled preset name (default: the bundled preset \(BundledPresets.defaultName)).")
     var preset: String?
 
     @Option(name: .long, help: "Output folder (default: the preset's name).")
@@ -27,6 +30,9 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a preset value by dotted path, e.g. applicators.0.schedule.0.power_w=80 (repeatable).", valueName: "path=value"))
     var overrides: [String] = []
+
+    @Flag(name: .long, help: "Replace the output folder if it already holds results (atomically, once the new ones are complete).")
+    var force = false
 
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
@@ -49,6 +55,7 @@ struct RunCommand: ParsableCommand {
         }
         pipeline.overrides = overrides
         pipeline.outputDirectory = out
+        pipeline.force = force
         if let threads { pipeline.threads = threads }
         try pipeline.runReporting(quiet: quiet)
     }
@@ -85,6 +92,8 @@ enum RunReport {
             lines.append(String(format: "target %@: %.1f %% covered, min margin %.1f mm, %@", t.name, t.coveragePercent, t.minMarginMM,
                                 t.completeWithMargin ? "complete with margin" : t.complete ? "complete, margin too small" : "INCOMPLETE"))
         }
+        // Only what can make the numbers above wrong; the calibration notes stay in summary.json.
+        if let cut = RunPipeline.boundaryWarning(o) { lines.append("warning: \(cut)") }
         return lines.joined(separator: "\n")
     }
 }

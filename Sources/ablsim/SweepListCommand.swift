@@ -59,6 +59,9 @@ struct SweepCaseCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder of this case.")
     var out: String
 
+    @Flag(name: .long, help: "Replace the output folder if it already holds results (atomically, once the new ones are complete).")
+    var force = false
+
     @Option(name: .long, help: "Worker threads (default: all cores).")
     var threads: Int?
 
@@ -79,6 +82,7 @@ struct SweepCaseCommand: ParsableCommand {
         }
         pipeline.overrides = c.assignments
         pipeline.outputDirectory = out
+        pipeline.force = force
         if let threads { pipeline.threads = threads }
         try pipeline.runReporting(quiet: quiet)
     }

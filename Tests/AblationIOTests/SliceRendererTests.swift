@@ -94,12 +94,7 @@ struct SliceRendererTests {
     static func panelSizes(_ g: VolumeGeometry, pixelsPerVoxel: Int) -> [(Int, Int)] {
         let grid = SliceRenderer.Grid(g)
         let pixelMM = grid.minSpacing / Double(pixelsPerVoxel)
-        let specs: [SliceRenderer.PanelSpec] = [
-            .init(name: "axial", u: 0, v: 1, n: 2, letters: ("", "", "", "")),
-            .init(name: "coronal", u: 0, v: 2, n: 1, letters: ("", "", "", "")),
-            .init(name: "sagittal", u: 1, v: 2, n: 0, letters: ("", "", "", "")),
-        ]
-        return specs.map {
+        return SliceRenderer.PanelSpec.radiological.map {
             let p = SliceRenderer.Panel(spec: $0, grid: grid, slices: [0, 0, 0], pixelMM: pixelMM)
             return (p.width, p.height)
         }
@@ -132,7 +127,7 @@ struct SliceRendererTests {
     @Test func needlePerpendicularToSliceShowsItsCrossing() {
         let g = syntheticScene().geometry
         let grid = SliceRenderer.Grid(g)
-        let spec = SliceRenderer.PanelSpec(name: "axial", u: 0, v: 1, n: 2, letters: ("", "", "", ""))
+        let spec = SliceRenderer.PanelSpec.radiological[0]
         let slice = grid.sliceIndex(axis: 2, mm: 21)
         let panel = SliceRenderer.Panel(spec: spec, grid: grid, slices: [20, 18, slice], pixelMM: 0.25)
         func whitePixels(entry: SIMD3<Double>, tip: SIMD3<Double>) -> Int {

@@ -31,7 +31,10 @@ func writeLabelMap(to url: URL, gzip: Bool = true) throws {
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     try writeLabelMap(to: dir.appendingPathComponent("seg.nii.gz"))
+    // A 1 mm margin: the tumour reaches x = 6.4 mm in a grid that ends at 10 mm, and a target's
+    // margin shell must lie inside the grid.
     let text = minimalPreset.replacingOccurrences(of: "\"applicators\"", with: """
+        "margin_mm": 1,
         "regions": [{"name": "tumor", "material": "tumor", "target": true,
                      "shape": {"type": "label_map", "path": "seg.nii.gz", "label": 3}}],
         "applicators"

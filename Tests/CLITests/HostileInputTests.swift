@@ -50,7 +50,7 @@ let hostileCases: [HostileCase] = [
     HostileCase("unknown top-level key", preset: "{\"ablsim\": 1, \"name\": \"h\", \"grid\": {\"size_mm\": [16, 16, 16], \"spacing_mm\": 1}, \"applicators\": [{\"type\": \"heat_source\", \"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 2}, \"schedule\": [{\"duration_s\": 10, \"power_w\": 1}]}]}", arguments: ["--set", "gird=1"],
                 status: 65, message: "ablsim: error: gird: unknown key \"gird\"; did you mean \"grid\"?"),
     HostileCase("missing grid", preset: "{\"ablsim\": 1, \"name\": \"h\", \"applicators\": [{\"type\": \"heat_source\", \"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 2}, \"schedule\": [{\"duration_s\": 10, \"power_w\": 1}]}]}", arguments: [],
-                status: 65, message: "ablsim: error: grid: missing; expected an object {center_mm, size_mm, spacing_mm}"),
+                status: 65, message: "ablsim: error: grid: missing; expected an object {center_mm, size_mm, spacing_mm} or {fit, spacing_mm}"),
     HostileCase("zero spacing", preset: "{\"ablsim\": 1, \"name\": \"h\", \"grid\": {\"size_mm\": [16, 16, 16], \"spacing_mm\": 1}, \"applicators\": [{\"type\": \"heat_source\", \"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 2}, \"schedule\": [{\"duration_s\": 10, \"power_w\": 1}]}]}", arguments: ["--set", "grid.spacing_mm=0"],
                 status: 65, message: "ablsim: error: grid.spacing_mm: got 0; expected a number from 0.05 to 20 mm"),
     HostileCase("negative spacing", preset: "{\"ablsim\": 1, \"name\": \"h\", \"grid\": {\"size_mm\": [16, 16, 16], \"spacing_mm\": 1}, \"applicators\": [{\"type\": \"heat_source\", \"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 2}, \"schedule\": [{\"duration_s\": 10, \"power_w\": 1}]}]}", arguments: ["--set", "grid.spacing_mm=-1"],
@@ -98,7 +98,7 @@ let hostileCases: [HostileCase] = [
     HostileCase("region outside grid", preset: "{\"ablsim\": 1, \"name\": \"h\", \"grid\": {\"size_mm\": [16, 16, 16], \"spacing_mm\": 1}, \"applicators\": [{\"type\": \"heat_source\", \"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 2}, \"schedule\": [{\"duration_s\": 10, \"power_w\": 1}]}]}", arguments: ["--set", "regions=[{\"material\":\"tumor\",\"shape\":{\"type\":\"sphere\",\"center_mm\":[100,0,0],\"radius_mm\":2}}]"],
                 status: 65, message: "ablsim: error: regions.0.shape: lies entirely outside the grid (x -8..8, y -8..8, z -8..8 mm); expected a shape that overlaps it"),
     HostileCase("no applicators", preset: "{\"ablsim\": 1, \"name\": \"h\", \"grid\": {\"size_mm\": [16, 16, 16], \"spacing_mm\": 1}, \"applicators\": [{\"type\": \"heat_source\", \"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 2}, \"schedule\": [{\"duration_s\": 10, \"power_w\": 1}]}]}", arguments: ["--set", "applicators=[]"],
-                status: 65, message: "ablsim: error: applicators: is empty; expected at least one applicator"),
+                status: 65, message: "ablsim: error: applicators: is empty; expected at least one applicator to simulate. To have ablsim choose them, run `ablsim plan` on this preset after adding a planning block (planning.applicators templates with power_w and duration_s ranges; docs/planning.md)"),
     HostileCase("rfa multi-tine crossing tines", preset: "{\"ablsim\": 1, \"name\": \"h\", \"grid\": {\"size_mm\": [16, 16, 16], \"spacing_mm\": 1}, \"applicators\": [{\"type\": \"heat_source\", \"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 2}, \"schedule\": [{\"duration_s\": 10, \"power_w\": 1}]}]}", arguments: ["--set", "grid.size_mm=[40,40,40]", "--set", "applicators=[{\"type\":\"rfa\",\"electrode\":\"multi_tine\",\"diameter_mm\":2,\"entry_mm\":[0,0,30],\"duration_s\":10,\"deployed_diameter_mm\":20,\"tip_mm\":[0,0,5],\"tines\":16,\"tine_diameter_mm\":1,\"control\":{\"mode\":\"impedance\",\"max_power_w\":50}}]"],
                 status: 65, message: "ablsim: error: applicators.0.tines: 16 tines of 1 mm on a 2 mm trocar touch or cross: two centrelines come within 0.39 mm at (0.4, 0.9, 5.0) mm; expected fewer or thinner tines, or a wider trocar"),
     HostileCase("rfa multi-tine too many tines", preset: "{\"ablsim\": 1, \"name\": \"h\", \"grid\": {\"size_mm\": [16, 16, 16], \"spacing_mm\": 1}, \"applicators\": [{\"type\": \"heat_source\", \"shape\": {\"type\": \"sphere\", \"center_mm\": [0, 0, 0], \"radius_mm\": 2}, \"schedule\": [{\"duration_s\": 10, \"power_w\": 1}]}]}", arguments: ["--set", "applicators=[{\"type\":\"rfa\",\"electrode\":\"multi_tine\",\"diameter_mm\":2,\"entry_mm\":[0,0,30],\"duration_s\":10,\"deployed_diameter_mm\":20,\"tip_mm\":[0,0,5],\"tines\":20,\"control\":{\"mode\":\"impedance\",\"max_power_w\":50}}]"],
@@ -237,13 +237,44 @@ func hostilePresetIsRefusedExactly(_ c: HostileCase) throws {
     try absurd.write(to: dir.appendingPathComponent("absurd.nii"))
     try "not a nifti".write(to: dir.appendingPathComponent("text.nii"), atomically: true, encoding: .utf8)
     try "x".write(to: dir.appendingPathComponent("plainfile"), atomically: true, encoding: .utf8)
+    // A 3D Slicer segmentation of the same 8^3 voxels in LPS, one segment "Tumor"; a copy whose
+    // gzip data is cut short; and a NRRD whose header has a line without "name: value".
+    let segHeader = """
+        NRRD0004
+        type: unsigned char
+        dimension: 3
+        space: left-posterior-superior
+        sizes: 8 8 8
+        space directions: (-2,0,0) (0,-2,0) (0,0,2)
+        kinds: domain domain domain
+        encoding: gzip
+        space origin: (7,7,-7)
+        Segment0_ID:=Segment_1
+        Segment0_Name:=Tumor
+        Segment0_LabelValue:=1
+        Segment0_Layer:=0
+
+
+        """
+    let segPayload = try Gzip.compress(Data(repeating: 1, count: 512))
+    try (Data(segHeader.utf8) + segPayload).write(to: dir.appendingPathComponent("good.seg.nrrd"))
+    try (Data(segHeader.utf8) + segPayload.prefix(segPayload.count - 8)).write(to: dir.appendingPathComponent("cut.seg.nrrd"))
+    try (Data(segHeader.replacingOccurrences(of: "dimension: 3", with: "dimension 3").utf8) + segPayload).write(to: dir.appendingPathComponent("bad.nrrd"))
+    func segmentShape(_ file: String, _ name: String) -> [String] {
+        ["--set", "regions.0.shape={\"type\":\"label_map\",\"path\":\"\(file)\",\"segment\":\"\(name)\"}"]
+    }
     let expected: [(String, [String], Int32, String)] = [
         ("missing.nii.gz", [], 66, "ablsim: error: regions.0.shape.path: label map \(dir.path)/missing.nii.gz does not exist"),
         ("cut.nii.gz", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/cut.nii.gz: "),
         ("absurd.nii", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/absurd.nii: "),
         ("text.nii", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/text.nii: "),
-        ("/dev/urandom", [], 65, "ablsim: error: regions.0.shape.path: /dev/urandom is not a regular file; expected a NIfTI label map (.nii or .nii.gz)"),
-        (".", [], 65, "ablsim: error: regions.0.shape.path: \(dir.path) is not a regular file; expected a NIfTI label map (.nii or .nii.gz)"),
+        ("/dev/urandom", [], 65, "ablsim: error: regions.0.shape.path: /dev/urandom is not a regular file; expected a label map (.nii, .nii.gz, .nrrd or .seg.nrrd)"),
+        (".", [], 65, "ablsim: error: regions.0.shape.path: \(dir.path) is not a regular file; expected a label map (.nii, .nii.gz, .nrrd or .seg.nrrd)"),
+        ("missing.seg.nrrd", segmentShape("missing.seg.nrrd", "Tumor"), 66, "ablsim: error: regions.0.shape.path: label map \(dir.path)/missing.seg.nrrd does not exist\n"),
+        ("bad.nrrd", [], 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/bad.nrrd: header line 3 \"dimension 3\" is neither a field (\"name: value\"), a key/value pair (\"key:=value\") nor a comment (\"#...\")\n"),
+        ("cut.seg.nrrd", segmentShape("cut.seg.nrrd", "Tumor"), 65, "ablsim: error: regions.0.shape.path: cannot read label map \(dir.path)/cut.seg.nrrd: the gzip voxel data is cut short: the stream ends before its end marker (an incomplete copy or download?)\n"),
+        ("good.seg.nrrd", segmentShape("good.seg.nrrd", "Tumour"), 65, "ablsim: error: regions.0.shape.segment: no segment named \"Tumour\" in \(dir.path)/good.seg.nrrd; it holds \"Tumor\" (did you mean \"Tumor\"?)\n"),
+        ("good.nii.gz", segmentShape("good.nii.gz", "Tumor"), 65, "ablsim: error: regions.0.shape.segment: applies to 3D Slicer segmentations (.seg.nrrd) only; \(dir.path)/good.nii.gz is a NIfTI label map, so expected label (a voxel value) instead\n"),
         ("good.nii.gz", ["--set", "regions.0.shape.label=4"], 65, "ablsim: error: regions.0.shape.label: label 4 does not occur in \(dir.path)/good.nii.gz; it holds labels 1"),
         ("good.nii.gz", ["--out", "plainfile/out"], 73, "ablsim: error: cannot create output folder \(dir.path)/plainfile: a file with that name exists and is not a folder"),
         ("good.nii.gz", ["--out", "/proc/ablsim-out"], 73, "ablsim: error: cannot create output folder /proc/ablsim-out: No such file or directory"),
@@ -256,7 +287,13 @@ func hostilePresetIsRefusedExactly(_ c: HostileCase) throws {
         #expect(r.stderr.hasPrefix(prefix), "\(file) \(extra): \(r.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == before, "\(file): output left behind")
     }
+    // The same segmentation chosen by name runs, and `ablsim check` says what it took.
+    try base.replacingOccurrences(of: "SEG", with: "good.seg.nrrd").write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
+    let check = try CLI.run(["check", "p.json"] + segmentShape("good.seg.nrrd", "Tumor"), in: dir)
+    #expect(check.status == 0, "\(check.stderr)")
+    #expect(check.stderr == "ablsim: regions.0.shape: segment \"Tumor\" (ID Segment_1) = label 1 in layer 0 of \(dir.path)/good.seg.nrrd (NRRD, LPS space), 512 voxels\n")
+    #expect(check.stdout.contains("\"segment\": \"Tumor\""))
     let missing = try CLI.run(["run", "nope.json", "--quiet"], in: dir)
     #expect(missing.status == 66)
-    #expect(missing.stderr == "ablsim: error: preset file nope.json does not exist\n")
+    #expect(missing.stderr == "ablsim: error: preset file nope.json does not exist, and no bundled preset has that name (see `ablsim presets`)\n")
 }

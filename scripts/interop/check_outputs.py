@@ -535,6 +535,7 @@ def check_png(t, out, summary):
             im.load()
             mode, size = im.mode, im.size
             colours = im.convert("RGB").getcolors(maxcolors=1 << 20)
+            description = im.text.get("Description")
     except Exception as e:
         t.crash("preview.png loads with Pillow", e)
         return
@@ -542,6 +543,21 @@ def check_png(t, out, summary):
     t.check(size[0] >= 64 and size[1] >= 64, "preview.png has a non-trivial size (>= 64 x 64)", f"{size[0]} x {size[1]}")
     distinct = len(colours) if colours is not None else 1 << 20
     t.check(distinct > 1, "preview.png is not a single flat colour", f"{distinct} colours")
+    if description is None:
+        t.skip("preview.png has no Description text (the header's lines, December 2026 addition)")
+        return
+    # The header's lines: name, what was applied, then one verdict per target in summary.json's order.
+    lines = description.split("\n")
+    targets = summary.get("targets", [])
+    verdicts = lines[-len(targets):] if targets else []
+    t.check(len(lines) >= 2 + len(targets), "preview.png Description has name, applied and one verdict per target",
+            f"{len(lines)} lines for {len(targets)} targets")
+    for target, line in zip(targets, verdicts):
+        # PNG text is Latin-1: ablsim writes other characters as '?'.
+        name = "".join(c if ord(c) <= 0xFF else "?" for c in target.get("name", ""))
+        expected = "INCOMPLETE" if not target.get("complete") else "complete"
+        t.check(line.startswith(f"{name}: {expected},"), f"preview.png verdict for target '{name}' agrees with summary.json",
+                repr(line))
 
 
 def warned(summary, fmt_name):

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Independent-reader checks (see README.md beside this file): the schema against the decoder, and
-# every output of the bundled presets re-read with nibabel, SimpleITK, vtk, meshio and Pillow.
+# every output of the bundled presets re-read with nibabel, SimpleITK, vtk, meshio and Pillow, and 3D
+# Slicer segmentations written with pynrrd placed where pynrrd says.
 # Usage: scripts/interop/run.sh [ablsim binary]   (default .build/debug/ablsim)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="${1:-.build/debug/ablsim}"
-python3 -c "import nibabel, SimpleITK, vtk, meshio, PIL, jsonschema" 2>/dev/null \
+python3 -c "import nibabel, SimpleITK, vtk, meshio, PIL, jsonschema, nrrd" 2>/dev/null \
   || python3 -m pip install -q --disable-pip-version-check -r scripts/interop/requirements.txt >&2
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -38,6 +39,15 @@ else
   status=1
   grep -E "^FAIL" "$work/rf-extensions.log" || true
   echo "rf-extensions: $(tail -n 1 "$work/rf-extensions.log")"
+fi
+# 3D Slicer segmentations (.seg.nrrd written by pynrrd: LPS, layered and single-layer) painted where
+# pynrrd and nibabel place them.
+if python3 scripts/interop/check_segmentation.py "$bin" > "$work/segmentation.log"; then
+  echo "slicer-segmentation: $(tail -n 1 "$work/segmentation.log")"
+else
+  status=1
+  grep -E "^FAIL" "$work/segmentation.log" || true
+  echo "slicer-segmentation: $(tail -n 1 "$work/segmentation.log")"
 fi
 # The same runs' decoded necrosis, temperature_max and damage voxels against the recorded digests
 # (scripts/digests/check.sh): numbers move only in a commit that says why.

@@ -11,7 +11,8 @@ Checks, each printed as one line:
 With --ablsim PATH, every case document is also given to `PATH check FILE`, and the exit status
 must agree: 0 where the schema and decoder should both accept, 65 where both should reject, and
 65 for documents valid per schema but refused by checks that need geometry (touching tines or needles, conductors beyond the grid) or that the schema cannot express (planning ranges with min > max, avoided regions that do not exist, rfa template keys of another electrode kind). The label_map
-case then points at a small NIfTI label map written with nibabel into a temporary folder.
+case then points at a small NIfTI label map written with nibabel into a temporary folder, and the segment
+cases at a 3D Slicer-like layered .seg.nrrd (LPS) written with pynrrd.
 
 Usage: python3 scripts/interop/validate_presets.py [--presets DIR] [--ablsim PATH]
 Exit status 0 when every check passes, 1 otherwise. Last line: "N passed, M failed".
@@ -76,7 +77,7 @@ PLAN_RFA = {"type": "rfa", "electrode": "cooled_tip", "power_w": [50, 200], "dur
 
 
 # (label, document, expected schema verdict, expected `ablsim check` exit status)
-def cases(label_map_path):
+def cases(label_map_path, seg_path):
     invalid = [
         ("unknown key grid.spcing_mm", lambda d: d["grid"].update(spcing_mm=1)),
         ("unknown top-level key", lambda d: d.update(colour="red")),
@@ -97,6 +98,7 @@ def cases(label_map_path):
         ("duration_s above 86400", lambda d: d["applicators"][0]["schedule"][0].update(duration_s=86401)),
         ("empty schedule", lambda d: d["applicators"][0].update(schedule=[])),
         ("empty applicators", lambda d: d.update(applicators=[])),
+        ("no applicators key", lambda d: d.pop("applicators")),
         ("missing grid", lambda d: d.pop("grid")),
         ("name starting with '.'", lambda d: d.update(name=".hidden")),
         ("name with '/'", lambda d: d.update(name="a/b")),
@@ -177,6 +179,11 @@ def cases(label_map_path):
         ("reference_zone without path", lambda d: d.update(reference_zone={"label": 3})),
         ("reference_zone unknown key", lambda d: d.update(reference_zone={"path": label_map_path, "label": 3, "lable": 3})),
         ("reference_zone label as string", lambda d: d.update(reference_zone={"path": label_map_path, "label": "3"})),
+        ("label_map with label and segment", lambda d: d["regions"][0].update(
+            shape={"type": "label_map", "path": seg_path, "label": 1, "segment": "Tumor"})),
+        ("label_map with empty segment", lambda d: d["regions"][0].update(shape={"type": "label_map", "path": seg_path, "segment": ""})),
+        ("label_map segment as number", lambda d: d["regions"][0].update(shape={"type": "label_map", "path": seg_path, "segment": 1})),
+        ("reference_zone with label and segment", lambda d: d.update(reference_zone={"path": seg_path, "label": 1, "segment": "Tumor"})),
     ]
     for label, fn in invalid:
         yield label, mutate(fn), False, 65
@@ -203,7 +210,7 @@ def cases(label_map_path):
              "shape": {"type": "ellipsoid", "center_mm": [0, 5, 0], "semi_axes_mm": [4, 3, 2],
                        "axes": [[0, 1, 0], [-1, 0, 0], [0, 0, 1]]}},
             {"material": "tumor", "shape": {"type": "box", "min_mm": [-3, -3, -3], "max_mm": [3, 3, 3]}}])),
-        ("boundary values", lambda d: (d["grid"].update(spacing_mm=20), d["grid"].update(size_mm=[40, 40, 40]),
+        ("boundary values", lambda d: (d["grid"].update(spacing_mm=20), d["grid"].update(size_mm=[140, 140, 140]),
                                        d["applicators"][0].update(shape={"type": "box", "min_mm": [-20, -20, -20], "max_mm": [20, 20, 20]}),
                                        d["applicators"][0]["schedule"][0].update(power_w=10000, duration_s=86400),
                                        d.update(margin_mm=50, time={"cooldown_s": 86400, "damage_interval_s": 10}))),
@@ -239,6 +246,12 @@ def cases(label_map_path):
             dict(PLAN_RFA, electrode="multi_tine", diameter_mm=2.1, tines=10, deployed_diameter_mm=30, tine_shape="star",
                  control={"mode": "temperature", "target_c": 95})]))),
         ("reference_zone", lambda d: d.update(reference_zone={"path": label_map_path, "label": 3})),
+        ("label_map segment of a 3D Slicer .seg.nrrd", lambda d: d["regions"][0].update(
+            shape={"type": "label_map", "path": seg_path, "segment": "Tumor"})),
+        ("reference_zone segment", lambda d: d.update(reference_zone={"path": seg_path, "segment": "Liver"})),
+        # Placing the applicators is the planner's work.
+        ("empty applicators with a planning block", lambda d: d.update(applicators=[], planning=PLANNING)),
+        ("no applicators key with a planning block", lambda d: (d.pop("applicators"), d.update(planning=PLANNING))),
     ]
     for label, fn in valid:
         yield label, mutate(fn), True, 0
@@ -269,6 +282,11 @@ def cases(label_map_path):
 
     # Valid per schema, refused by the decoder: checks that need geometry (exit 65).
     beyond_schema = [
+        # The schema cannot read the file: segment on a NIfTI, or a name the segmentation lacks.
+        ("label_map segment on a NIfTI", lambda d: d["regions"][0].update(
+            shape={"type": "label_map", "path": label_map_path, "segment": "Tumor"})),
+        ("label_map unknown segment name", lambda d: d["regions"][0].update(
+            shape={"type": "label_map", "path": seg_path, "segment": "Tumour"})),
         ("rfa multi-tine tines that touch", lambda d: d.update(applicators=[dict(multi_tine, tines=16, tine_diameter_mm=1)])),
         ("rfa cluster needles that touch", lambda d: d.update(applicators=[dict(cluster, spacing_mm=2, diameter_mm=2)])),
         ("rfa multi-tine tines beyond the grid", lambda d: d.update(applicators=[dict(multi_tine, deployed_diameter_mm=50)])),
@@ -325,6 +343,25 @@ def write_label_map(folder):
     img.set_sform(affine, code=1)
     path = pathlib.Path(folder) / "labels.nii.gz"
     nib.save(img, str(path))
+    return str(path)
+
+
+def write_seg_nrrd(folder):
+    """A 3D Slicer-like layered segmentation written with pynrrd: LPS, 20^3 voxels of 2 mm centred on the
+    origin, layer 0 "Liver" (label 1, everything), layer 1 "Tumor" (label 1, a central cube)."""
+    import nrrd
+    import numpy as np
+    data = np.zeros((2, 20, 20, 20), dtype=np.uint8)
+    data[0] = 1
+    data[1, 7:13, 7:13, 7:13] = 1
+    header = {"type": "unsigned char", "dimension": 4, "space": "left-posterior-superior",
+              "kinds": ["list", "domain", "domain", "domain"], "encoding": "gzip",
+              "space directions": np.array([[np.nan] * 3, [-2.0, 0, 0], [0, -2.0, 0], [0, 0, 2.0]]),
+              "space origin": np.array([19.0, 19.0, -19.0]),
+              "Segment0_ID": "Segment_1", "Segment0_Name": "Liver", "Segment0_LabelValue": "1", "Segment0_Layer": "0",
+              "Segment1_ID": "Segment_2", "Segment1_Name": "Tumor", "Segment1_LabelValue": "1", "Segment1_Layer": "1"}
+    path = pathlib.Path(folder) / "segmentation.seg.nrrd"
+    nrrd.write(str(path), data, header)
     return str(path)
 
 
@@ -393,7 +430,8 @@ def main():
 
     tmp = tempfile.TemporaryDirectory()
     label_map_path = write_label_map(tmp.name) if args.ablsim else "segmentation.nii.gz"
-    for label, doc, schema_ok, decoder_rc in cases(label_map_path):
+    seg_path = write_seg_nrrd(tmp.name) if args.ablsim else "segmentation.seg.nrrd"
+    for label, doc, schema_ok, decoder_rc in cases(label_map_path, seg_path):
         errs = errors(doc)
         if schema_ok:
             t.check(not errs, f"case '{label}' validates",
