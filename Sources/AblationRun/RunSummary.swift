@@ -38,11 +38,16 @@ public enum RunSummary {
             }
             return .object(entry)
         }
+        // In region order; a vessel tree's segments breadth-first from its trunk (VesselTree), a
+        // cylinder as one segment.
         let vessels: [JSONValue] = r.vessels.map { v in
-            ["name": .string(v.name), "diameter_mm": num(v.diameterMM), "velocity_mm_s": num(v.velocityMMS),
+            ["name": .string(v.name), "region": .number(Double(v.region)), "segment": .number(Double(v.segment)),
+             "parent": v.parentSegment.map { .number(Double($0)) } ?? .null,
+             "diameter_mm": num(v.diameterMM), "length_mm": num(v.lengthMM), "velocity_mm_s": num(v.velocityMMS),
              "wall_heat_transfer_w_m2k": num(v.wallCoefficient, 4), "heat_removed_w": num(v.heatRemovedW, 4),
-             "outlet_temperature_c": num(v.outletTemperatureC, 5), "occluded": .bool(v.occlusionTimeS != nil),
-             "occlusion_time_s": v.occlusionTimeS.map { num($0) } ?? .null]
+             "heat_removed_j": num(v.heatRemovedJ), "outlet_temperature_c": num(v.outletTemperatureC, 5),
+             "occluded": .bool(v.occlusionTimeS != nil), "occlusion_time_s": v.occlusionTimeS.map { num($0) } ?? .null,
+             "occluded_at_s": v.occlusionTimeS.map { num($0) } ?? .null]
         }
         let targets: [JSONValue] = a.targets.map { t in
             var entry: [(String, JSONValue)] = [

@@ -22,6 +22,9 @@ final class ConductivityResponse: @unchecked Sendable {
     /// Per label: the conductivity of voxels that follow no law (the wall film for convective
     /// vessels; the blood's own after occlusion, set by ThermalModel.setFixedConductivity).
     var fixedConductivity: [Double]
+    /// Per padded voxel of a flowing vessel-tree segment: its film conductivity, overriding its
+    /// label's fixed one (ThermalModel.voxelFilm). Empty without vessel trees.
+    var voxelFilm: [Int: Double] = [:]
     /// Per padded voxel: its label (interior voxels only).
     let labels: AlignedBuffer<UInt8>
     /// Per padded voxel: the temperature (a multiple of TissuePropertyLaw.quantumC) its current
@@ -59,7 +62,11 @@ final class ConductivityResponse: @unchecked Sendable {
     @inline(__always) func conductivity(_ idx: Int) -> Double {
         let label = Int(labels[idx])
         let t = centres[idx]
-        if t.isNaN { return held[idx] != 0 ? 0 : fixedConductivity[label] }
+        if t.isNaN {
+            if held[idx] != 0 { return 0 }
+            if !voxelFilm.isEmpty, let f = voxelFilm[idx] { return f }
+            return fixedConductivity[label]
+        }
         return laws[label]!.conductivity(at: Double(t))
     }
 

@@ -2,6 +2,7 @@ import AblationGrid
 import AblationJSON
 import AblationKernels
 import AblationPreset
+import AblationVessels
 
 /// The preset painted onto the grid: tissue labels, targets, vessels and heat-source footprints.
 public struct Scene: Sendable {
@@ -15,6 +16,8 @@ public struct Scene: Sendable {
     public let targets: [(name: String, regionIndex: Int, voxels: [Int])]
     /// Voxels painted by a vessel region (held at blood temperature).
     public let vesselVoxels: [Int]
+    /// Per region: the centrelines and segments of a convective label-map vessel (VesselTrees).
+    public let vesselTrees: [VesselTree?]
     /// Partial-volume footprint of each heat-source applicator (nil for other applicators).
     public let sourceFootprints: [VoxelizedShape?]
     /// Voxels an RF needle's metal occupies (sorted): its conductors, and the shafts of cooled
@@ -50,6 +53,7 @@ public struct Scene: Sendable {
         self.targets = occupied.isEmpty ? targets : targets.map { ($0.0, $0.1, $0.2.filter { !occupied.contains($0) }) }
         electrodeVoxels = occupied.sorted()
         vesselVoxels = labels.indices.filter { vesselFlag[Int(labels[$0])] }
+        vesselTrees = try Scene.vesselTrees(preset: preset, grid: g, labels: labels)
         labelNames = ["background"] + preset.regions.map(\.name)
         labelMaterials = [preset.background] + preset.regions.map(\.material)
         sourceFootprints = HeatSources.footprints(preset: preset, grid: g)

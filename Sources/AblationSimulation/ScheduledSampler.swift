@@ -98,6 +98,7 @@ final class VesselFlowSampler: ScheduledSampler {
         let isCoagulated: (Int) -> Bool = damage.law == .peakTemperature
             ? { Double(damage.peakTemperature[$0]) >= threshold }
             : { Double(damage.value(at: $0)) >= threshold }
+        vessels.bookHeat(until: state.time)
         for c in vessels.occludeClosedChannels(time: state.time, isCoagulated: isCoagulated) {
             state.activity.mark(rows: state.model.stagnate(lumen: vessels.channels[c].voxels, label: vessels.channels[c].label))
         }

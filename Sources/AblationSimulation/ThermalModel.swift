@@ -37,6 +37,11 @@ public final class ThermalModel: @unchecked Sendable {
     private(set) var fixedConductivity: [Double] = []
     /// Per label: a vessel whose lumen may turn into stagnant blood (VesselOcclusion).
     let occludable: [Bool]
+    /// Per label: a vessel tree, whose wall film differs from segment to segment.
+    let treeLabels: [Bool]
+    /// Per padded voxel of a flowing tree segment: the conductivity carrying its wall film, which
+    /// overrides its label's `fixedConductivity` (VesselTreeFlow). Empty without vessel trees.
+    private(set) var voxelFilm: [Int: Double] = [:]
     let spacingSquared: Double
     /// The first response rebuilds every row (the initial temperature may differ from 37 °C).
     private var respondedOnce = false
@@ -61,6 +66,8 @@ public final class ThermalModel: @unchecked Sendable {
         let h2 = (g.spacingMM * 1e-3) * (g.spacingMM * 1e-3)
         spacingSquared = h2
         occludable = [false] + preset.regions.map { $0.vessel && $0.flow?.occlusion == .thermal }
+        let treeLabels = [false] + scene.vesselTrees.map { $0 != nil }
+        self.treeLabels = treeLabels
         var isVessel = [Bool](repeating: false, count: g.voxelCount)
         for v in scene.vesselVoxels { isVessel[v] = true }
         var candidates = [Bool](repeating: false, count: g.voxelCount)
@@ -68,10 +75,15 @@ public final class ThermalModel: @unchecked Sendable {
         let film: [Double?] = [nil] + VesselFlow.wallCoefficients(preset: preset, grid: g).map { h in
             h.map { VesselFlow.filmConductivity(wallCoefficient: $0, spacingMM: g.spacingMM) }
         }
+        // A vessel tree's film, segment by segment.
+        let treeFilm = VesselFlow.treeFilm(preset: preset, scene: scene)
+        for (v, k) in treeFilm { voxelFilm[L.index(linear: v)] = k }
         // Conductivity including ghosts (ghosts copy their interior neighbour).
         func k(_ i: Int, _ j: Int, _ kk: Int) -> Double {
             let c = (min(max(i, 0), g.nx - 1), min(max(j, 0), g.ny - 1), min(max(kk, 0), g.nz - 1))
-            let label = Int(labels[g.linearIndex(c.0, c.1, c.2)])
+            let lin = g.linearIndex(c.0, c.1, c.2)
+            let label = Int(labels[lin])
+            if treeLabels[label], let f = treeFilm[lin] { return f }
             return film[label] ?? labelMaterial[label].conductivityWMK
         }
         func harmonic(_ a: Double, _ b: Double) -> Float { Float(2 * a * b / (a + b) / h2) }
@@ -134,6 +146,7 @@ public final class ThermalModel: @unchecked Sendable {
             layout: L, grid: g, labels: labels, laws: labelMaterial.map(TissuePropertyLaw.init),
             fixedConductivity: fixedConductivity,
             follows: { !isVessel[$0] && !cooled.contains($0) }, held: { cooled.contains($0) })
+        conductivityResponse?.voxelFilm = voxelFilm
         op.classifyRows()
     }
 
@@ -184,11 +197,13 @@ public final class ThermalModel: @unchecked Sendable {
         guard conductivityResponse != nil || occludable.contains(true) else { return op.stableTimeStep() }
         let L = op.layout
         let nx = grid.nx, nxy = grid.nx * grid.ny
+        let films = voxelFilm
         func kMax(_ idx: Int, _ lin: Int) -> Double {
             let label = Int(labels[lin])
-            if occludable[label] { return max(fixedConductivity[label], labelMaterial[label].conductivityWMK) }
+            let fixed = films.isEmpty ? fixedConductivity[label] : films[idx] ?? fixedConductivity[label]
+            if occludable[label] { return max(fixed, labelMaterial[label].conductivityWMK) }
             if let response = conductivityResponse, !response.centres[idx].isNaN { return response.laws[label]!.maximumConductivity }
-            return fixedConductivity[label]
+            return fixed
         }
         var worst = 0.0
         for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
@@ -202,8 +217,8 @@ public final class ThermalModel: @unchecked Sendable {
             }
             let own = lumen ? labelMaterial[label].conductivityWMK : kMax(idx, lin)
             func g(_ n: Int, _ nLin: Int, _ inside: Bool) -> Double {
-                // The rest of an occluding lumen stagnates with it.
-                let other = !inside ? own : (lumen && Int(labels[nLin]) == label ? own : kMax(n, nLin))
+                // The rest of an occluding lumen stagnates with it; a tree's other segments may flow on.
+                let other = !inside ? own : (lumen && Int(labels[nLin]) == label && !treeLabels[label] ? own : kMax(n, nLin))
                 return Double(face(own, other))
             }
             let sumG = g(idx + 1, lin + 1, i + 1 < L.nx) + g(idx - 1, lin - 1, i > 0)
@@ -220,9 +235,20 @@ public final class ThermalModel: @unchecked Sendable {
     /// The conductivity a voxel's faces were last built with (padded index of an interior voxel).
     func conductivity(atPadded idx: Int) -> Double {
         if let conductivityResponse { return conductivityResponse.conductivity(idx) }
+        if !voxelFilm.isEmpty, let f = voxelFilm[idx] { return f }
         let L = op.layout
         let k = idx / L.strideZ - 1, j = (idx % L.strideZ) / L.strideY - 1, i = idx % L.strideY - 1
         return fixedConductivity[Int(labels[grid.linearIndex(i, j, k)])]
+    }
+
+    /// Drops the wall film of tree voxels (padded indices) whose segment stopped flowing: they take
+    /// their label's conductivity, the blood's.
+    func removeFilm(at voxels: [Int]) {
+        guard !voxelFilm.isEmpty else { return }
+        for idx in voxels {
+            voxelFilm[idx] = nil
+            conductivityResponse?.voxelFilm[idx] = nil
+        }
     }
 
     /// Changes the conductivity of a label that follows no law (an occluded vessel's lumen).

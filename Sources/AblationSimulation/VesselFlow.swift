@@ -4,16 +4,26 @@ import AblationPreset
 import AblationTissue
 import Foundation
 
-/// One convective vessel at the end of a run, for summary.json.
+/// One convective vessel (a cylinder, or one segment of a label map's vessel tree) at the end of a
+/// run, for summary.json.
 public struct VesselReport: Sendable, Equatable {
     public var name: String
+    /// Index of the region in the preset, the segment in its tree (0 for a cylinder, and for a
+    /// tree's trunk) and the segment nearer the trunk (nil for cylinders and trunks).
+    public var region: Int
+    public var segment: Int
+    public var parentSegment: Int?
     public var diameterMM: Double
+    /// Length of the axis in the grid, or of the segment's centreline (mm).
+    public var lengthMM: Double
     public var velocityMMS: Double
     /// Mean wall heat transfer coefficient (W/m^2/K).
     public var wallCoefficient: Double
     /// Heat the blood carried away at the last update (W) and its outlet temperature (°C).
     public var heatRemovedW: Double
     public var outletTemperatureC: Double
+    /// Heat the blood carried away over the run (J): each sample's rate over the interval after it.
+    public var heatRemovedJ: Double
     /// Simulated time (s) at which the vessel occluded (VesselOcclusion); nil while it flows.
     public var occlusionTimeS: Double?
 }
@@ -29,9 +39,16 @@ public struct VesselReport: Sendable, Equatable {
 ///
 /// solved for T_slice exactly (so it is stable however small the flow), with m c = rho_b c_b v pi D^2 / 4.
 /// The slice's voxels are then held at T_slice until the next sample.
+///
+/// A label map's vessel tree is a channel per segment (VesselTreeFlow), marched in the blood's
+/// direction, each segment's inlet the flow-weighted mix of the outlets that feed it.
 final class VesselFlow: @unchecked Sendable {
     struct Channel {
         var name: String
+        var region: Int
+        var segment = 0
+        var parentSegment: Int?
+        var lengthMM: Double
         var diameterMM: Double
         var velocityMMS: Double
         var wallCoefficient: Double
@@ -50,20 +67,38 @@ final class VesselFlow: @unchecked Sendable {
         var wall: OcclusionWall?
         /// When the vessel occluded (s); from then on its lumen is stagnant blood.
         var occlusionTimeS: Double?
+        /// Channels whose outlets feed this one's inlet (none: blood enters at `inletC`).
+        var upstream: [Int] = []
+        /// Blood runs from the last slice to the first (towards a tree's trunk).
+        var reversed = false
+        /// Channels whose blood has no way in or out once this one closes (its part of the tree
+        /// beyond it, away from the trunk).
+        var cutOff: [Int] = []
+        /// Heat carried away so far (J).
+        var heatJ = 0.0
     }
 
     /// Set by the flow update and by occlusion (VesselOcclusion).
     var channels: [Channel]
+    /// The order channels are marched in: a channel after every channel that feeds it.
+    let updateOrder: [Int]
+    /// Blood temperature entering a channel that nothing upstream feeds any more (°C).
+    let arterialC: Double
+    /// Time of the last heat booking (`bookHeat`).
+    private var bookedUntil: Double?
     var reports: [VesselReport] {
-        channels.map { VesselReport(name: $0.name, diameterMM: $0.diameterMM, velocityMMS: $0.velocityMMS,
+        channels.map { VesselReport(name: $0.name, region: $0.region, segment: $0.segment, parentSegment: $0.parentSegment,
+                                    diameterMM: $0.diameterMM, lengthMM: $0.lengthMM, velocityMMS: $0.velocityMMS,
                                     wallCoefficient: $0.wallCoefficient, heatRemovedW: $0.heatW, outletTemperatureC: $0.outletC,
-                                    occlusionTimeS: $0.occlusionTimeS) }
+                                    heatRemovedJ: $0.heatJ, occlusionTimeS: $0.occlusionTimeS) }
     }
 
     /// Rows holding a channel voxel or next to one: these must be recomputed when blood warms.
     let rows: [Int]
-    /// Per padded index: a vessel voxel of any model (its faces to a channel carry no wall heat).
-    private let isBlood: [Bool]
+    /// Per padded index: a vessel voxel of any model whose blood flows or is held (its faces to a
+    /// channel carry no wall heat). An occluded lumen is stagnant blood that exchanges heat with
+    /// the flowing segments beside it like tissue (`lumenStagnated`).
+    private var isBlood: [Bool]
 
     /// Conductivity that puts the wall film into the harmonic-mean face conductance: with the vessel
     /// voxel's centre at the blood temperature, a face's resistance h/(2 k_tissue) + h/(2 k_vessel)
@@ -116,8 +151,16 @@ final class VesselFlow: @unchecked Sendable {
         var blood = [Bool](repeating: false, count: L.count)
         for v in scene.vesselVoxels { blood[L.index(linear: v)] = true }
         var channels: [Channel] = []
+        var order: [Int] = []
         var rowSet = Set<Int>()
         for (n, region) in preset.regions.enumerated() {
+            if let tree = scene.vesselTrees[n], let flow = region.flow {
+                let tail = VesselFlow.treeChannels(tree, region: n, flow: flow, preset: preset, grid: g, layout: L, isBlood: blood,
+                                                   first: channels.count, rows: &rowSet)
+                order += tail.order
+                channels += tail.channels
+                continue
+            }
             guard let hw = h[n], let flow = region.flow, case let .cylinder(start, end, radius) = region.shape else { continue }
             let axisVector = end - start
             let axis = axisVector / (axisVector * axisVector).sum().squareRoot()
@@ -148,7 +191,9 @@ final class VesselFlow: @unchecked Sendable {
                 ? OcclusionWall(voxels: voxels, slice: slices, sliceCount: sliceCount, isBlood: blood, layout: L,
                                 closingFraction: OcclusionWall.closingFraction(diameterMM: d, thrombusReachMM: flow.thrombusReachMM))
                 : nil
-            channels.append(Channel(name: region.name, diameterMM: d, velocityMMS: velocity, wallCoefficient: hw,
+            order.append(channels.count)
+            channels.append(Channel(name: region.name, region: n, lengthMM: VesselFlow.lengthInGrid(region.shape, grid: g) ?? 0,
+                                    diameterMM: d, velocityMMS: velocity, wallCoefficient: hw,
                                     capacityRate: preset.blood.volumetricHeatCapacity * velocity * 1e-3 * area,
                                     inletC: preset.blood.temperatureC, voxels: voxels, slice: slices,
                                     sliceCount: sliceCount,
@@ -156,8 +201,26 @@ final class VesselFlow: @unchecked Sendable {
         }
         guard !channels.isEmpty else { return nil }
         self.channels = channels
+        updateOrder = order
+        arterialC = preset.blood.temperatureC
         rows = rowSet.sorted()
         isBlood = blood
+    }
+
+    /// Channel `c` has occluded: the flowing channels beside its lumen (a tree's neighbouring
+    /// segments) take up the heat that crosses into them from it, as from tissue.
+    func lumenStagnated(_ c: Int) {
+        for idx in channels[c].voxels { isBlood[idx] = false }
+    }
+
+    /// Books the heat each channel carried away since the last booking, at the rate found by the
+    /// update that started the interval (the blood was held at that update's temperatures). Call
+    /// before occlusion sets a closed channel's rate to 0.
+    func bookHeat(until time: Double) {
+        if let last = bookedUntil {
+            for c in channels.indices { channels[c].heatJ += channels[c].heatW * (time - last) }
+        }
+        bookedUntil = time
     }
 
     /// Marches every channel's blood temperature downstream from the current tissue temperatures and
@@ -166,7 +229,16 @@ final class VesselFlow: @unchecked Sendable {
         let L = op.layout
         let sy = L.strideY, sz = L.strideZ
         // An occluded channel's lumen follows the heat equation like tissue (VesselOcclusion).
-        for c in channels.indices where channels[c].occlusionTimeS == nil {
+        for c in updateOrder where channels[c].occlusionTimeS == nil {
+            if !channels[c].upstream.isEmpty {
+                // Merging outlets mix by their heat capacity flow rates.
+                var mixed = 0.0, rate = 0.0
+                for u in channels[c].upstream where channels[u].occlusionTimeS == nil {
+                    mixed += channels[u].capacityRate * channels[u].outletC
+                    rate += channels[u].capacityRate
+                }
+                channels[c].inletC = rate > 0 ? mixed / rate : arterialC
+            }
             var a = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G T_tissue
             var b = [Double](repeating: 0, count: channels[c].sliceCount)  // sum G
             for (idx, s) in zip(channels[c].voxels, channels[c].slice) {
@@ -184,7 +256,9 @@ final class VesselFlow: @unchecked Sendable {
             let mc = channels[c].capacityRate
             var tIn = channels[c].inletC, heat = 0.0
             var sliceT = [Float](repeating: 0, count: a.count)
-            for s in a.indices {
+            let reversed = channels[c].reversed
+            for n in a.indices {
+                let s = reversed ? a.count - 1 - n : n
                 let t = (2 * mc * tIn + a[s]) / (2 * mc + b[s])
                 heat += a[s] - b[s] * t
                 sliceT[s] = Float(t)

@@ -89,30 +89,40 @@ struct OcclusionWall: Sendable {
 }
 
 extension VesselFlow {
-    /// Occludes every flowing channel whose wall has closed at `time`; returns the indices of the
-    /// channels occluded now. Their blood is no longer marched or held (see `update`).
+    /// Occludes every flowing channel whose wall has closed at `time`, with the part of its tree
+    /// beyond it (VesselTreeFlow); returns the indices of the channels occluded now. Their blood is
+    /// no longer marched or held (see `update`).
     func occludeClosedChannels(time: Double, isCoagulated: (Int) -> Bool) -> [Int] {
         var occluded: [Int] = []
-        for c in channels.indices where channels[c].occlusionTimeS == nil {
-            guard let wall = channels[c].wall, wall.closedSlice(isCoagulated: isCoagulated) != nil else { continue }
+        func occlude(_ c: Int) {
+            guard channels[c].occlusionTimeS == nil else { return }
             channels[c].occlusionTimeS = time
             // No blood leaves any more: nothing carried away, and the inlet blood goes nowhere.
             channels[c].heatW = 0
             channels[c].outletC = channels[c].inletC
+            lumenStagnated(c)
             occluded.append(c)
+        }
+        for c in channels.indices where channels[c].occlusionTimeS == nil {
+            guard let wall = channels[c].wall, wall.closedSlice(isCoagulated: isCoagulated) != nil else { continue }
+            occlude(c)
+            for d in channels[c].cutOff { occlude(d) }
         }
         return occluded
     }
 }
 
 extension ThermalModel {
-    /// Turns the lumen of an occluded vessel (padded indices, all of label `label`) into stagnant
+    /// Turns the lumen of an occluded vessel or tree segment (padded indices, all of label `label`) into stagnant
     /// blood: the region material's heat capacity and conductivity, no perfusion, no wall film.
     /// The lumen's faces are rebuilt with the same harmonic mean as at set-up, against each
     /// neighbour's present conductivity. Returns the rows whose coefficients changed, with their
     /// four neighbours, to be marked active.
     func stagnate(lumen: [Int], label: UInt8) -> Set<Int> {
         let m = labelMaterial[Int(label)]
+        // A tree's segment loses its own film (the label's conductivity is the blood's already);
+        // a cylinder's whole label does.
+        removeFilm(at: lumen)
         setFixedConductivity(m.conductivityWMK, label: label)
         let L = op.layout
         let own = m.conductivityWMK

@@ -14,7 +14,7 @@ import Testing
 /// is 5 mm from the source centre, in liver perfused at 6.4e-3 1/s (COMSOL's value: the numbers in
 /// docs/physics.md#occlusion-threshold-measured were measured with it; the vessel model, not the
 /// perfusion, is under test).
-private func vesselCase(diameterMM d: Double, flow: String? = nil, spacingMM: Double = 0.5) throws -> Preset {
+func vesselCase(diameterMM d: Double, flow: String? = nil, spacingMM: Double = 0.5) throws -> Preset {
     let r = d / 2
     var region = """
         {"name": "v", "material": "blood", "vessel": true,
@@ -31,7 +31,7 @@ private func vesselCase(diameterMM d: Double, flow: String? = nil, spacingMM: Do
         """)
 }
 
-private func necroticVolumeML(_ p: Preset) throws -> (volume: Double, result: SimulationResult) {
+func necroticVolumeML(_ p: Preset) throws -> (volume: Double, result: SimulationResult) {
     let scene = try Scene(preset: p)
     let r = try Simulation(preset: p, scene: scene, threads: 2).run()
     let dead = r.damageMeasure().filter { Double($0) >= p.damage.threshold }.count

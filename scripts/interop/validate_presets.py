@@ -145,6 +145,18 @@ def cases(label_map_path, seg_path):
         ("unknown occlusion value", lambda d: d["regions"].append(
             {"material": "blood", "vessel": True, "flow": {"occlusion": "always"},
              "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
+        ("flow.direction on a cylinder", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"direction": "from_trunk"},
+             "shape": {"type": "cylinder", "start_mm": [8, -9, 0], "end_mm": [8, 9, 0], "radius_mm": 1}})),
+        ("flow.trunk_mm on a fixed label map", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"model": "fixed", "trunk_mm": [0, 0, 0]},
+             "shape": {"type": "label_map", "path": label_map_path, "label": 3}})),
+        ("flow.diameter_mm on a convective label map", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"diameter_mm": 3},
+             "shape": {"type": "label_map", "path": label_map_path, "label": 3}})),
+        ("unknown flow.direction", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"direction": "upstream"},
+             "shape": {"type": "label_map", "path": label_map_path, "label": 3}})),
         ("planning as an array", lambda d: d.update(planning=[])),
         ("planning rfa template with control.max_power_w", lambda d: d.update(planning=dict(PLANNING, applicators=[
             dict(PLAN_RFA, control={"mode": "impedance", "max_power_w": 200})]))),
@@ -214,6 +226,13 @@ def cases(label_map_path, seg_path):
              "shape": {"type": "sphere", "center_mm": [0, 8, 0], "radius_mm": 1.5}}])),
         ("label_map region", lambda d: d["regions"][0].update(
             shape={"type": "label_map", "path": label_map_path, "label": 3})),
+        ("label_map vessel tree", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True,
+             "flow": {"direction": "from_trunk", "velocity_mm_s": 100, "occlusion": "thermal", "thrombus_reach_mm": 1},
+             "shape": {"type": "label_map", "path": label_map_path, "label": 3}})),
+        ("fixed label_map vessel", lambda d: d["regions"].append(
+            {"material": "blood", "vessel": True, "flow": {"model": "fixed"},
+             "shape": {"type": "label_map", "path": label_map_path, "label": 3}})),
         ("planning block with every key", lambda d: d.update(planning=dict(
             PLANNING, max_applicators=3, clearance_mm=0, avoid=["tumor"],
             entry={"type": "box", "min_mm": [-20, -20, 15], "max_mm": [20, 20, 20]}))),
