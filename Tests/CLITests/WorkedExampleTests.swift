@@ -55,6 +55,20 @@ private func labelValue(named name: String, in summary: [String: Any]) -> Float?
             #expect(abs(p.centroid[c] - tumour.centroid[c]) <= max(1, s) / 4,
                     "\(name) axis \(c): centroid \(p.centroid[c]) vs \(tumour.centroid[c]) in the image")
         }
+        // The vein tree as scripts/examples/make-liver-case.py draws it: an 8 mm trunk, branches of 5.5 and
+        // 4.5 mm, the 5.5 mm one splitting into 3 and 2.5 mm twigs. Measured within half a grid voxel.
+        let segments = try #require(result.summary["vessels"] as? [[String: Any]], "\(name): no vessels[]")
+        #expect(segments.count == 5, "\(name): \(segments.count) segments")
+        func diameters(parent: Int?) -> [Double] {
+            segments.filter { ($0["parent"] as? Int) == parent }.compactMap { $0["diameter_mm"] as? Double }.sorted()
+        }
+        let trunk = segments.first { $0["parent"] is NSNull }
+        #expect(abs((trunk?["diameter_mm"] as? Double ?? 0) - 8) <= 0.5, "\(name): trunk \(String(describing: trunk))")
+        let branches = diameters(parent: trunk?["segment"] as? Int)
+        #expect(branches.count == 2 && abs(branches[0] - 4.5) <= 0.5 && abs(branches[1] - 5.5) <= 0.5, "\(name): branches \(branches)")
+        let wide = segments.first { ($0["parent"] as? Int) == (trunk?["segment"] as? Int) && ($0["diameter_mm"] as? Double ?? 0) > 5 }
+        let twigs = diameters(parent: wide?["segment"] as? Int)
+        #expect(twigs.count == 2 && abs(twigs[0] - 2.5) <= 0.5 && abs(twigs[1] - 3) <= 0.5, "\(name): twigs \(twigs)")
         // The fitted grid holds the tumour with its 30 mm padding (no target is cut, nothing touches the faces).
         let ablation = result.summary["ablation"] as! [String: Any]
         #expect(ablation["touches_boundary"] as? Bool == false, "\(name)")
