@@ -110,6 +110,28 @@ public struct Planner {
         return try Preset.decode(document)
     }
 
+    /// Millimetres a plan's grid grows by on a face its verifying zone reaches, and how often.
+    static let gridGrowthMM = 10.0
+    static let maxGridGrowths = 3
+
+    /// `plan` with its grid grown on `faces` ("-x", "+y", ...) by `gridGrowthMM`, rounded to whole
+    /// voxels so the voxel centres stay where they were.
+    static func grown(_ plan: Preset, on faces: [String]) throws(PresetError) -> Preset {
+        let g = plan.makeGrid()
+        let step = (gridGrowthMM / g.spacingMM).rounded(.up) * g.spacingMM
+        var lo = g.lowerCornerMM, hi = g.upperCornerMM
+        for face in faces {
+            let axis = ["x": 0, "y": 1, "z": 2][String(face.dropFirst())]!
+            if face.hasPrefix("-") { lo[axis] -= step } else { hi[axis] += step }
+        }
+        let center = (lo + hi) / 2, size = hi - lo
+        let document = plan.resolvedJSON().setting("grid", .object([
+            ("center_mm", .array([.number(center.x), .number(center.y), .number(center.z)])),
+            ("size_mm", .array([.number(size.x), .number(size.y), .number(size.z)])),
+            ("spacing_mm", .number(g.spacingMM))]))
+        return try Preset.decode(document)
+    }
+
     /// Positions to 0.01 mm: plan.json reads cleanly and decodes to the same numbers.
     static func roundVector(_ v: SIMD3<Double>) -> SIMD3<Double> { (v * 100).rounded(.toNearestOrAwayFromZero) / 100 }
 
@@ -157,7 +179,7 @@ public struct Planner {
         var scores: [String: (candidate: Candidate, score: CoarseModel.Score)] = [:]
         var scoredOrder: [String] = []
         var reduced = Set<String>()
-        var fineRuns: [String: RunPipeline.Computed] = [:]
+        var fineRuns: [String: (plan: Preset, run: RunPipeline.Computed)] = [:]
         var fineChecks = 0
         var everFeasible = false
         var count = 1
@@ -179,6 +201,24 @@ public struct Planner {
                        scoredOrder.count, why, coarse.spacingMM, s.worstMarginMM, c.worstMarginMM, s.healthyML, s.seconds, c.label))
             return s
         }
+        /// A full run of `plan` whose zone ends inside its grid: where the zone reaches a face, the
+        /// grid grows by `Planner.gridGrowthMM` on that face and the run is repeated (at most
+        /// `Planner.maxGridGrowths` times; a zone still cut then is no plan). Growing keeps the voxel
+        /// centres where they were, so the targets and vessels are painted as before.
+        func fullRun(_ plan: Preset) throws -> (plan: Preset, run: RunPipeline.Computed) {
+            var plan = plan
+            for growth in 0...Planner.maxGridGrowths {
+                pipeline.observer = cancellableObserver()
+                let run = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
+                let contact = run.analysis.boundary
+                guard contact.touchesBoundary, growth < Planner.maxGridGrowths else { return (plan, run) }
+                plan = try Planner.grown(plan, on: contact.faces)
+                let size = plan.grid.sizeMM
+                log(String(format: "the zone reaches the grid's %@; grid grown to %g x %g x %g mm and the run repeated",
+                           contact.faces.joined(separator: ", "), size.x, size.y, size.z))
+            }
+            fatalError("unreachable: the loop returns on its last pass")
+        }
         /// What the coarse run must predict for target `t`: margin_mm with the allowance, or, where
         /// a vessel caps the margin below that, the cap less `vesselCapToleranceMM`.
         func coarseRequirement(_ t: Int) -> Double { min(coarseRequired, problem.marginCapMM(t) - Planner.vesselCapToleranceMM) }
@@ -189,17 +229,18 @@ public struct Planner {
             return cap < preset.marginMM ? cap - Planner.vesselCapToleranceMM : preset.marginMM
         }
         func passesCoarse(_ s: CoarseModel.Score) -> Bool {
-            !s.touchesBoundary && s.analysis.targets.indices.allSatisfy { s.analysis.targets[$0].minMarginMM >= coarseRequirement($0) - 1e-9 }
+            // A zone that reaches the grid's faces is not rejected here: the full run grows the grid.
+            s.analysis.targets.indices.allSatisfy { s.analysis.targets[$0].minMarginMM >= coarseRequirement($0) - 1e-9 }
         }
         /// Passed by the coarse run only through a vessel's cap: the coarse grid resolves the vessel
         /// wall less well than the prediction's tolerance, so the preset's spacing decides.
         func isCloseCall(_ s: CoarseModel.Score) -> Bool { s.worstMarginMM < coarseRequired - 1e-9 }
         func passesExactly(_ c: RunPipeline.Computed) -> Bool {
-            !touchesBoundary(necrosis: c.necrosis, grid: problem.grid)
+            !c.analysis.boundary.touchesBoundary
                 && c.analysis.targets.indices.allSatisfy { c.analysis.targets[$0].minMarginMM >= exactRequirement($0) - 1e-9 }
         }
         func passes(_ label: String) -> Bool {
-            if let run = fineRuns[label] { return passesExactly(run) }
+            if let run = fineRuns[label]?.run { return passesExactly(run) }
             guard let s = scores[label]?.score, passesCoarse(s) else { return false }
             return !isCloseCall(s) || fineChecks < maxFineChecks
         }
@@ -208,7 +249,7 @@ public struct Planner {
         /// needle insertions, then least healthy tissue (the run at the preset's spacing where a
         /// close call has one, else the coarse run), then the shortest treatment, then the least energy.
         func bestPassing() -> Candidate? {
-            func healthy(_ label: String) -> Double { fineRuns[label]?.analysis.healthyAblatedML ?? scores[label]!.score.healthyML }
+            func healthy(_ label: String) -> Double { fineRuns[label]?.run.analysis.healthyAblatedML ?? scores[label]!.score.healthyML }
             return scoredOrder.compactMap { scores[$0] }.filter { !tried.contains($0.candidate.label) && passes($0.candidate.label) }
                 .min { ($0.candidate.insertions, healthy($0.candidate.label), $0.candidate.treatmentS, $0.candidate.energyJ, $0.candidate.label)
                     < ($1.candidate.insertions, healthy($1.candidate.label), $1.candidate.treatmentS, $1.candidate.energyJ, $1.candidate.label) }?.candidate
@@ -217,11 +258,10 @@ public struct Planner {
         func checkFine(_ candidate: Candidate) throws {
             if isCancelled() { throw SimulationFailure.cancelled }
             fineChecks += 1
-            let plan = try Planner.planPreset(preset, candidate, spec)
             log("checking close call \(fineChecks)/\(maxFineChecks) at the preset's spacing: \(candidate.label)")
-            pipeline.observer = cancellableObserver()
-            let run = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
-            fineRuns[candidate.label] = run
+            let checked = try fullRun(try Planner.planPreset(preset, candidate, spec))
+            fineRuns[candidate.label] = checked
+            let run = checked.run
             log(String(format: "close call: worst margin %.1f mm, healthy %.1f mL: %@", run.analysis.targets.map(\.minMarginMM).min() ?? 0,
                        run.analysis.healthyAblatedML, passesExactly(run) ? "passes" : "fails"))
         }
@@ -283,20 +323,12 @@ public struct Planner {
         func verify(_ candidate: Candidate, why: String) throws -> Verification {
             if isCancelled() { throw SimulationFailure.cancelled }
             tried.insert(candidate.label)
-            let plan = try Planner.planPreset(preset, candidate, spec)
             // The prediction is the coarse run's, made before this verification.
             let predicted = try scores[candidate.label]?.score.analysis ?? coarse.score(candidate, observer: cancellableObserver()).analysis
             log("verifying \(verifications.count + 1)/\(maxVerifications) (\(why)): \(candidate.label)")
-            let computed: RunPipeline.Computed
-            if let checked = fineRuns[candidate.label] {
-                computed = checked
-            } else {
-                pipeline.observer = cancellableObserver()
-                computed = try pipeline.compute(preset: plan, bytes: Array(JSONWriter.string(plan.resolvedJSON()).utf8))
-            }
+            let (plan, computed) = try fineRuns[candidate.label] ?? fullRun(try Planner.planPreset(preset, candidate, spec))
             // A zone cut by the box is not the patient's: never a plan.
-            let confirmed = computed.analysis.targets.allSatisfy(\.completeWithMargin)
-                && !touchesBoundary(necrosis: computed.necrosis, grid: computed.scene.grid)
+            let confirmed = computed.analysis.targets.allSatisfy(\.completeWithMargin) && !computed.analysis.boundary.touchesBoundary
             let v = Verification(candidate: candidate, preset: plan, computed: computed, predicted: predicted, confirmed: confirmed)
             log(String(format: "verified: worst margin %.1f mm (predicted %.1f mm): %@", computed.analysis.targets.map(\.minMarginMM).min() ?? 0,
                        predicted.targets.map(\.minMarginMM).min() ?? 0, confirmed ? "confirmed" : "not confirmed"))
@@ -332,8 +364,8 @@ public struct Planner {
                 }
                 let v = try verify(best, why: String(format: "coarse margin %.2f mm", scores[best.label]!.score.worstMarginMM))
                 if v.confirmed { break planning }
-                // Cut by the grid's boundary: the next candidate, without asking more margin.
-                if touchesBoundary(necrosis: v.computed.necrosis, grid: v.computed.scene.grid) { continue }
+                // Still cut by the grid after it grew: the next candidate, without asking more margin.
+                if v.computed.analysis.boundary.touchesBoundary { continue }
                 // A vessel inside the margin keeps tissue there alive whatever the plan: more runs
                 // cannot give the full margin, so one confirming run is enough evidence.
                 if !problem.vesselInMargin.isEmpty { break planning }
@@ -388,7 +420,7 @@ public struct Planner {
                                      t.map(\.minMarginMM).min() ?? 0, preset.marginMM)
                     + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")
                     + (touchesBoundary(necrosis: best.computed.necrosis, grid: best.computed.scene.grid)
-                        ? "; its zone reaches the grid's boundary, so it is no plan: enlarge grid.size_mm" : "")
+                        ? "; its zone still reaches the grid's boundary after the grid grew \(Planner.maxGridGrowths) times by \(JSONWriter.format(Planner.gridGrowthMM)) mm, so it is no plan: enlarge grid.size_mm" : "")
             }
         }
         var summary = PlanSummary.json(preset: preset, presetBytes: bytes, spec: spec, libraries: libraries, problem: problem,

@@ -69,6 +69,31 @@ func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached
     }
 }
 
+/// In planPreset's own 50 mm box the pulled-back 80 W zone (about 44 mm long) reaches the faces: the
+/// planner grows the grid on those faces until the verified zone ends inside it, and plan.json
+/// carries the grown grid, with its voxel centres where the preset's were.
+@Test func aZoneCutByTheGridGrowsTheGridInsteadOfBeingAPlan() throws {
+    try withPresetFile(planPreset) { path, dir in
+        var lines: [String] = []
+        var planner = testPlanner(path, dir, powers: 2, durations: 2, coarseSpacingMM: 3)
+        planner.log = { lines.append($0) }
+        let outcome = try planner.run()
+        #expect(outcome.feasible, "\(outcome.explanation)")
+        let v = try #require(outcome.verifications.last)
+        #expect(!v.computed.analysis.boundary.touchesBoundary)
+        #expect(outcome.summary["plan"]?["verified"]?["touches_boundary"] == .bool(false))
+        let preset = try Preset.load(contentsOf: path).0
+        let plan = try Preset.load(contentsOf: outcome.directory.appendingPathComponent("plan.json").path).0
+        let before = preset.makeGrid(), after = plan.makeGrid()
+        #expect(after.voxelCount > before.voxelCount, "the grid did not grow: \(after)")
+        #expect(lines.contains { $0.contains("grid grown to") }, "\(lines.filter { $0.contains("grid") })")
+        // Grown by whole voxels on the faces only: every old voxel centre is a voxel centre of the new grid.
+        let shift = (before.originMM - after.originMM) / before.spacingMM
+        #expect(((shift - shift.rounded(.toNearestOrAwayFromZero)) * (shift - shift.rounded(.toNearestOrAwayFromZero))).sum() < 1e-18, "origin moved by \(shift) voxels")
+        #expect(all(after.lowerCornerMM .<= before.lowerCornerMM + 1e-9) && all(after.upperCornerMM .>= before.upperCornerMM - 1e-9))
+    }
+}
+
 @Test func unreachableTargetIsInfeasibleWithAReason() throws {
     // A 36 mm tumour with one needle of at most 50 W for 60 s: too large.
     let text = planPreset.replacingOccurrences(of: "\"radius_mm\": 5}", with: "\"radius_mm\": 18}")
