@@ -228,9 +228,13 @@ public struct Planner {
             let cap = problem.marginCapMM(t)
             return cap < preset.marginMM ? cap - Planner.vesselCapToleranceMM : preset.marginMM
         }
-        func passesCoarse(_ s: CoarseModel.Score) -> Bool {
-            // A zone that reaches the grid's faces is not rejected here: the full run grows the grid.
-            s.analysis.targets.indices.allSatisfy { s.analysis.targets[$0].minMarginMM >= coarseRequirement($0) - 1e-9 }
+        /// The coarse zone reaches margin_mm (or a vessel's cap) round every target. With `cut`, the
+        /// zone may reach the grid's faces: its margins and healthy volume are then those of a zone
+        /// the box cut short, so such candidates are taken only when no whole zone passes, and
+        /// verified on a grown grid (`fullRun`).
+        func passesCoarse(_ s: CoarseModel.Score, cut: Bool = false) -> Bool {
+            (cut || !s.touchesBoundary)
+                && s.analysis.targets.indices.allSatisfy { s.analysis.targets[$0].minMarginMM >= coarseRequirement($0) - 1e-9 }
         }
         /// Passed by the coarse run only through a vessel's cap: the coarse grid resolves the vessel
         /// wall less well than the prediction's tolerance, so the preset's spacing decides.
@@ -239,9 +243,9 @@ public struct Planner {
             !c.analysis.boundary.touchesBoundary
                 && c.analysis.targets.indices.allSatisfy { c.analysis.targets[$0].minMarginMM >= exactRequirement($0) - 1e-9 }
         }
-        func passes(_ label: String) -> Bool {
+        func passes(_ label: String, cut: Bool = false) -> Bool {
             if let run = fineRuns[label]?.run { return passesExactly(run) }
-            guard let s = scores[label]?.score, passesCoarse(s) else { return false }
+            guard let s = scores[label]?.score, passesCoarse(s, cut: cut) else { return false }
             return !isCloseCall(s) || fineChecks < maxFineChecks
         }
         func passes(_ s: CoarseModel.Score) -> Bool { passesCoarse(s) }
@@ -250,9 +254,14 @@ public struct Planner {
         /// close call has one, else the coarse run), then the shortest treatment, then the least energy.
         func bestPassing() -> Candidate? {
             func healthy(_ label: String) -> Double { fineRuns[label]?.run.analysis.healthyAblatedML ?? scores[label]!.score.healthyML }
-            return scoredOrder.compactMap { scores[$0] }.filter { !tried.contains($0.candidate.label) && passes($0.candidate.label) }
-                .min { ($0.candidate.insertions, healthy($0.candidate.label), $0.candidate.treatmentS, $0.candidate.energyJ, $0.candidate.label)
-                    < ($1.candidate.insertions, healthy($1.candidate.label), $1.candidate.treatmentS, $1.candidate.energyJ, $1.candidate.label) }?.candidate
+            // Whole zones first; zones the box cuts only when none passes (see passesCoarse).
+            for cut in [false, true] {
+                let best = scoredOrder.compactMap { scores[$0] }.filter { !tried.contains($0.candidate.label) && passes($0.candidate.label, cut: cut) }
+                    .min { ($0.candidate.insertions, healthy($0.candidate.label), $0.candidate.treatmentS, $0.candidate.energyJ, $0.candidate.label)
+                        < ($1.candidate.insertions, healthy($1.candidate.label), $1.candidate.treatmentS, $1.candidate.energyJ, $1.candidate.label) }
+                if let best { return best.candidate }
+            }
+            return nil
         }
         /// A close call simulated at the preset's spacing: exactly what its verification would be.
         func checkFine(_ candidate: Candidate) throws {

@@ -67,6 +67,17 @@ else
   grep -E "^FAIL" "$work/plan.log" 2>/dev/null || true
   echo "worked-example plan: failed"
 fi
+# The planner's preference beside a vein that caps the margin (docs/planning.md, "Vessel-capped margin").
+if "$bin" plan presets/plan-mwa-25mm-vessel.json --out "$work/vein-capped" --no-cache --quiet \
+     --set regions.0.shape.radius_mm=11 --set 'regions.1.shape.start_mm=[20.5,-35,0]' \
+     --set 'regions.1.shape.end_mm=[20.5,35,0]' --set regions.1.shape.radius_mm=5 \
+   && python3 scripts/interop/check_preference.py "$work/vein-capped" > "$work/preference.log"; then
+  echo "planner preference: $(tail -n 1 "$work/preference.log")"
+else
+  status=1
+  grep -E "^FAIL" "$work/preference.log" 2>/dev/null || true
+  echo "planner preference: failed"
+fi
 # The same runs' decoded necrosis, temperature_max and damage voxels against the recorded digests
 # (scripts/digests/check.sh): numbers move only in a commit that says why.
 scripts/digests/compare.sh scripts/digests/bundled-presets-1mm.sha256 "$work/digests" "voxel digests at 1 mm" || status=1
