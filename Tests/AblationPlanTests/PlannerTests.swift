@@ -32,7 +32,7 @@ func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached
 
 /// A coarse plan end to end: the verified plan must really cover with margin (the verifying run's
 /// own summary says so), the surrogate's margin (a 3 mm coarse run against the 2 mm verification)
-/// must be within issue 5's 1.5 mm of it and be what plan-summary.json reports as predicted, and
+/// must be within the 1.5 mm README's status promises for coarse predictions of it and be what plan-summary.json reports as predicted, and
 /// the cache must be used on the second run with the identical result.
 @Test func coarsePlanIsConfirmedAndReproducible() throws {
     // 62 mm instead of planPreset's 50 mm: a pulled-back 80 W zone is about 44 mm long, and a zone

@@ -9,7 +9,7 @@ import Testing
 
 /// An RF plan end to end on coarse grids: the verifying run must really cover with the margin,
 /// the coarse simulation (2 mm against the 1.5 mm verification) must predict its margin within
-/// issue 5's 1.5 mm, the plan must use only what an rfa applicator can express (no pull-back:
+/// the 1.5 mm README's status promises for coarse predictions, the plan must use only what an rfa applicator can express (no pull-back:
 /// every position starts at time zero), and plan.json must decode as the same rfa applicator.
 @Test func coarseRFPlanIsConfirmedWithinTheTolerance() throws {
     try withPresetFile(rfPlanPreset.replacingOccurrences(of: "\"spacing_mm\": 2}", with: "\"spacing_mm\": 1.5}")) { path, dir in
