@@ -21,8 +21,8 @@ struct CoarseModel {
         /// Coverage and margins on the preset's grid (the fine scene).
         var analysis: ZoneAnalysis
         var seconds: Double
-        /// The predicted zone reaches a face of the preset's grid (touchesBoundary).
-        var touchesBoundary: Bool
+        /// The predicted zone reaches a face of the preset's grid.
+        var touchesBoundary: Bool { analysis.boundary.touchesBoundary }
         var worstMarginMM: Double { analysis.targets.map(\.minMarginMM).min() ?? -.infinity }
         var healthyML: Double { analysis.healthyAblatedML }
     }
@@ -87,7 +87,6 @@ struct CoarseModel {
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: fine, axis: first.tipMM - first.entryMM,
                                     marginMM: preset.marginMM, zoneField: field)
         let d = clock.now - started
-        return Score(analysis: analysis, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18,
-                     touchesBoundary: AblationAnalysis.touchesBoundary(necrosis: necrosis, grid: fine.grid))
+        return Score(analysis: analysis, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
     }
 }

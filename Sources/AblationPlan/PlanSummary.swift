@@ -60,7 +60,7 @@ enum PlanSummary {
                          "healthy_ablated_ml": rounded(v.computed.analysis.healthyAblatedML),
                          "zone_volume_ml": rounded(v.computed.analysis.zone.volumeML),
                          "solver_time_s": rounded(v.computed.result.solverSeconds),
-                         "touches_boundary": .bool(touchesBoundary(necrosis: v.computed.necrosis, grid: v.computed.scene.grid))],
+                         "touches_boundary": .bool(v.computed.analysis.boundary.touchesBoundary)],
             "margin_error_mm": .array(errors),
             "confirmed": .bool(v.confirmed),
         ]

@@ -428,7 +428,7 @@ public struct Planner {
                                      coarseBest, verifications.count, best.candidate.label, t.map(\.coveragePercent).min() ?? 0,
                                      t.map(\.minMarginMM).min() ?? 0, preset.marginMM)
                     + (reason == .tooCloseToVessel ? " (a vessel within 10 mm of the target carries heat away)" : "")
-                    + (touchesBoundary(necrosis: best.computed.necrosis, grid: best.computed.scene.grid)
+                    + (best.computed.analysis.boundary.touchesBoundary
                         ? "; its zone still reaches the grid's boundary after the grid grew \(Planner.maxGridGrowths) times by \(JSONWriter.format(Planner.gridGrowthMM)) mm, so it is no plan: enlarge grid.size_mm" : "")
             }
         }

@@ -30,29 +30,8 @@ public struct GridFit: Sendable, Equatable {
     /// with `paddingMM` round them; nil when no voxel is selected.
     public static func box(volume v: NIfTIVolume, selects: (Float) -> Bool, paddingMM: Double,
                            spacingMM h: Double) -> (centerMM: SIMD3<Double>, sizeMM: SIMD3<Double>)? {
-        guard let (lo, hi) = voxelBox(volume: v, selects: selects) else { return nil }
-        return place(lo: lo, hi: hi, lattice: v, paddingMM: paddingMM, spacingMM: h)
-    }
-
-    /// World box (mm) of the cubes of the selected voxels; nil when none is selected.
-    static func voxelBox(volume v: NIfTIVolume, selects: (Float) -> Bool) -> (SIMD3<Double>, SIMD3<Double>)? {
-        var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
-        var any = false
-        for k in 0..<v.nz {
-            for j in 0..<v.ny {
-                for i in 0..<v.nx where selects(v.values[i + v.nx * (j + v.ny * k)]) {
-                    any = true
-                    for c in 0..<8 {
-                        let p = v.worldPosition(i: Double(i) + (c & 1 == 0 ? -0.5 : 0.5),
-                                                j: Double(j) + (c & 2 == 0 ? -0.5 : 0.5),
-                                                k: Double(k) + (c & 4 == 0 ? -0.5 : 0.5))
-                        lo = pointwiseMin(lo, p)
-                        hi = pointwiseMax(hi, p)
-                    }
-                }
-            }
-        }
-        return any ? (lo, hi) : nil
+        guard let box = v.voxelBox(selects: selects) else { return nil }
+        return place(lo: box.lo, hi: box.hi, lattice: v, paddingMM: paddingMM, spacingMM: h)
     }
 
     /// The grid holding [lo, hi] with padding, its faces on `lattice`'s along aligned axes.
@@ -146,7 +125,7 @@ public struct GridFit: Sendable, Equatable {
                     throw PresetError(error.kind, path: at, error.message)
                 }
                 let value = Float(chosen.label)
-                guard let part = voxelBox(volume: chosen.volume, selects: { $0 == value }) else {
+                guard let part = chosen.volume.voxelBox(selects: { $0 == value }).map({ ($0.lo, $0.hi) }) else {
                     throw PresetError(path: at, "segment \"\(name)\" holds no voxel in \(image.resolvedPath)")
                 }
                 include(part)
@@ -155,13 +134,13 @@ public struct GridFit: Sendable, Equatable {
             // Labels by value: in every layer of a layered segmentation (each layer is its own 3D label map).
             let wanted = labels.map { Set($0.map(Float.init)) }
             for layer in 0..<max(1, image.layerCount) {
-                if let part = voxelBox(volume: image.volume(layer: layer), selects: { v in wanted.map { $0.contains(v) } ?? (v != 0) }) {
+                if let part = image.volume(layer: layer).voxelBox(selects: { v in wanted.map { $0.contains(v) } ?? (v != 0) }).map({ ($0.lo, $0.hi) }) {
                     include(part)
                 }
             }
         }
         guard let (lo, hi) = box else {
-            let present = Set(image.volume().values.prefix(50_000_000).map { Int($0) }).sorted().prefix(20).map(String.init).joined(separator: ", ")
+            let present = image.volume().labelsPresent
             let what = labels.map { "label\($0.count > 1 ? "s" : "") \($0.map(String.init).joined(separator: ", "))" } ?? "a non-zero label"
             throw PresetError(path: labels == nil ? r.child("path") : r.child("labels"),
                               "\(what) does not occur in \(image.resolvedPath); it holds labels \(present)")

@@ -149,8 +149,7 @@ public struct LabelMapFile: Sendable {
         }
         let selection = LabelMapSelection(file: self, layer: layer, label: label, segment: segment, chosenByName: false)
         guard selection.voxelCount > 0 else {
-            let present = Set(selection.volume.values.prefix(50_000_000).map { Int($0) }).sorted().prefix(20)
-            throw PresetError(path: jsonPath, "label \(label) does not occur in \(resolvedPath); it holds labels \(present.map(String.init).joined(separator: ", "))")
+            throw PresetError(path: jsonPath, "label \(label) does not occur in \(resolvedPath); it holds labels \(selection.volume.labelsPresent)")
         }
         return selection
     }

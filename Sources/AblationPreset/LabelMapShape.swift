@@ -54,25 +54,11 @@ public final class LabelMapShape: Shape, @unchecked Sendable {
             throw PresetError(path: "", "the label map's affine is singular")
         }
         inverse = inv
-        var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
-        var count = 0
-        for k in 0..<v.nz {
-            for j in 0..<v.ny {
-                for i in 0..<v.nx where mask[i + v.nx * (j + v.ny * k)] != 0 {
-                    count += 1
-                    // Every corner of the voxel, so rotated label maps are fully enclosed.
-                    for c in 0..<8 {
-                        let p = v.worldPosition(i: Double(i) + (c & 1 == 0 ? -0.5 : 0.5),
-                                                j: Double(j) + (c & 2 == 0 ? -0.5 : 0.5),
-                                                k: Double(k) + (c & 4 == 0 ? -0.5 : 0.5))
-                        lo = pointwiseMin(lo, p)
-                        hi = pointwiseMax(hi, p)
-                    }
-                }
-            }
-        }
-        voxelCount = count
-        boundingBoxMM = (lo, hi)
+        let wanted = Float(selection.label)
+        let box = v.voxelBox { $0 == wanted }
+        voxelCount = box?.count ?? 0
+        let none = SIMD3<Double>(repeating: .infinity)
+        boundingBoxMM = (box?.lo ?? none, box?.hi ?? -none)
     }
 
     /// What the preset chose, in words, for `ablsim check`: e.g. segment "Tumor" (ID Segment_2)

@@ -11,19 +11,11 @@ import tempfile
 import nibabel as nib
 import nrrd
 import numpy as np
+from tally import Tally
 
 EXAMPLE = "presets/examples/liver-case"
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS {what}")
-    else:
-        failed += 1
-        print(f"FAIL {what}")
+tally = Tally()
+check = tally.check
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -47,5 +39,4 @@ with tempfile.TemporaryDirectory() as tmp:
     ras_nrrd = (lps * np.array([-1, -1, 1])).mean(axis=0)
     check(np.allclose(ras_nifti, ras_nrrd, atol=1e-4), f"tumour centroid agrees between the files ({ras_nifti.round(3)} RAS mm)")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+tally.finish()

@@ -7,16 +7,13 @@ import json
 import math
 import sys
 
+from tally import Tally
+
 plan_dir, run_dir = sys.argv[1], sys.argv[2]
 plan = json.load(open(f"{plan_dir}/plan-summary.json"))
 run = json.load(open(f"{run_dir}/summary.json"))
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    passed, failed = passed + bool(ok), failed + (not ok)
-    print(f"{'PASS' if ok else 'FAIL'} {what}")
+tally = Tally()
+check = tally.check
 
 
 check(plan.get("feasible") is True, "the plan is feasible")
@@ -37,5 +34,4 @@ for a in plan["plan"]["applicators"]:
     check(a["tip_mm_lps"] == [-tip[0], -tip[1], tip[2]] and a["entry_mm_lps"] == [-entry[0], -entry[1], entry[2]],
           "LPS positions are the RAS ones with x and y negated")
     check(abs(a["depth_mm"] - math.dist(tip, entry)) <= 0.01, f"depth {a['depth_mm']} mm is the entry-to-tip distance")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+tally.finish()

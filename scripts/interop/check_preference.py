@@ -7,14 +7,11 @@ Usage: check_preference.py PLAN_DIR"""
 import json
 import sys
 
+from tally import Tally
+
 summary = json.load(open(f"{sys.argv[1]}/plan-summary.json"))
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    passed, failed = passed + bool(ok), failed + (not ok)
-    print(f"{'PASS' if ok else 'FAIL'} {what}")
+tally = Tally()
+check = tally.check
 
 
 check(summary["feasible"] is True, f"a plan is confirmed ({summary.get('reason')}: {summary.get('explanation', '')[:200]})")
@@ -28,5 +25,4 @@ if plan:
     # Half-way between the one-needle plan (24.5 mL) and the two-needle plan the rule replaced (89.4 mL).
     healthy = plan["verified"]["healthy_ablated_ml"]
     check(healthy < 57, f"healthy tissue ablated {healthy} mL (one needle: 24.5 mL measured; two: 89.4 mL)")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+tally.finish()

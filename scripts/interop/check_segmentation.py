@@ -27,6 +27,8 @@ import nibabel as nib
 import nrrd
 import numpy as np
 
+from tally import Tally
+
 SIZES = (40, 40, 30)
 # Rows are the NRRD axes' steps in LPS mm: axis 0 runs posterior (RAS -y), axis 1 to the patient's right
 # (RAS +x), axis 2 inferior (RAS -z).
@@ -35,21 +37,6 @@ ORIGIN_LPS = np.array([17.63, -17.83, 16.41])
 LPS_TO_RAS = np.array([-1.0, -1.0, 1.0])
 TUMOUR_CENTRE_RAS = np.array([4.2, -3.1, 2.6])
 TUMOUR_RADIUS = 6.0
-
-
-class Tally:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, ok, label, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"PASS {label}")
-        else:
-            self.failed += 1
-            print(f"FAIL {label}" + (f": {detail}" if detail else ""))
-        return ok
 
 
 def ras_of_indices(header, idx):
