@@ -136,6 +136,17 @@ func badInputFailsCleanly(preset: String, extra: [String], code: Int32, message:
     let r = try CLI.run(["verify", "--quick"], in: try CLI.scratch())
     #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
     #expect(r.stdout.contains("spectral-dirichlet") && r.stdout.contains("0 failed"))
+    let j = try CLI.run(["verify", "--quick", "--json"], in: try CLI.scratch())
+    #expect(j.status == 0, "\(j.stdout)\n\(j.stderr)")
+    let report = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as! [String: Any]
+    let checks = report["checks"] as! [[String: Any]]
+    #expect(report["passed"] as? Bool == true && !checks.isEmpty)
+    for check in checks {
+        for key in ["name", "physics", "reference", "error", "tolerance", "observed_order", "passed"] {
+            #expect(check.keys.contains(key), "\(check["name"] ?? "?") lacks \(key)")
+        }
+        #expect((check["error"] as! Double) <= (check["tolerance"] as! Double))
+    }
 }
 
 /// Ctrl-C (SIGINT) mid-run: the run stops at the next damage sample, exits 130 and leaves no
