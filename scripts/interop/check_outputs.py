@@ -5,10 +5,10 @@ summary.json, the preset and the contract (docs/preset-format.md).
 Usage: python3 scripts/interop/check_outputs.py OUT_DIR PRESET_JSON
 
 PRESET_JSON is the preset file the run was given (its bytes must hash to summary.json
-preset_sha256). Each check prints one line: "PASS ...", "FAIL ...: detail", or "skipped: ..." for
-outputs this ablsim version may not write yet (zone.vti, ablation.stl, preview.png); skipped lines
-count neither as pass nor as fail. The last line is "N passed, M failed"; the exit status is 1
-when any check failed, else 0.
+preset_sha256). Each check prints one line: "PASS ...", "FAIL ...: detail", or "n/a ...: why" for a
+check that does not apply to this run (an output format the preset did not request, a region centre
+outside the grid). A requested output that is missing is a failure, never a skip. The last line is
+"N passed, M failed, K not applicable"; the exit status is 1 when any check failed, else 0.
 
 Frames: NIfTI and the preset are RAS+ millimetres; ITK (SimpleITK) reports LPS, so x and y flip
 sign: origin_itk = (-ox, -oy, oz), direction diag(-1, -1, 1).
@@ -40,6 +40,7 @@ class Tally:
     def __init__(self):
         self.passed = 0
         self.failed = 0
+        self.not_applicable = 0
 
     def check(self, ok, label, detail=""):
         ok = bool(ok)
@@ -51,8 +52,10 @@ class Tally:
             print(f"FAIL {label}" + (f": {detail}" if detail else ""))
         return ok
 
-    def skip(self, label):
-        print(f"skipped: {label}")
+    def not_applicable(self, label):
+        """A check that does not apply to this run; counted apart, never as a pass."""
+        self.not_applicable += 1
+        print(f"n/a {label}")
 
     def crash(self, label, error):
         self.check(False, label, f"{type(error).__name__}: {error}")
@@ -195,7 +198,7 @@ def check_summary(t, out, summary, preset_path, preset, resolved):
         except ImportError as e:
             t.crash("resolved_preset validates against presets/schema.json", e)
     else:
-        t.skip(f"resolved_preset schema check ({SCHEMA} not found)")
+        t.check(False, "resolved_preset validates against presets/schema.json", f"{SCHEMA} not found")
 
 
 def check_nifti(t, out, summary, resolved, target_point, target_label):
@@ -212,7 +215,10 @@ def check_nifti(t, out, summary, resolved, target_point, target_label):
     for name in names:
         path = out / name
         if not path.exists():
-            t.check("nifti" not in formats, f"{name} exists", "output.formats has nifti but the file is missing")
+            if "nifti" in formats:
+                t.check(False, f"{name} written (output.formats requests nifti)", "missing")
+            else:
+                t.not_applicable(f"{name}: output.formats does not request nifti")
             continue
         try:
             img = nib.load(str(path))
@@ -276,7 +282,7 @@ def check_region_labels(t, images, resolved):
     img, lab = images["labels.nii.gz"]
     regions = resolved.get("regions", [])
     if any(r["shape"]["type"] == "label_map" for r in regions):
-        t.skip("region-centre labels (a label_map region makes the expected label unknown here)")
+        t.not_applicable("region-centre labels: a label_map region makes the expected label unknown here")
         return
     affine = img.get_sform()
     inv = np.linalg.inv(affine)
@@ -284,12 +290,12 @@ def check_region_labels(t, images, resolved):
         c = shape_center(region["shape"], pathlib.Path("."))
         ijk = np.rint((inv @ np.append(c, 1.0))[:3]).astype(int)
         if np.any(ijk < 0) or np.any(ijk >= np.array(lab.shape)):
-            t.skip(f"labels at regions.{n} centre {fmt(c)}: outside the grid")
+            t.not_applicable(f"labels at regions.{n} centre {fmt(c)}: outside the grid")
             continue
         centre = (affine @ np.append(ijk, 1.0))[:3]
         levels = [shape_level(r["shape"], centre) for r in regions]
         if any(abs(x - 1) < 1e-9 for x in levels):
-            t.skip(f"labels at regions.{n} centre: voxel centre lies on a region surface")
+            t.not_applicable(f"labels at regions.{n} centre: voxel centre lies on a region surface")
             continue
         want = max([m + 1 for m, x in enumerate(levels) if x <= 1], default=0)
         got = int(lab[tuple(ijk)])
@@ -397,8 +403,7 @@ def check_timeseries(t, out, summary, resolved):
 
 def check_vti(t, out, summary, images):
     path = out / "zone.vti"
-    if not path.exists():
-        t.skip(f"zone.vti not written{warned(summary, 'vti')}")
+    if not expect_output(t, path, summary, "vti"):
         return
     try:
         import vtk
@@ -435,7 +440,7 @@ def check_vti(t, out, summary, images):
         values = vtk_to_numpy(array).reshape(nz, ny, nx).transpose(2, 1, 0)
         nifti = images.get(f"{field}.nii.gz")
         if nifti is None:
-            t.skip(f"zone.vti {field}: no NIfTI to compare with")
+            t.not_applicable(f"zone.vti {field} against its NIfTI: NIfTI not requested")
             continue
         ref = nifti[1]
         if ref.dtype == np.uint8:
@@ -460,8 +465,7 @@ def signed_volume(points, triangles):
 
 def check_stl(t, out, summary, voxel_ml):
     path = out / "ablation.stl"
-    if not path.exists():
-        t.skip(f"ablation.stl not written{warned(summary, 'stl')}")
+    if not expect_output(t, path, summary, "stl"):
         return
     raw = path.read_bytes()
     header = raw[:80].decode("ascii", "replace") if not raw.startswith(b"solid") else raw.split(b"\n", 1)[0].decode("ascii", "replace")
@@ -526,8 +530,7 @@ def check_stl(t, out, summary, voxel_ml):
 
 def check_png(t, out, summary):
     path = out / "preview.png"
-    if not path.exists():
-        t.skip(f"preview.png not written{warned(summary, 'png')}")
+    if not expect_output(t, path, summary, "png"):
         return
     try:
         from PIL import Image
@@ -543,8 +546,7 @@ def check_png(t, out, summary):
     t.check(size[0] >= 64 and size[1] >= 64, "preview.png has a non-trivial size (>= 64 x 64)", f"{size[0]} x {size[1]}")
     distinct = len(colours) if colours is not None else 1 << 20
     t.check(distinct > 1, "preview.png is not a single flat colour", f"{distinct} colours")
-    if description is None:
-        t.skip("preview.png has no Description text (the header's lines, December 2026 addition)")
+    if not t.check(description is not None, "preview.png carries the header's lines as its Description text"):
         return
     # The header's lines: name, what was applied, then one verdict per target in summary.json's order.
     lines = description.split("\n")
@@ -558,6 +560,19 @@ def check_png(t, out, summary):
         expected = "INCOMPLETE" if not target.get("complete") else "complete"
         t.check(line.startswith(f"{name}: {expected},"), f"preview.png verdict for target '{name}' agrees with summary.json",
                 repr(line))
+
+
+def expect_output(t, path, summary, fmt_name):
+    """True when the output is there to check. Missing: a failure if the preset requested the format
+    (resolved_preset.output.formats), not applicable if it did not."""
+    requested = fmt_name in summary.get("resolved_preset", {}).get("output", {}).get("formats", [])
+    if path.exists():
+        return True
+    if requested:
+        t.check(False, f"{path.name} written (output.formats requests {fmt_name})", f"missing{warned(summary, fmt_name)}")
+    else:
+        t.not_applicable(f"{path.name}: output.formats does not request {fmt_name}")
+    return False
 
 
 def warned(summary, fmt_name):
@@ -641,7 +656,7 @@ def main():
         except Exception as e:
             t.crash(label, e)
 
-    print(f"{t.passed} passed, {t.failed} failed")
+    print(f"{t.passed} passed, {t.failed} failed, {t.not_applicable} not applicable")
     return 0 if t.failed == 0 else 1
 
 
