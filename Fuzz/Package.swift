@@ -11,5 +11,7 @@ let package = Package(
         .executableTarget(name: "PresetFuzzer", dependencies: [.product(name: "AblationPreset", package: "ablsim")]),
         .executableTarget(name: "NIfTIFuzzer", dependencies: [.product(name: "AblationIO", package: "ablsim")]),
         .executableTarget(name: "NRRDFuzzer", dependencies: [.product(name: "AblationIO", package: "ablsim")]),
+        .executableTarget(name: "SweepFuzzer", dependencies: [.product(name: "AblationSweep", package: "ablsim"),
+                                                              .product(name: "AblationJSON", package: "ablsim")]),
     ]
 )

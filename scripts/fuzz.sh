@@ -16,7 +16,7 @@ bin="$(swift build "${flags[@]}" --show-bin-path)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in PresetFuzzer:preset NIfTIFuzzer:nifti NRRDFuzzer:nrrd; do
+for target in PresetFuzzer:preset NIfTIFuzzer:nifti NRRDFuzzer:nrrd SweepFuzzer:sweep; do
   name="${target%%:*}"; corpus="${target##*:}"
   mkdir -p "$work/$corpus"
   cp corpus/"$corpus"/* "$work/$corpus/"

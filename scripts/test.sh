@@ -5,8 +5,9 @@
 #      preset re-read with independent readers (nibabel, SimpleITK, vtk, meshio, Pillow);
 #   3. scripts/slurm/integration.sh: a private one-node SLURM cluster runs a 6-case sweep submitted
 #      by `ablsim sweep slurm --submit` (installs slurm-wlm and munge if missing);
-#   4. scripts/fuzz.sh: libFuzzer on the preset decoder, the NIfTI reader and the NRRD reader, FUZZ_SECONDS each
-#      (default 60; FUZZ_SECONDS=0 skips it).
+#   4. scripts/fuzz.sh: libFuzzer on the preset decoder, the NIfTI reader, the NRRD reader and the sweep
+#      decoder, FUZZ_SECONDS each
+#      (default 60; FUZZ_SECONDS=0 skips it, and the last line says so).
 # Any failure stops the script with a non-zero status; the last line totals every stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,15 @@ swift test --skip-build 2>&1 | tee "$log/swift.txt"
 scripts/interop/run.sh .build/debug/ablsim | tee "$log/interop.txt"
 scripts/slurm/integration.sh .build/debug/ablsim | tee "$log/slurm.txt"
 fuzzers=0
-if [ "${FUZZ_SECONDS:-60}" != 0 ]; then scripts/fuzz.sh "${FUZZ_SECONDS:-60}"; fuzzers=3; fi
+fuzz_note=""
+if [ "${FUZZ_SECONDS:-60}" != 0 ]; then
+  scripts/fuzz.sh "${FUZZ_SECONDS:-60}"; fuzzers=4
+else
+  fuzz_note="; fuzzing SKIPPED (FUZZ_SECONDS=0)"
+fi
+# Counted per stage: swift-testing's total (parameterised cases count per case), the interop stage's
+# own total and the SLURM stage's line; the last line names each.
 swift_tests=$(grep -Eo "Test run with [0-9]+ tests? in" "$log/swift.txt" | grep -Eo "[0-9]+" | tail -n 1)
-checks=$(cat "$log/interop.txt" "$log/slurm.txt" | grep -Eo "^.*[0-9]+ passed, 0 failed" | grep -Eo "[0-9]+ passed" | awk '{s += $1} END {print s + 0}')
-echo "$((swift_tests + checks + fuzzers)) passed, 0 failed"
+interop=$(grep -E "^interop total: [0-9]+ passed, 0 failed" "$log/interop.txt" | grep -Eo "[0-9]+ passed" | grep -Eo "[0-9]+")
+slurm=$(grep -E "^[0-9]+ passed, 0 failed" "$log/slurm.txt" | tail -n 1 | grep -Eo "^[0-9]+")
+echo "$((swift_tests + interop + slurm + fuzzers)) passed, 0 failed (swift test $swift_tests, interop $interop, slurm $slurm, fuzzers $fuzzers$fuzz_note)"
