@@ -4,8 +4,8 @@ import Foundation
 
 extension DamageLaw {
     /// The run's damage law. Arrhenius constants belong to each voxel's own material: a region of
-    /// another tissue accumulates damage at its own rate. When every material shares one pair of
-    /// constants (all built-ins do) the uniform law runs, which gives the same numbers.
+    /// another tissue accumulates damage at its own rate (the built-in tumour has its own constants).
+    /// When every material shares one pair of constants the uniform law runs, which gives the same numbers.
     init(preset: Preset, scene: Scene, layout L: PaddedLayout) {
         switch preset.damage.model {
         case .cem43: self = .cem43
