@@ -33,6 +33,10 @@ public struct VerificationSuite {
             ("spectral-periodic", { [spectralBox(periodic: true)] }),
             ("point-source-erfc", { [pointSource()] }),
             ("sphere-steady", { [sphereSteady()] }),
+            ("heterogeneous", { heterogeneousChecks() }),
+            ("time-integration", { timeIntegrationChecks() }),
+            ("damage", { damageChecks() }),
+            ("conductivity-law", { conductivityLawChecks() }),
         ]
         for (name, body) in groups {
             log("running \(name) ...")
