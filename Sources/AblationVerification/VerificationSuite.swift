@@ -33,6 +33,8 @@ public struct VerificationSuite {
             ("spectral-periodic", { [spectralBox(periodic: true)] }),
             ("point-source-erfc", { [pointSource()] }),
             ("sphere-steady", { [sphereSteady()] }),
+            ("vaporisation", { vaporisationChecks() }),
+            ("vessel", { vesselChecks() }),
         ]
         for (name, body) in groups {
             log("running \(name) ...")
