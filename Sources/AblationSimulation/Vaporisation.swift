@@ -49,6 +49,10 @@ final class Vaporisation: @unchecked Sendable {
     let active: Bool
     /// Whether any voxel's dry heat capacity differs from its wet one (else no sub-cycling).
     let anyDry: Bool
+    /// Per axis: whether its faces are adiabatic. A mirror ghost copies the voxel beside it, so its
+    /// face carries no heat; frozen at the step's start like other neighbours it would pull a dry
+    /// voxel back to its start temperature and lose that heat.
+    let mirrored: (x: Bool, y: Bool, z: Bool)
     /// Scratch map from padded index to a sub-cycled voxel's slot (-1 elsewhere); allocated on first use.
     private var slots: AlignedBuffer<Int32>?
 
@@ -78,6 +82,8 @@ final class Vaporisation: @unchecked Sendable {
         } } }
         active = any
         anyDry = dry
+        func isMirror(_ b: AxisBoundary) -> Bool { b == .adiabatic }
+        mirrored = (isMirror(model.boundary.x), isMirror(model.boundary.y), isMirror(model.boundary.z))
     }
 
     /// Enthalpy per unit 37 °C heat capacity, in kelvin-equivalents: h(T) = T up to `lower`;
@@ -174,6 +180,25 @@ final class Vaporisation: @unchecked Sendable {
         }
     }
 
+    /// Whether face `q` of voxel `idx` (order as in `face`) leads to a mirror ghost.
+    @inline(__always) private func facesMirror(_ q: Int, of idx: Int) -> Bool {
+        let L = layout
+        switch q {
+        case 0, 1:
+            guard mirrored.x else { return false }
+            let i = idx % L.strideY - 1
+            return q == 0 ? i == L.nx - 1 : i == 0
+        case 2, 3:
+            guard mirrored.y else { return false }
+            let j = (idx % L.strideZ) / L.strideY - 1
+            return q == 2 ? j == L.ny - 1 : j == 0
+        default:
+            guard mirrored.z else { return false }
+            let k = idx / L.strideZ - 1
+            return q == 4 ? k == L.nz - 1 : k == 0
+        }
+    }
+
     /// Re-steps the dry voxels `dry` (padded indices, ascending) over this step in sub-steps, and
     /// hands their other neighbours the heat the faces carried on average.
     private func subcycle(_ dry: [Int], before: AlignedBuffer<Float>, after: AlignedBuffer<Float>, op: PennesOperator, dt: Float) {
@@ -202,7 +227,7 @@ final class Vaporisation: @unchecked Sendable {
         for (m, idx) in dry.enumerated() {
             var f = op.baseSource[idx] + op.externalSource[idx]
             var d = op.perfusion[idx]
-            for (q, off) in offsets.enumerated() {
+            for (q, off) in offsets.enumerated() where !facesMirror(q, of: idx) {
                 let nb = idx + off, g = Self.face(q, of: idx, op)
                 d += g
                 let slot = map[nb]

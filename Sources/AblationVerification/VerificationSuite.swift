@@ -37,6 +37,8 @@ public struct VerificationSuite {
             ("time-integration", { timeIntegrationChecks() }),
             ("damage", { damageChecks() }),
             ("conductivity-law", { conductivityLawChecks() }),
+            ("vaporisation", { vaporisationChecks() }),
+            ("vessel", { vesselChecks() }),
         ]
         for (name, body) in groups {
             log("running \(name) ...")
