@@ -33,6 +33,10 @@ public struct VerificationSuite {
             ("spectral-periodic", { [spectralBox(periodic: true)] }),
             ("point-source-erfc", { [pointSource()] }),
             ("sphere-steady", { [sphereSteady()] }),
+            ("rf-sphere", { radiofrequencySphereChecks() }),
+            ("rf-generator", { generatorControlChecks() }),
+            ("mwa-deposit", { microwaveChecks() }),
+            ("mwa-dielectric", { dielectricChecks() }),
         ]
         for (name, body) in groups {
             log("running \(name) ...")
