@@ -87,7 +87,7 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "AblationVerification",
                 dependencies: ["AblationSimulation", "AblationPreset", "AblationJSON", "AblationTissue", "AblationGrid", "AblationKernels", "AblationSpectral",
-                               "AblationRandom"],
+                               "AblationRandom", "AblationElectric", "AblationMicrowave"],
                 swiftSettings: optimizedInDebug),
         .target(name: "AblationValidation",
                 dependencies: ["AblationRun", "AblationSimulation", "AblationAnalysis", "AblationPreset", "AblationJSON", "AblationTissue",

@@ -6,7 +6,7 @@ import AblationPreset
 /// with the impedance just measured, and after every step between solves, when only the
 /// thermocouples and the clock have moved. Output limits (`max_voltage_v`, `max_current_a`) are
 /// the electrode's, applied to whatever the control asks.
-protocol GeneratorControl: AnyObject {
+package protocol GeneratorControl: AnyObject {
     /// Whether the generator is off at `time` whatever the tissue does (a pause, or done): no
     /// solve is needed then.
     func isOff(at time: Double) -> Bool
@@ -23,8 +23,8 @@ protocol GeneratorControl: AnyObject {
 }
 
 extension GeneratorControl {
-    var pausedUntil: Double { -.infinity }
-    func powerBetweenSolves(requested: Double, time: Double, dt: Double, reading: () -> Double) -> Double { requested }
+    package var pausedUntil: Double { -.infinity }
+    package func powerBetweenSolves(requested: Double, time: Double, dt: Double, reading: () -> Double) -> Double { requested }
 
     /// Roll-off: the impedance has risen `rollOffRiseOhm` above its baseline as the tissue dried,
     /// or no current flows at all.
@@ -50,7 +50,7 @@ struct GeneratorConstants: Sendable, Equatable {
 
 extension Preset.RadiofrequencySpec.Control {
     /// A fresh generator in this mode.
-    func makeGeneratorControl() -> any GeneratorControl {
+    package func makeGeneratorControl() -> any GeneratorControl {
         switch self {
         case let .constantPower(p): return ConstantPowerControl(powerW: p)
         case let .impedance(maxPower, .generic): return ImpedanceControl(maxPowerW: maxPower)
@@ -61,31 +61,31 @@ extension Preset.RadiofrequencySpec.Control {
 }
 
 /// `{mode: "constant_power", power_w}`: the set power whenever current flows.
-final class ConstantPowerControl: GeneratorControl {
+package final class ConstantPowerControl: GeneratorControl {
     let powerW: Double
     init(powerW: Double) { self.powerW = powerW }
-    func isOff(at time: Double) -> Bool { false }
-    func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
+    package func isOff(at time: Double) -> Bool { false }
+    package func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
         impedance.isFinite ? powerW : 0
     }
 }
 
 /// `{mode: "impedance", max_power_w}` with the generic generator: the power ramps up over
 /// `rampS`; at roll-off the generator pauses `pauseS` and ramps up again, for the whole duration.
-final class ImpedanceControl: GeneratorControl {
+package final class ImpedanceControl: GeneratorControl {
     let maxPowerW: Double
-    private(set) var pausedUntil = -Double.infinity
+    package private(set) var pausedUntil = -Double.infinity
     private var rampStart = 0.0
 
     init(maxPowerW: Double) { self.maxPowerW = maxPowerW }
 
-    func isOff(at time: Double) -> Bool { time < pausedUntil }
+    package func isOff(at time: Double) -> Bool { time < pausedUntil }
 
     @inline(__always) private func rampFraction(at time: Double) -> Double {
         min(1, max(0.05, (time - rampStart) / GeneratorConstants.standard.rampS))
     }
 
-    func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
+    package func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
         if Self.hasRolledOff(impedance: impedance, baseline: baseline) {
             pausedUntil = time + GeneratorConstants.standard.pauseS
             rampStart = pausedUntil
@@ -96,25 +96,25 @@ final class ImpedanceControl: GeneratorControl {
 
     /// The ramp is continuous (the generator raises its output smoothly, not in steps at the
     /// model's solves); during a pause the power stays 0.
-    func powerBetweenSolves(requested: Double, time: Double, dt: Double, reading: () -> Double) -> Double {
+    package func powerBetweenSolves(requested: Double, time: Double, dt: Double, reading: () -> Double) -> Double {
         requested > 0 && !isOff(at: time) ? maxPowerW * rampFraction(at: time) : requested
     }
 }
 
 /// `{mode: "temperature", target_c, max_power_w}`: a PI controller on the thermocouples' mean.
-final class TemperatureControl: GeneratorControl {
+package final class TemperatureControl: GeneratorControl {
     private var controller: TemperatureController
 
     init(targetC: Double, maxPowerW: Double) { controller = TemperatureController(targetC: targetC, maxPowerW: maxPowerW) }
 
-    func isOff(at time: Double) -> Bool { false }
+    package func isOff(at time: Double) -> Bool { false }
 
     /// dt 0: the controller's output for the present reading, without advancing its integral.
-    func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
+    package func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
         impedance.isFinite ? controller.power(measuredC: reading(), dt: 0) : 0
     }
 
-    func powerBetweenSolves(requested: Double, time: Double, dt: Double, reading: () -> Double) -> Double {
+    package func powerBetweenSolves(requested: Double, time: Double, dt: Double, reading: () -> Double) -> Double {
         controller.power(measuredC: reading(), dt: dt)
     }
 }

@@ -1,13 +1,13 @@
 import AblationPreset
 /// `{mode: "impedance", protocol: "leveen"}`: the LeVeen ramp (`LeVeenProtocol`) as a generator.
-final class LeVeenRampControl: GeneratorControl {
+package final class LeVeenRampControl: GeneratorControl {
     private(set) var ramp: LeVeenProtocol
 
     init(startPowerW: Double, maxPowerW: Double) { ramp = LeVeenProtocol(startPowerW: startPowerW, maxPowerW: maxPowerW) }
 
-    func isOff(at time: Double) -> Bool { ramp.isOff(at: time) }
+    package func isOff(at time: Double) -> Bool { ramp.isOff(at: time) }
 
-    func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
+    package func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
         ramp.power(time: time, rolledOff: Self.hasRolledOff(impedance: impedance, baseline: baseline))
     }
 }

@@ -39,6 +39,10 @@ public struct VerificationSuite {
             ("conductivity-law", { conductivityLawChecks() }),
             ("vaporisation", { vaporisationChecks() }),
             ("vessel", { vesselChecks() }),
+            ("rf-sphere", { radiofrequencySphereChecks() }),
+            ("rf-generator", { generatorControlChecks() }),
+            ("mwa-deposit", { microwaveChecks() }),
+            ("mwa-dielectric", { dielectricChecks() }),
         ]
         for (name, body) in groups {
             log("running \(name) ...")
