@@ -82,12 +82,15 @@ public struct RadiofrequencyDeviceProfile: Sendable, Equatable {
 
     /// Cool-tip: 17-G (1.47 mm, simulated as 1.5 mm like the validation rows) single electrodes with
     /// 2 or 3 cm exposures, or the cluster of three 2.5 cm tips 5 mm apart; the 200 W generator
-    /// under impedance control for 12 min. Roll-off at +30 ohm: the fit on the Cool-tip rows kept
-    /// the generic generator's value (docs/validation.md#rf-device-calibration).
+    /// under impedance control for 12 min. Its one fitted parameter is the roll-off threshold: 15 ohm
+    /// above the baseline, the best of 5, 10, 15, 30 and 60 ohm on the fitted Cool-tip rows (sum of
+    /// squared relative errors of every published axis 0.119, 0.089, 0.087, 0.099, 0.113 at 1.5 mm,
+    /// December 2026; docs/validation.md#rf-device-calibration). The generator then pulses sooner
+    /// and more often, as the Cool-tip's impedance-controlled pulsing does.
     public static let coolTip = RadiofrequencyDeviceProfile(
         name: "Cool-tip", electrodes: ["cooled_tip", "cluster"], singleExposuresMM: [20, 30], clusterExposuresMM: [25],
         diameterMM: 1.5, clusterSpacingMM: 5, control: .impedance, generatorMaxPowerW: 200, defaultPowerW: 200,
-        defaultDurationS: 720)
+        defaultDurationS: 720, rollOffRiseOhm: 15)
 
     /// LeVeen on the RF 3000: umbrella arrays of 2-5 cm, 12 tines of 0.4 mm on a 14-G (2.1 mm) trocar;
     /// the LeVeen ramp from 40 W to at most 90 W by default (the generator allows 200 W), stopping

@@ -35,6 +35,7 @@ private let path = "\"tip_mm\": [0, 0, 5], \"entry_mm\": [0, 0, 60]"
     let single = try rfSpec("{\"type\": \"rfa\", \"device\": \"cool_tip\", \(path)}")
     #expect(single.electrode == .cooledTip && single.activeLengthMM == 30 && single.diameterMM == 1.5)
     #expect(single.control == .impedance(maxPowerW: 200, ramp: .generic) && single.durationS == 720)
+    #expect(single.rollOffRiseOhm == 15, "the Cool-tip family's fitted roll-off threshold")
 
     let cluster = try rfSpec("{\"type\": \"rfa\", \"device\": \"cool_tip\", \"electrode\": \"cluster\", \(path)}")
     #expect(cluster.electrode == .cluster(spacingMM: 5) && cluster.activeLengthMM == 25)
@@ -65,8 +66,8 @@ private let path = "\"tip_mm\": [0, 0, 5], \"entry_mm\": [0, 0, 60]"
      "applicators.0.control.max_power_w", "200 W (the Cool-tip generator's rating)"),
     ("{\"type\": \"rfa\", \"device\": \"cool_tip\", \"control\": {\"mode\": \"constant_power\", \"power_w\": 50}, \(path)}",
      "applicators.0.control.mode", "\"impedance\""),
-    ("{\"type\": \"rfa\", \"device\": \"cool_tip\", \"control\": {\"mode\": \"impedance\", \"max_power_w\": 200, \"roll_off_ohm\": 10}, \(path)}",
-     "applicators.0.control.roll_off_ohm", "has 30 ohm"),
+    ("{\"type\": \"rfa\", \"device\": \"cool_tip\", \"control\": {\"mode\": \"impedance\", \"max_power_w\": 200, \"roll_off_ohm\": 30}, \(path)}",
+     "applicators.0.control.roll_off_ohm", "has 15 ohm"),
     ("{\"type\": \"rfa\", \"device\": \"starburst\", \"deployed_diameter_mm\": 20, \(path)}", "applicators.0.deployed_diameter_mm", "30, 40, 50 mm"),
     ("{\"type\": \"rfa\", \"device\": \"starburst\", \"deployed_diameter_mm\": 50, \"control\": {\"mode\": \"temperature\", \"target_c\": 105, \"max_power_w\": 300}, \(path)}",
      "applicators.0.control.max_power_w", "250 W"),
