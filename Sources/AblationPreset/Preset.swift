@@ -109,6 +109,8 @@ public struct Preset: Sendable {
         public static let defaultUpdateIntervalS = 3.0
         /// Default `control.start_power_w` of the LeVeen ramp (W), the RF 3000 protocol's.
         public static let defaultLeVeenStartPowerW = 40.0
+        /// Default `control.roll_off_ohm`: an impedance this far above the baseline counts as roll-off.
+        public static let defaultRollOffRiseOhm = 30.0
         public enum Control: Sendable, Equatable {
             /// Hold the delivered power.
             case constantPower(powerW: Double)
@@ -205,6 +207,9 @@ public struct Preset: Sendable {
             }
         }
         public var trackAblation: TrackAblationSpec? = nil
+        /// Impedance control (extension `control.roll_off_ohm`; a named device's own value): the rise
+        /// of the impedance above its baseline at which the generator cuts its power.
+        public var rollOffRiseOhm: Double = defaultRollOffRiseOhm
         public var maxPowerW: Double {
             switch control {
             case let .constantPower(p): return p

@@ -286,31 +286,57 @@ extension Preset {
     ]
 
     static func decodeRadiofrequency(_ r: inout JSONObjectReader) throws(PresetError) -> RadiofrequencySpec {
-        let device = try r.string("device", default: "generic", oneOf: ["generic"])
-        let electrodeName = try r.string("electrode", default: "cooled_tip", oneOf: ["cooled_tip", "multi_tine", "cluster"])
+        let device = try r.string("device", default: "generic", oneOf: RadiofrequencyDevice.allCases.map(\.rawValue))
+        let profile = RadiofrequencyDevice(rawValue: device)!.profile
+        let electrodeName = try r.string("electrode", default: profile?.electrodes.first ?? "cooled_tip",
+                                         oneOf: ["cooled_tip", "multi_tine", "cluster"])
+        if let profile, !profile.electrodes.contains(electrodeName) {
+            throw PresetError(path: r.child("electrode"), "device \"\(device)\" (\(profile.name)) has no \"\(electrodeName)\" electrode; expected " + profile.electrodes.map { "\"\($0)\"" }.joined(separator: " or "))
+        }
         for (key, electrodes) in electrodeOnlyKeys where !electrodes.contains(electrodeName) && r.value(key) != nil {
             let kinds = electrodes.map { "\"\($0)\"" }.joined(separator: " and ")
             throw PresetError(path: r.child(key), "applies to \(kinds) electrodes only; this electrode is \"\(electrodeName)\"")
         }
-        let diameter = try r.number("diameter_mm", default: 1.5, .range(0.3, 5, unit: "mm"))
+        /// A value a named device fixes: the device's, or refused when the preset asks for another.
+        func fixed(_ key: String, _ value: Double, _ allowed: [Double], unit: String) throws(PresetError) -> Double {
+            guard let profile else { return value }
+            guard allowed.contains(value) else {
+                let list = allowed.map { JSONWriter.format($0) }.joined(separator: ", ")
+                throw PresetError(path: r.child(key), "got \(JSONWriter.format(value))\(unit.isEmpty ? "" : " " + unit); device \"\(device)\" (\(profile.name)) has \(allowed.count == 1 ? "" : "one of ")\(list)\(unit.isEmpty ? "" : " " + unit)")
+            }
+            return value
+        }
+        let diameterRange = NumberCheck.range(0.3, 5, unit: "mm")
+        let diameter = try fixed("diameter_mm", try r.number("diameter_mm", default: profile?.diameterMM ?? 1.5, diameterRange),
+                                 profile.map { [$0.diameterMM] } ?? [], unit: "mm")
         var active = 0.0, coolant = 15.0, pumpOff = 0.0
         let electrode: RadiofrequencySpec.Electrode
         if electrodeName == "multi_tine" {
-            let tines = try r.integer("tines", default: 10, .range(4, 16))
+            let tines = try fixed("tines", Double(try r.integer("tines", default: profile?.tines ?? 10, .range(4, 16))),
+                                  profile.map { [Double($0.tines)] } ?? [], unit: "")
             guard r.value("deployed_diameter_mm") != nil else {
-                throw r.missing("deployed_diameter_mm", expected: "the diameter of the deployed tine array, from 15 to 70 mm")
+                let sizes = profile.map { ": " + $0.arrayDiametersMM.map { JSONWriter.format($0) }.joined(separator: ", ") + " mm for \($0.name)" } ?? ", from 15 to 70 mm"
+                throw r.missing("deployed_diameter_mm", expected: "the diameter of the deployed tine array\(sizes)")
             }
-            let deployed = try r.number("deployed_diameter_mm", .range(15, 70, unit: "mm"))
-            let tineDiameter = try r.number("tine_diameter_mm", default: 0.4, .range(0.1, 1.5, unit: "mm"))
-            let shape = try r.string("tine_shape", default: "umbrella", oneOf: RadiofrequencySpec.MultiTineSpec.Shape.allCases.map(\.rawValue))
-            electrode = .multiTine(.init(tines: tines, deployedDiameterMM: deployed, tineDiameterMM: tineDiameter,
+            let deployed = try fixed("deployed_diameter_mm", try r.number("deployed_diameter_mm", .range(15, 70, unit: "mm")),
+                                     profile?.arrayDiametersMM ?? [], unit: "mm")
+            let tineDiameter = try fixed("tine_diameter_mm", try r.number("tine_diameter_mm", default: profile?.tineDiameterMM ?? 0.4, .range(0.1, 1.5, unit: "mm")),
+                                         profile.map { [$0.tineDiameterMM] } ?? [], unit: "mm")
+            let shape = try r.string("tine_shape", default: profile?.tineShape.rawValue ?? "umbrella", oneOf: RadiofrequencySpec.MultiTineSpec.Shape.allCases.map(\.rawValue))
+            if let profile, shape != profile.tineShape.rawValue {
+                throw PresetError(path: r.child("tine_shape"), "got \"\(shape)\"; device \"\(device)\" (\(profile.name)) has \"\(profile.tineShape.rawValue)\" tines")
+            }
+            electrode = .multiTine(.init(tines: Int(tines), deployedDiameterMM: deployed, tineDiameterMM: tineDiameter,
                                          shape: RadiofrequencySpec.MultiTineSpec.Shape(rawValue: shape)!))
         } else {
-            active = try r.number("active_length_mm", default: 30, .range(2, 60, unit: "mm"))
+            let exposures = electrodeName == "cluster" ? profile?.clusterExposuresMM : profile?.singleExposuresMM
+            active = try fixed("active_length_mm", try r.number("active_length_mm", default: exposures?.last ?? 30, .range(2, 60, unit: "mm")),
+                               exposures ?? [], unit: "mm")
             coolant = try r.number("coolant_temperature_c", default: 15, .range(0, 37, unit: "°C"))
             pumpOff = try r.number("pump_off_s", default: Preset.RadiofrequencySpec.defaultPumpOffS, .range(0, 600, unit: "s"))
             if electrodeName == "cluster" {
-                let spacing = try r.number("spacing_mm", default: 5, .range(2, 20, unit: "mm"))
+                let spacing = try fixed("spacing_mm", try r.number("spacing_mm", default: profile?.clusterSpacingMM ?? 5, .range(2, 20, unit: "mm")),
+                                        profile.map { [$0.clusterSpacingMM] } ?? [], unit: "mm")
                 guard spacing > diameter else {
                     throw PresetError(path: r.child("spacing_mm"), "got \(JSONWriter.format(spacing)) mm; expected more than diameter_mm (\(JSONWriter.format(diameter)) mm), or the needles would touch")
                 }
@@ -330,16 +356,42 @@ extension Preset {
                 throw PresetError(path: r.child("entry_mm"), "is closer to tip_mm than active_length_mm (\(JSONWriter.format(active)) mm); expected the insertion path to contain the active tip")
             }
         }
-        guard var c = try r.object("control") else { throw r.missing("control", expected: "{\"mode\": \"constant_power\", \"power_w\": ...} or {\"mode\": \"impedance\", \"max_power_w\": ...}") }
+        // A named device brings its generator's protocol; a preset may restate it or lower its power.
+        let deviceControl: JSONValue? = profile.map { p in
+            switch p.control {
+            case .impedance: return ["mode": "impedance", "max_power_w": .number(p.defaultPowerW)]
+            case let .leveenRamp(start):
+                return ["mode": "impedance", "max_power_w": .number(p.defaultPowerW), "ramp": "leveen", "start_power_w": .number(start)]
+            case let .temperature(target): return ["mode": "temperature", "target_c": .number(target), "max_power_w": .number(p.defaultPowerW)]
+            }
+        }
+        let controlValue: JSONValue
+        if let given = r.value("control") { controlValue = given }
+        else if let deviceControl { controlValue = deviceControl }
+        else { throw r.missing("control", expected: "{\"mode\": \"constant_power\", \"power_w\": ...} or {\"mode\": \"impedance\", \"max_power_w\": ...}") }
+        var c = try JSONObjectReader(controlValue, path: r.child("control"))
         let mode = try c.string("mode", oneOf: ["constant_power", "impedance", "temperature"])
+        if let profile, mode != profile.control.mode {
+            throw PresetError(path: c.child("mode"), "got \"\(mode)\"; device \"\(device)\" (\(profile.name)) has a generator under \"\(profile.control.mode)\" control; leave \"control\" out for the device's protocol")
+        }
+        let maxPowerCheck = NumberCheck.positiveAtMost(profile?.generatorMaxPowerW ?? 400, unit: profile.map { "W (the \($0.name) generator's rating)" } ?? "W")
         let control: RadiofrequencySpec.Control
+        var rollOff = RadiofrequencySpec.defaultRollOffRiseOhm
         switch mode {
         case "constant_power": control = .constantPower(powerW: try c.number("power_w", .positiveAtMost(400, unit: "W")))
         case "impedance":
-            let maxPower = try c.number("max_power_w", .positiveAtMost(400, unit: "W"))
-            let ramp = try c.string("ramp", default: "generic", oneOf: ["generic", "leveen"])
+            let maxPower = try c.number("max_power_w", default: profile?.defaultPowerW, maxPowerCheck)
+            let deviceRamp: String? = profile.map { if case .leveenRamp = $0.control { return "leveen" } else { return "generic" } }
+            let ramp = try c.string("ramp", default: deviceRamp ?? "generic", oneOf: ["generic", "leveen"])
+            if let profile, let deviceRamp, ramp != deviceRamp {
+                throw PresetError(path: c.child("ramp"), "got \"\(ramp)\"; device \"\(device)\" (\(profile.name)) ramps its power as \"\(deviceRamp)\"")
+            }
+            rollOff = try fixed("control.roll_off_ohm", try c.number("roll_off_ohm", default: profile?.rollOffRiseOhm ?? RadiofrequencySpec.defaultRollOffRiseOhm, .range(1, 500, unit: "ohm")),
+                                profile.map { [$0.rollOffRiseOhm] } ?? [], unit: "ohm")
             if ramp == "leveen" {
-                let start = try c.number("start_power_w", default: min(RadiofrequencySpec.defaultLeVeenStartPowerW, maxPower),
+                var deviceStart: Double?
+                if case let .leveenRamp(start)? = profile?.control { deviceStart = start }
+                let start = try c.number("start_power_w", default: min(deviceStart ?? RadiofrequencySpec.defaultLeVeenStartPowerW, maxPower),
                                          .positiveAtMost(400, unit: "W"))
                 guard start <= maxPower else {
                     throw PresetError(path: c.child("start_power_w"), "got \(JSONWriter.format(start)) W; expected at most max_power_w (\(JSONWriter.format(maxPower)) W)")
@@ -355,13 +407,15 @@ extension Preset {
             guard electrodeName == "multi_tine" else {
                 throw PresetError(path: c.child("mode"), "\"temperature\" control needs thermocouples in the tissue, and a \(electrodeName) electrode is held at its coolant temperature; expected \"constant_power\" or \"impedance\" (temperature control works with \"multi_tine\" electrodes)")
             }
-            control = .temperature(targetC: try c.number("target_c", .range(40, 120, unit: "°C")),
-                                   maxPowerW: try c.number("max_power_w", .positiveAtMost(400, unit: "W")))
+            var deviceTarget: Double?
+            if case let .temperature(target)? = profile?.control { deviceTarget = target }
+            control = .temperature(targetC: try c.number("target_c", default: deviceTarget, .range(40, 120, unit: "°C")),
+                                   maxPowerW: try c.number("max_power_w", default: profile?.defaultPowerW, maxPowerCheck))
         }
         let maxVoltage = try c.optionalNumber("max_voltage_v", .range(10, 1000, unit: "V rms"))
         let maxCurrent = try c.optionalNumber("max_current_a", .range(0.05, 10, unit: "A rms"))
         try c.finish()
-        let duration = try r.number("duration_s", .positiveAtMost(7200, unit: "s"))
+        let duration = try r.number("duration_s", default: profile?.defaultDurationS, .positiveAtMost(7200, unit: "s"))
         let interval = try r.number("update_interval_s", default: RadiofrequencySpec.defaultUpdateIntervalS, .positiveAtMost(60, unit: "s"))
         let returnPath = try r.number("return_path_ohm", default: 0, .range(0, 500, unit: "ohm"))
         var track: RadiofrequencySpec.TrackAblationSpec?
@@ -384,7 +438,8 @@ extension Preset {
                                       diameterMM: diameter, coolantTemperatureC: coolant, tipMM: tip,
                                       entryMM: entry, control: control, durationS: duration,
                                       updateIntervalS: interval, returnPathOhm: returnPath, pumpOffS: pumpOff,
-                                      maxVoltageV: maxVoltage, maxCurrentA: maxCurrent, trackAblation: track)
+                                      maxVoltageV: maxVoltage, maxCurrentA: maxCurrent, trackAblation: track,
+                                      rollOffRiseOhm: rollOff)
         if case let .multiTine(m) = electrode {
             let array = MultiTineArray(tipMM: tip, entryMM: entry, trocarDiameterMM: diameter, spec: m)
             let closest = array.closestApproach()

@@ -52,6 +52,10 @@ extension Preset {
                 case let .temperature(target, p): control = ["mode": "temperature", "target_c": .number(target), "max_power_w": .number(p)]
                 }
                 if case var .object(members) = control {
+                    // Echoed where it is not the generic default, so generic presets resolve as before.
+                    if case .impedance = rf.control, rf.device != "generic" || rf.rollOffRiseOhm != Preset.RadiofrequencySpec.defaultRollOffRiseOhm {
+                        members.append(("roll_off_ohm", .number(rf.rollOffRiseOhm)))
+                    }
                     if let v = rf.maxVoltageV { members.append(("max_voltage_v", .number(v))) }
                     if let a = rf.maxCurrentA { members.append(("max_current_a", .number(a))) }
                     control = .object(members)

@@ -26,19 +26,20 @@ extension GeneratorControl {
     package var pausedUntil: Double { -.infinity }
     package func powerBetweenSolves(requested: Double, time: Double, dt: Double, reading: () -> Double) -> Double { requested }
 
-    /// Roll-off: the impedance has risen `rollOffRiseOhm` above its baseline as the tissue dried,
-    /// or no current flows at all.
-    static func hasRolledOff(impedance: Double, baseline: Double) -> Bool {
-        !impedance.isFinite || impedance > baseline + GeneratorConstants.standard.rollOffRiseOhm
+    /// Roll-off: the impedance has risen `riseOhm` above its baseline as the tissue dried, or no
+    /// current flows at all.
+    static func hasRolledOff(impedance: Double, baseline: Double, riseOhm: Double) -> Bool {
+        !impedance.isFinite || impedance > baseline + riseOhm
     }
 }
 
 /// The generator constants of the control modes (typical of clinical generators; docs/devices.md).
 /// The planner's RF model fingerprint is derived from these values.
 struct GeneratorConstants: Sendable, Equatable {
-    /// Impedance control: a rise of this much above the baseline counts as roll-off, and the
-    /// generic generator then pauses this long.
-    var rollOffRiseOhm = 30.0
+    /// Impedance control: a rise of this much above the baseline counts as roll-off (unless the
+    /// preset's `control.roll_off_ohm` or its device says otherwise), and the generic generator
+    /// then pauses this long.
+    var rollOffRiseOhm = Preset.RadiofrequencySpec.defaultRollOffRiseOhm
     var pauseS = 15.0
     /// Impedance control ramps the power up over this long at the start and after every pause
     /// (an assumption standing in for the generators' own ramp; it also keeps the first explicit
@@ -48,13 +49,22 @@ struct GeneratorConstants: Sendable, Equatable {
     static let standard = GeneratorConstants()
 }
 
-extension Preset.RadiofrequencySpec.Control {
-    /// A fresh generator in this mode.
+extension Preset.RadiofrequencySpec {
+    /// A fresh generator in the spec's control mode, rolling off at the spec's impedance rise.
     package func makeGeneratorControl() -> any GeneratorControl {
+        control.makeGeneratorControl(rollOffRiseOhm: rollOffRiseOhm)
+    }
+}
+
+extension Preset.RadiofrequencySpec.Control {
+    /// A fresh generator in this mode, rolling off when the impedance rises `rollOffRiseOhm` above
+    /// its baseline.
+    package func makeGeneratorControl(rollOffRiseOhm: Double = Preset.RadiofrequencySpec.defaultRollOffRiseOhm) -> any GeneratorControl {
         switch self {
         case let .constantPower(p): return ConstantPowerControl(powerW: p)
-        case let .impedance(maxPower, .generic): return ImpedanceControl(maxPowerW: maxPower)
-        case let .impedance(maxPower, .leveen(start)): return LeVeenRampControl(startPowerW: start, maxPowerW: maxPower)
+        case let .impedance(maxPower, .generic): return ImpedanceControl(maxPowerW: maxPower, rollOffRiseOhm: rollOffRiseOhm)
+        case let .impedance(maxPower, .leveen(start)):
+            return LeVeenRampControl(startPowerW: start, maxPowerW: maxPower, rollOffRiseOhm: rollOffRiseOhm)
         case let .temperature(target, maxPower): return TemperatureControl(targetC: target, maxPowerW: maxPower)
         }
     }
@@ -74,10 +84,14 @@ package final class ConstantPowerControl: GeneratorControl {
 /// `rampS`; at roll-off the generator pauses `pauseS` and ramps up again, for the whole duration.
 package final class ImpedanceControl: GeneratorControl {
     let maxPowerW: Double
+    let rollOffRiseOhm: Double
     package private(set) var pausedUntil = -Double.infinity
     private var rampStart = 0.0
 
-    init(maxPowerW: Double) { self.maxPowerW = maxPowerW }
+    init(maxPowerW: Double, rollOffRiseOhm: Double) {
+        self.maxPowerW = maxPowerW
+        self.rollOffRiseOhm = rollOffRiseOhm
+    }
 
     package func isOff(at time: Double) -> Bool { time < pausedUntil }
 
@@ -86,7 +100,7 @@ package final class ImpedanceControl: GeneratorControl {
     }
 
     package func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
-        if Self.hasRolledOff(impedance: impedance, baseline: baseline) {
+        if Self.hasRolledOff(impedance: impedance, baseline: baseline, riseOhm: rollOffRiseOhm) {
             pausedUntil = time + GeneratorConstants.standard.pauseS
             rampStart = pausedUntil
             return 0

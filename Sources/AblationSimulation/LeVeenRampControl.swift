@@ -2,13 +2,17 @@ import AblationPreset
 /// `{mode: "impedance", protocol: "leveen"}`: the LeVeen ramp (`LeVeenProtocol`) as a generator.
 package final class LeVeenRampControl: GeneratorControl {
     private(set) var ramp: LeVeenProtocol
+    let rollOffRiseOhm: Double
 
-    init(startPowerW: Double, maxPowerW: Double) { ramp = LeVeenProtocol(startPowerW: startPowerW, maxPowerW: maxPowerW) }
+    init(startPowerW: Double, maxPowerW: Double, rollOffRiseOhm: Double) {
+        ramp = LeVeenProtocol(startPowerW: startPowerW, maxPowerW: maxPowerW)
+        self.rollOffRiseOhm = rollOffRiseOhm
+    }
 
     package func isOff(at time: Double) -> Bool { ramp.isOff(at: time) }
 
     package func powerAfterSolve(time: Double, impedance: Double, baseline: Double, reading: () -> Double) -> Double {
-        ramp.power(time: time, rolledOff: Self.hasRolledOff(impedance: impedance, baseline: baseline))
+        ramp.power(time: time, rolledOff: Self.hasRolledOff(impedance: impedance, baseline: baseline, riseOhm: rollOffRiseOhm))
     }
 }
 
@@ -16,7 +20,7 @@ package final class LeVeenRampControl: GeneratorControl {
 /// generator, as an impedance-control ramp:
 ///
 /// 1. first application: `startPowerW`, raised by 10 W at the end of every minute, up to
-///    `maxPowerW`, until roll-off (the impedance rises `GeneratorConstants.rollOffRiseOhm`
+///    `maxPowerW`, until roll-off (the impedance rises the spec's `rollOffRiseOhm`
 ///    above its baseline as the tissue around the tines dries);
 /// 2. 30 s off, so that the tissue around the tines rehydrates;
 /// 3. second application at 70 % of the power reached at the first roll-off, until the

@@ -108,7 +108,7 @@ final class RadiofrequencyElectrode {
             sensed += voxels.map { L.index(linear: $0) }
         }
         thermocouples = sensed
-        control = spec.control.makeGeneratorControl()
+        control = spec.makeGeneratorControl()
     }
 
     /// Mean of the thermocouple readings (°C), or nil for electrodes without thermocouples.

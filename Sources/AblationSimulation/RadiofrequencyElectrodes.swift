@@ -124,7 +124,17 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
                 warnings.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and this run set no limit, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, a lower power, or the generator's limit (control.max_voltage_v)", n, v))
             }
         }
-        if preset.applicators.contains(where: { if case .radiofrequency = $0 { return true } else { return false } }) {
+        // A named device says what it was calibrated on; generic electrodes get the general note.
+        var generic = false
+        for (n, a) in preset.applicators.enumerated() {
+            guard case let .radiofrequency(rf) = a else { continue }
+            if let note = RadiofrequencyCalibrationNote.warning(device: RadiofrequencyDevice(rawValue: rf.device) ?? .generic, applicator: n) {
+                warnings.append(note)
+            } else {
+                generic = true
+            }
+        }
+        if generic {
             warnings.append("rfa: the electrode and generator are not calibrated per device (docs/validation.md#what-is-not-reproduced: an in vivo cooled tip within 12 %, an in vivo cluster within 10 %, bench clusters 9-20 % too small, a blood-perfused bench cooled tip within 13 % once that condition's perfusion was fitted, zones respond to perfusion at 70 % of the published rate, a 4 cm multi-tine array's zone 23-45 % wider than published: read a multi-tine zone's width as an upper bound); the generator model is simplified (docs/devices.md#generator-modes)")
         }
         return warnings

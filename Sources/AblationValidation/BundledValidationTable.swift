@@ -58,5 +58,7 @@ LIT-PRIMAVESI17-RF,RFA,RF system (not named in abstract),,,~8 (mean),perfused po
 LIT-REMPP14-MONO-GAS-1250mA,RFA,"15-G monopolar CO2 cryo-cooled applicator, 1250 mA",,,15,ex vivo bovine liver,41,49,,6,"Rempp H et al. Acad Radiol 2014;21(5), Table 1 via ClinicalTree _posts/2014-05-01-a-comparison-of-internally-water-perfused-...md"
 LIT-THIEME14-CRYO-IMP,RFA,"cryo-cooled RF applicator, impedance-dependent delivery",,,<=20 (17.7 mean),ex vivo bovine liver,51.1,,,~36 (108/3 modes; inferred),"doi 10.1055/s-0034-1366232 (RoFo 2014), abstract"
 LIT-ISHIKAWA13-EXP,RFA,"expandable electrode (brand not in abstract), no infusion",,,,ex vivo bovine liver,,,17.3,not in abstract,"Ishikawa T et al. World J Gastroenterol 2013;19(8):1278, abstract"
+LIT-LUBIENSKI-LEVEEN4-UNPERF,RFA,"Boston Scientific LeVeen 4 cm array, impedance-guided (RF 3000 protocol)",,,,"ex vivo bovine liver, not perfused",49.5,35.7,,20,"Lubienski A et al., Effects of vascular perfusion on coagulation size in radiofrequency ablation of ex vivo perfused bovine livers, abstract (25.5 kJ delivered); long axis taken as the second diameter"
+LIT-LUBIENSKI-LEVEEN4-PERF,RFA,"Boston Scientific LeVeen 4 cm array, impedance-guided (RF 3000 protocol)",,,,"Tyrode-perfused ex vivo bovine liver, 36.5 C (blood-perfused bench condition applied)",38.6,28.4,,20,"Lubienski A et al., Effects of vascular perfusion on coagulation size in radiofrequency ablation of ex vivo perfused bovine livers, abstract (36.9 kJ delivered); long axis taken as the second diameter"
 """##
 }

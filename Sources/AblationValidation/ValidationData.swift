@@ -1,5 +1,6 @@
 import AblationGrid
 import AblationJSON
+import AblationPreset
 import Foundation
 
 /// Published ablation zones (`validation/device-zones-training.csv`, embedded in the binary as
@@ -48,8 +49,10 @@ public struct TissueCondition: Sendable, Equatable {
 /// What a validation row is simulated with.
 public enum ValidationApplicator: Sendable, Equatable {
     case microwave(device: String, frequencyMHz: Int, powerW: Double)
-    /// An RF electrode under impedance control (the clinical protocol of the rows' devices).
-    case radiofrequency(electrode: String, activeLengthMM: Double, maxPowerW: Double)
+    /// An RF device family (`RadiofrequencyDevice`) with its electrode and its size: the bare tip
+    /// length of cooled needles, the deployed diameter of arrays (mm). The generator runs the
+    /// family's own protocol.
+    case radiofrequency(device: String, electrode: String, sizeMM: Double, maxPowerW: Double)
 }
 
 /// A validation row turned into a simulation: the applicator and the tissue condition.
@@ -64,7 +67,7 @@ public struct ValidationMapping: Sendable, Equatable {
     public var device: String {
         switch applicator {
         case let .microwave(device, _, _): return device
-        case let .radiofrequency(electrode, _, _): return electrode
+        case let .radiofrequency(device, electrode, _, _): return "\(device) \(electrode)"
         }
     }
 
@@ -72,7 +75,7 @@ public struct ValidationMapping: Sendable, Equatable {
     public var powerW: Double {
         switch applicator {
         case let .microwave(_, _, p): return p
-        case let .radiofrequency(_, _, p): return p
+        case let .radiofrequency(_, _, _, p): return p
         }
     }
 
@@ -91,9 +94,6 @@ public struct ValidationMapping: Sendable, Equatable {
     /// those of living pig liver (30 mm, PME), and the model reproduces them as living liver.
     public static let bloodPerfusedBench = TissueCondition(name: "blood-perfused bench liver (effective perfusion 1.67e-2 1/s, fitted; 37 °C)",
                                                            perfusionPerS: 1.67e-2, temperatureC: 37, label: "perfused bench")
-
-    /// Generator maximum for the RF rows: the 200 W Cool-tip generator under impedance control.
-    public static let radiofrequencyMaxPowerW = 200.0
 
     /// The condition a row's tissue column names, from the words papers use: living tissue
     /// ("in vivo", "clinical", "patients", "human"), excised tissue ("ex vivo", "excised", "explanted",
@@ -141,7 +141,10 @@ public struct ValidationMapping: Sendable, Equatable {
                                           note: "unnamed cooled-shaft antenna: generic profile\(row.frequencyMHz == nil ? ", 2450 MHz assumed" : "")"))
     }
 
-    /// RF rows: internally cooled single electrodes and Cool-tip clusters under impedance control.
+    /// RF rows by device family: Cool-tip clusters and internally cooled single electrodes (the
+    /// family of 17-G cooled needles on a 200 W, 480 kHz impedance-controlled generator; rows that
+    /// do not name the brand are taken as Cool-tip, as "Covidien MWA" is taken as Emprint), LeVeen
+    /// arrays of the size the row names, StarBurst arrays likewise.
     static func mapRadiofrequency(_ row: ValidationRow) -> Result<ValidationMapping, ValidationSkip> {
         func skip(_ reason: String) -> Result<ValidationMapping, ValidationSkip> { .failure(ValidationSkip(id: row.id, reason: reason)) }
         let device = row.device.lowercased()
@@ -149,25 +152,43 @@ public struct ValidationMapping: Sendable, Equatable {
         if device.contains("perfusion electrode") || device.contains("uniblate") { return skip("saline-perfused electrode: not modelled") }
         if device.contains("cryo") || device.contains("co2") { return skip("gas-cooled applicator with current control: not modelled") }
         if device.contains("3 x") || device.contains("switching") { return skip("several clusters switched: not modelled") }
-        let isCluster = device.contains("cluster")
-        let isCooled = isCluster || device.contains("cooled") || device.contains("cool-tip")
-        guard isCooled else { return skip("electrode not identified") }
+        let family: String, electrode: String, size: Double, what: String
+        if device.contains("leveen") || device.contains("starburst") {
+            family = device.contains("leveen") ? "leveen" : "starburst"
+            let sizes = (family == "leveen" ? RadiofrequencyDeviceProfile.leveen : .starburst).arrayDiametersMM
+            guard let cm = Self.arraySizeCM(device), sizes.contains(cm * 10) else { return skip("array size not named or not sold") }
+            electrode = "multi_tine"; size = cm * 10
+            what = "\(family == "leveen" ? "LeVeen" : "StarBurst") \(JSONWriter.format(cm)) cm array, the family's protocol"
+        } else {
+            let isCluster = device.contains("cluster")
+            guard isCluster || device.contains("cooled") || device.contains("cool-tip") else { return skip("electrode not identified") }
+            // Goldberg 1998's cluster tips were 1.5-3.0 cm: the product's 2.5 cm taken; single Cool-tip electrodes 3 cm.
+            family = "cool_tip"; electrode = isCluster ? "cluster" : "cooled_tip"; size = isCluster ? 25 : 30
+            what = "Cool-tip \(isCluster ? "cluster of three 17G cooled needles 5 mm apart" : "17G cooled electrode"), \(Int(size)) mm tips, impedance control to 200 W"
+        }
         guard row.shortAxisMM != nil || row.longAxisMM != nil else { return skip("no axis published (volume only)") }
         guard let condition = Self.condition(ofTissue: row.tissue) else { return skip("tissue \"\(row.tissue)\" not mapped") }
-        var note = condition == bloodPerfusedBench ? "perfused bench model, its effective perfusion fitted on these rows" : ""
+        var note = condition == bloodPerfusedBench ? "; perfused bench model, its effective perfusion fitted on the Huang & Dodd rows" : ""
         var minutes = row.timeMin
-        if minutes == nil, row.id.hasPrefix("LIT-DODD12") {
+        if minutes == nil, row.id.hasPrefix("LIT-DODD12") || family == "leveen" {
             minutes = 12
-            note += "; 12 min assumed (the Cool-tip protocol; the row gives no time)"
+            note += family == "leveen" ? "; 12 min at most (the LeVeen protocol stops at its second roll-off)"
+                : "; 12 min assumed (the Cool-tip protocol; the row gives no time)"
         }
         guard let minutes else { return skip("time not published (or a maximum, not a setting)") }
-        // Goldberg 1998's cluster tips were 1.5-3.0 cm: 2.5 cm taken; single Cool-tip electrodes 3 cm.
-        let length = isCluster ? 25.0 : 30.0
+        let power = RadiofrequencyDevice(rawValue: family)!.profile!.defaultPowerW
         return .success(ValidationMapping(
-            applicator: .radiofrequency(electrode: isCluster ? "cluster" : "cooled_tip", activeLengthMM: length,
-                                        maxPowerW: radiofrequencyMaxPowerW),
-            minutes: minutes, tissue: condition,
-            note: "\(isCluster ? "cluster of three 17G cooled needles 5 mm apart" : "17G cooled electrode"), \(Int(length)) mm tips, impedance control to 200 W" + note))
+            applicator: .radiofrequency(device: family, electrode: electrode, sizeMM: size, maxPowerW: power),
+            minutes: minutes, tissue: condition, note: what + note))
+    }
+
+    /// The array size a device column names ("4 cm", "4-cm", "4.0 cm"), in cm.
+    static func arraySizeCM(_ text: String) -> Double? {
+        let words = text.replacingOccurrences(of: "-", with: " ").split(separator: " ")
+        for (i, w) in words.enumerated() where i + 1 < words.count && words[i + 1].hasPrefix("cm") {
+            if let v = Double(w) { return v }
+        }
+        return nil
     }
 
     /// The needle along z, tip 25 mm below the block's centre plane, in a block sized for the zone.
@@ -187,11 +208,17 @@ public struct ValidationMapping: Sendable, Equatable {
                  "tip_mm": [0, 0, -25], "entry_mm": [0, 0, 90],
                  "schedule": [{"duration_s": \(minutes * 60), "power_w": \(power)}]}
                 """
-        case let .radiofrequency(electrode, length, maxPower):
+        case let .radiofrequency(device, electrode, size, _) where electrode == "multi_tine":
+            // An array's zone centres on its tines: the trocar tip at the block's centre plane.
             applicatorJSON = """
-                {"type": "rfa", "electrode": "\(electrode)", "active_length_mm": \(length), "diameter_mm": 1.5,
-                 "coolant_temperature_c": 15, "tip_mm": [0, 0, -25], "entry_mm": [0, 0, 90],
-                 "control": {"mode": "impedance", "max_power_w": \(maxPower)}, "duration_s": \(minutes * 60)}
+                {"type": "rfa", "device": "\(device)", "deployed_diameter_mm": \(size),
+                 "tip_mm": [0, 0, 10], "entry_mm": [0, 0, 90], "duration_s": \(minutes * 60)}
+                """
+        case let .radiofrequency(device, electrode, size, _):
+            // The device's own generator protocol (Cool-tip: impedance control to 200 W).
+            applicatorJSON = """
+                {"type": "rfa", "device": "\(device)", "electrode": "\(electrode)", "active_length_mm": \(size), "diameter_mm": 1.5,
+                 "coolant_temperature_c": 15, "tip_mm": [0, 0, -25], "entry_mm": [0, 0, 90], "duration_s": \(minutes * 60)}
                 """
         }
         return """

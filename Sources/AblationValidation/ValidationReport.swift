@@ -30,13 +30,16 @@ public enum ValidationReport {
     public static func run(_ rows: [ValidationRow], spacingMM: Double, threads: Int, overrides: [String] = [],
                            log: (String) -> Void = { _ in }) throws -> String {
         var lines = overrides.isEmpty ? [] : ["every row with: " + overrides.joined(separator: ", "), ""]
-        lines += ["| row | device | tissue | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err |",
-                     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += ["| row | device | tissue | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err | role |",
+                     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
         var skipped: [ValidationSkip] = []
         var shortErrors: [Double] = [], longErrors: [Double] = []
         // The calibration targets: every axis of a manufacturer chart row within 15 %, of a
-        // measured (literature) row within 25 %. Rows outside are named.
-        var chart = (rows: 0, outside: [String]()), measured = (rows: 0, outside: [String]())
+        // measured (literature) row within 25 %. Rows outside are named. RF and MWA measured rows
+        // are also counted apart, and the held-out rows (no parameter fitted on them) apart again.
+        typealias Tally = (rows: Int, outside: [String])
+        var chart: Tally = (0, []), measured: Tally = (0, [])
+        var byModality: [String: Tally] = [:], heldOut: Tally = (0, [])
         func pct(_ a: Double, _ b: Double?) -> String {
             guard let b, b > 0 else { return "-" }
             return String(format: "%+.0f %%", 100 * (a - b) / b)
@@ -58,23 +61,28 @@ public enum ValidationReport {
             if let e = shortError { shortErrors.append(e) }
             if let e = longError { longErrors.append(e) }
             let worst = max(shortError ?? 0, longError ?? 0)
+            let role = ValidationRole.of(row)
             if row.shortAxisMM != nil || row.longAxisMM != nil {
-                if row.tissue.lowercased().contains("chart") {
-                    chart.rows += 1
-                    if worst > 0.15 { chart.outside.append(row.id) }
-                } else {
-                    measured.rows += 1
-                    if worst > 0.25 { measured.outside.append(row.id) }
+                let limit = row.tissue.lowercased().contains("chart") ? 0.15 : 0.25
+                func count(_ t: inout Tally) {
+                    t.rows += 1
+                    if worst > limit { t.outside.append(row.id) }
                 }
+                if limit < 0.25 { count(&chart) } else {
+                    count(&measured)
+                    count(&byModality[row.modality, default: (0, [])])
+                }
+                if role == .heldOut { count(&heldOut) }
             }
-            lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ |",
+            lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ | %@ |",
                                 row.id as NSString, mapping.device as NSString,
                                 mapping.tissue.label as NSString,
                                 mapping.powerW, mapping.minutes,
                                 r.shortAxisMM, (row.shortAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
                                 r.longAxisMM, (row.longAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
                                 r.volumeML, (row.volumeML.map { String(format: "%.1f", $0) } ?? "-") as NSString,
-                                pct(r.shortAxisMM, row.shortAxisMM) as NSString, pct(r.longAxisMM, row.longAxisMM) as NSString))
+                                pct(r.shortAxisMM, row.shortAxisMM) as NSString, pct(r.longAxisMM, row.longAxisMM) as NSString,
+                                role.rawValue as NSString))
         }
         func mean(_ v: [Double]) -> String { v.isEmpty ? "-" : String(format: "%.0f %%", 100 * v.reduce(0, +) / Double(v.count)) }
         lines.append("")
@@ -85,6 +93,10 @@ public enum ValidationReport {
         }
         if chart.rows > 0 { lines.append(target("manufacturer chart rows", 15, chart)) }
         if measured.rows > 0 { lines.append(target("measured rows", 25, measured)) }
+        for modality in byModality.keys.sorted() { lines.append(target("- \(modality) measured rows", 25, byModality[modality]!)) }
+        if heldOut.rows > 0 {
+            lines.append(target("held-out rows (no parameter fitted on them)", 25, heldOut))
+        }
         if !skipped.isEmpty {
             lines.append("")
             lines.append("not simulated:")

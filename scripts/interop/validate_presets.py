@@ -252,6 +252,8 @@ def cases(label_map_path, seg_path):
                   "tip_mm": [0, 0, 10], "entry_mm": [0, 0, 60],
                   "control": {"mode": "impedance", "max_power_w": 90}, "duration_s": 720}
     cluster = dict(rfa, electrode="cluster", spacing_mm=5)
+    leveen = {"type": "rfa", "device": "leveen", "deployed_diameter_mm": 30, "tip_mm": [0, 0, 10], "entry_mm": [0, 0, 60]}
+    starburst = {"type": "rfa", "device": "starburst", "deployed_diameter_mm": 30, "tip_mm": [0, 0, 10], "entry_mm": [0, 0, 60]}
     implemented = [
         ("rfa applicator", lambda d: d.update(applicators=[rfa])),
         ("rfa multi-tine electrode", lambda d: d.update(applicators=[multi_tine])),
@@ -261,6 +263,11 @@ def cases(label_map_path, seg_path):
         ("rfa cluster with default spacing", lambda d: d.update(applicators=[dict(rfa, electrode="cluster")])),
         ("rfa multi-tine leveen ramp with start power and return path", lambda d: d.update(applicators=[dict(multi_tine, return_path_ohm=30, control={"mode": "impedance", "max_power_w": 90, "ramp": "leveen", "start_power_w": 40})])),
         ("rfa generic ramp named", lambda d: d.update(applicators=[dict(rfa, control={"mode": "impedance", "max_power_w": 200, "ramp": "generic"})])),
+        ("rfa generic roll_off_ohm", lambda d: d.update(applicators=[dict(rfa, control={"mode": "impedance", "max_power_w": 200, "roll_off_ohm": 20})])),
+        ("rfa leveen device with its protocol", lambda d: d.update(applicators=[leveen])),
+        ("rfa cool_tip cluster device restating its values", lambda d: d.update(applicators=[dict(
+            {k: v for k, v in cluster.items() if k not in ("control", "duration_s")}, device="cool_tip", active_length_mm=25)])),
+        ("rfa starburst device with less power", lambda d: d.update(applicators=[dict(starburst, control={"mode": "temperature", "target_c": 105, "max_power_w": 150})])),
         ("mwa applicator", lambda d: d.update(applicators=[mwa])),
         ("mwa emprint with update interval", lambda d: d.update(applicators=[dict(mwa, device="emprint", update_interval_s=2)])),
     ]
@@ -278,6 +285,12 @@ def cases(label_map_path, seg_path):
         ("rfa cluster needles that touch", lambda d: d.update(applicators=[dict(cluster, spacing_mm=2, diameter_mm=2)])),
         ("rfa multi-tine tines beyond the grid", lambda d: d.update(applicators=[dict(multi_tine, deployed_diameter_mm=50)])),
         ("rfa leveen start power above max power", lambda d: d.update(applicators=[dict(multi_tine, control={"mode": "impedance", "max_power_w": 50, "ramp": "leveen", "start_power_w": 60})])),
+        # What a named device does not have (sizes, counts, powers per device) is the decoder's to refuse.
+        ("rfa leveen device with a size not sold", lambda d: d.update(applicators=[dict(leveen, deployed_diameter_mm=25)])),
+        ("rfa leveen device with 8 tines", lambda d: d.update(applicators=[dict(leveen, tines=8)])),
+        ("rfa cool_tip device with a 25 mm single tip", lambda d: d.update(applicators=[dict(rfa, device="cool_tip", active_length_mm=25)])),
+        ("rfa cool_tip device above its generator's 200 W", lambda d: d.update(applicators=[dict(rfa, device="cool_tip", control={"mode": "impedance", "max_power_w": 250})])),
+        ("rfa starburst device under impedance control", lambda d: d.update(applicators=[dict(starburst, control={"mode": "impedance", "max_power_w": 100})])),
         # The schema cannot compare two array elements or look up region names.
         ("planning template power_w [80, 40]", lambda d: d.update(
             planning=dict(PLANNING, applicators=[dict(PLAN_MWA, power_w=[80, 40])]))),
@@ -294,6 +307,10 @@ def cases(label_map_path, seg_path):
         yield label, mutate(fn), True, 65
 
     contract_invalid = [
+        ("rfa generic electrode without control", lambda d: d.update(applicators=[{k: v for k, v in rfa.items() if k != "control"}])),
+        ("rfa generic electrode without duration_s", lambda d: d.update(applicators=[{k: v for k, v in rfa.items() if k != "duration_s"}])),
+        ("rfa unknown device", lambda d: d.update(applicators=[dict(rfa, device="medtronic")])),
+        ("rfa roll_off_ohm above 500", lambda d: d.update(applicators=[dict(rfa, control={"mode": "impedance", "max_power_w": 200, "roll_off_ohm": 600})])),
         ("rfa temperature control on a cooled tip", lambda d: d.update(applicators=[dict(rfa, control={"mode": "temperature", "target_c": 90, "max_power_w": 100})])),
         ("rfa temperature target above 120 C", lambda d: d.update(applicators=[dict(multi_tine, control={"mode": "temperature", "target_c": 150, "max_power_w": 100})])),
         ("rfa multi-tine without deployed_diameter_mm", lambda d: d.update(applicators=[{k: v for k, v in multi_tine.items() if k != "deployed_diameter_mm"}])),

@@ -1,0 +1,29 @@
+import AblationPreset
+
+/// What an RF zone prediction with a named device rests on, said in every run's warnings: which
+/// published rows the device family was checked against, how close, and which of them were fitted
+/// (docs/validation.md#rf-device-calibration). `generic` electrodes keep the general RF warning.
+enum RadiofrequencyCalibrationNote {
+    static func warning(device: RadiofrequencyDevice, applicator n: Int) -> String? {
+        let prefix = "applicators.\(n) (rfa \(device.rawValue)): "
+        switch device {
+        case .generic:
+            return nil
+        case .coolTip:
+            return prefix + "checked against 8 published Cool-tip zones (Goldberg 1998 clusters on the bench at 15-45 min and in vivo, "
+                + "Huang & Dodd 2012 single 3 cm electrodes in blood-perfused bovine liver, PME 2012 single electrode in vivo): every axis "
+                + "within 25 % at 1 mm, the worst the 45-min bench cluster (-18 %); its roll-off threshold was fitted on 6 of them (the perfused "
+                + "bench condition's perfusion on Huang & Dodd's 3), the 45-min bench cluster and the in vivo single electrode are held out "
+                + "(-18 % and -9 / -4 %); bench clusters grow too little with time and zones respond to perfusion at 70 % of the published "
+                + "rate (docs/validation.md#rf-device-calibration)"
+        case .leveen:
+            return prefix + "not fitted: checked against one published 4 cm array (Lubienski, bovine liver, held out): +24 / +4 % unperfused, "
+                + "+45 / +2 % perfused; multi-tine zones come out too wide, so read this zone's width as an upper bound "
+                + "(docs/validation.md#rf-device-calibration)"
+        case .starburst:
+            return prefix + "not fitted and not checked: no published StarBurst zone with its setting was found; the array is deployed at once, "
+                + "not in the product's steps, and multi-tine zones come out too wide elsewhere, so read this zone as an uncalibrated "
+                + "estimate (docs/validation.md#rf-device-calibration)"
+        }
+    }
+}
