@@ -43,6 +43,11 @@ final class RadiofrequencyElectrode {
     let thermocouples: [Int]
     /// The generator's control mode.
     let control: any GeneratorControl
+    /// Padded indices of the voxels that hold a wire thinner than the voxel (tines), and for each
+    /// how far its wire's surface runs above the voxel mean per unit heat density (K per W/m³;
+    /// WireSurfaceTemperature): their contact follows the surface temperature.
+    let wireVoxels: [Int]
+    let wireExcessPerHeat: [Float]
 
     /// Whether the generator is off at `time` whatever the tissue does.
     func isOff(at time: Double) -> Bool { control.isOff(at: time) }
@@ -89,8 +94,15 @@ final class RadiofrequencyElectrode {
         for v in geometry.electrodeVoxels(grid: g) {
             mask[L.index(linear: v)] = 1
         }
-        for v in geometry.thinConductorVoxels(grid: g) {
+        let wires = geometry.thinConductorVoxels(grid: g)
+        for v in wires {
             mask[L.index(linear: v)] = PotentialSolver.thinConductor
+        }
+        wireVoxels = wires.map { L.index(linear: $0) }
+        wireExcessPerHeat = wires.map { v in
+            let k = materials[Int(scene.labels[v])].conductivityWMK
+            return Float(WireSurfaceTemperature.excessPerHeatDensity(spacingM: g.spacingMM * 1e-3, wireRadiusM: geometry.tineRadiusMM * 1e-3,
+                                                                    conductivityWMK: k))
         }
         solver.thinConductorRadiusM = geometry.tineRadiusMM * 1e-3
         solver.setElectrode(mask)
@@ -153,8 +165,19 @@ final class RadiofrequencyElectrode {
                 for idx in base..<(base + L.nx) { sigma[idx] = conductivity(idx, temperature[idx]) }
             } }
         }
+        // A wire's contact follows the tissue at its surface, hotter than its voxel's mean by the
+        // voxel's heat at the power now delivered (the last solve's field; none before the first).
+        if power > 0 {
+            for (n, idx) in wireVoxels.enumerated() {
+                let excess = wireExcessPerHeat[n] * heatPerWatt[idx] * Float(power)
+                sigma[idx] = conductivity(idx, temperature[idx] + excess)
+            }
+        }
         solver.setConductivity(sigma)
         let result = solver.solve(voltage: 1, tolerance: RadiofrequencyElectrode.numerics.solveTolerance)
+        // Between solves a wire voxel's heat follows its mean temperature (the held field's
+        // sigma(T now) / sigma(T at the solve)), so the reference is its mean's conductivity too.
+        for idx in wireVoxels { sigma[idx] = conductivity(idx, temperature[idx]) }
         lastSolveTime = time
         solves += 1
         iterations += result.iterations

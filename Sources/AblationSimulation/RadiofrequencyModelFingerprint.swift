@@ -9,8 +9,9 @@ import Foundation
 /// electrode as rasterised on a given grid.
 ///
 /// The planner's zone cache keys on this (with the resolved preset of the library run and the
-/// ablsim version), so that recalibrating the roll-off, changing the drying law or the way thin
-/// conductors are laid onto voxels invalidates cached RF zones even without a version bump. The
+/// ablsim version), so that recalibrating the roll-off, changing the drying law, the way thin
+/// conductors are laid onto voxels or how their contact follows the wire's surface invalidates
+/// cached RF zones even without a version bump. The
 /// constants and laws enter as their values (each a value type printed whole), so a new
 /// parameter joins the key without anyone listing it here.
 public enum RadiofrequencyModelFingerprint {
@@ -25,7 +26,14 @@ public enum RadiofrequencyModelFingerprint {
         parts.append("electrode " + digest(RadiofrequencyGeometry.electrodeVoxels(spec, grid: g)))
         parts.append("shaft " + digest(RadiofrequencyGeometry.shaftVoxels(spec, grid: g)))
         parts.append("cooled " + digest(RadiofrequencyGeometry.cooledVoxels(spec, grid: g)))
-        parts.append("thin " + digest(ElectrodeGeometry(spec).thinConductorVoxels(grid: g)))
+        let geometry = ElectrodeGeometry(spec)
+        let thin = geometry.thinConductorVoxels(grid: g)
+        parts.append("thin " + digest(thin))
+        // Wires take their contact at their surface temperature (the excess enters per unit k; the
+        // tissue's k is the preset's). Electrodes without wires keep their earlier key.
+        if !thin.isEmpty {
+            parts.append("wire surface \(WireSurfaceTemperature.excessPerHeatDensity(spacingM: g.spacingMM * 1e-3, wireRadiusM: geometry.tineRadiusMM * 1e-3, conductivityWMK: 1))")
+        }
         return parts.joined(separator: "|")
     }
 }
