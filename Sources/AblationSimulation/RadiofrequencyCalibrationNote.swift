@@ -17,8 +17,8 @@ enum RadiofrequencyCalibrationNote {
                 + "(-18 % and -9 / -4 %); bench clusters grow too little with time and zones respond to perfusion at 70 % of the published "
                 + "rate (docs/validation.md#rf-device-calibration)"
         case .leveen:
-            return prefix + "not fitted: checked against one published 4 cm array (Lubienski, bovine liver, held out): +24 / +4 % unperfused, "
-                + "+45 / +2 % perfused; multi-tine zones come out too wide, so read this zone's width as an upper bound "
+            return prefix + "not fitted: checked against one published 4 cm array (Lubienski, bovine liver, held out): +21 / +1 % unperfused, "
+                + "+43 / -1 % perfused; multi-tine zones come out too wide, so read this zone's width as an upper bound "
                 + "(docs/validation.md#rf-device-calibration)"
         case .starburst:
             return prefix + "not fitted and not checked: no published StarBurst zone with its setting was found; the array is deployed at once, "
