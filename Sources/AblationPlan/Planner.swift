@@ -179,6 +179,7 @@ public struct Planner {
         var scores: [String: (candidate: Candidate, score: CoarseModel.Score)] = [:]
         var scoredOrder: [String] = []
         var reduced = Set<String>()
+        var shortfallFamilies = Set<String>()
         var fineRuns: [String: (plan: Preset, run: RunPipeline.Computed)] = [:]
         var fineChecks = 0
         var everFeasible = false
@@ -328,6 +329,24 @@ public struct Planner {
             }
         }
 
+        /// After a verification falls short: when a longer setting of the same pattern (same
+        /// needle tracks, same power) also passed the coarse run, the coarse grid could not tell the
+        /// two apart (its margins move in whole coarse voxels, a few seconds of heating move the
+        /// zone by less), so the shortfall says the setting was too short, not that the coarse run
+        /// over-predicts. Settings of that pattern with no more time are dropped (the zone grows
+        /// with time: they fall short too) and the longer one is verified next, without raising
+        /// the coarse requirement for every other candidate. Once per pattern: a second shortfall
+        /// there is the coarse run's, and raises the requirement as usual.
+        func dropShorterSettings(after v: Verification) -> Bool {
+            guard let family = Planner.settingFamily(v.candidate), !shortfallFamilies.contains(family) else { return false }
+            let sameFamily = scoredOrder.compactMap { scores[$0]?.candidate }.filter { Planner.settingFamily($0) == family }
+            guard sameFamily.contains(where: { $0.treatmentS > v.candidate.treatmentS && !tried.contains($0.label) && passes($0.label) }) else { return false }
+            shortfallFamilies.insert(family)
+            for c in sameFamily where c.treatmentS <= v.candidate.treatmentS { tried.insert(c.label) }
+            log("\(v.candidate.label) fell short; a longer setting of that pattern passed the coarse run: it is verified next, the coarse requirement stays")
+            return true
+        }
+
         /// Simulates a candidate in full (vessels, flow, tumour tissue) and records the verdict.
         func verify(_ candidate: Candidate, why: String) throws -> Verification {
             if isCancelled() { throw SimulationFailure.cancelled }
@@ -378,6 +397,7 @@ public struct Planner {
                 // A vessel inside the margin keeps tissue there alive whatever the plan: more runs
                 // cannot give the full margin, so one confirming run is enough evidence.
                 if !problem.vesselInMargin.isEmpty { break planning }
+                if dropShorterSettings(after: v) { continue }
                 // The coarse run over-predicted: ask it for that much more margin from now on.
                 let shortfall = zip(v.predicted.targets, v.computed.analysis.targets).map { $0.minMarginMM - $1.minMarginMM }.max() ?? 0
                 coarseRequired += max(shortfall, problem.grid.spacingMM)
@@ -463,6 +483,14 @@ public struct Planner {
 }
 
 extension Planner {
+    /// Candidates that differ only in their duration: same arrangement and placement (the tracks;
+    /// retiming moves tips only along them), one template and one power. nil without a layout.
+    static func settingFamily(_ c: Candidate) -> String? {
+        guard let layout = c.layout, let first = c.needles.first,
+              c.needles.allSatisfy({ $0.templateIndex == first.templateIndex && $0.powerW == first.powerW }) else { return nil }
+        return "\(layout.arrangement) | \(layout.placement) | template \(first.templateIndex) | \(first.powerW) W"
+    }
+
     /// The caller's progress observer, which also stops the simulation on Ctrl-C.
     func cancellableObserver() -> (Simulation.Progress) -> Bool {
         let inner = makeObserver()
