@@ -7,14 +7,15 @@ final class ProgressReporter {
     let terminal: Bool
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
-    var lastPrint: ContinuousClock.Instant
+    /// nil until the first line: that one is printed at the run's first sample (t = 0), so a log
+    /// (or a script waiting to interrupt it) sees that the run is under way, not 5 s of silence.
+    var lastPrint: ContinuousClock.Instant?
     var printedLive = false
 
     init(quiet: Bool) {
         self.quiet = quiet
         terminal = isatty(STDERR_FILENO) == 1
         started = clock.now
-        lastPrint = clock.now
     }
 
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
@@ -26,7 +27,7 @@ final class ProgressReporter {
         let now = clock.now
         let interval = terminal ? 0.2 : 5.0
         let done = p.simulatedTime >= p.totalTime - 1e-9
-        guard seconds(now - lastPrint) >= interval || done else { return true }
+        guard lastPrint.map({ seconds(now - $0) >= interval }) ?? true || done else { return true }
         lastPrint = now
         let wall = seconds(now - started)
         let fraction = p.totalTime > 0 ? p.simulatedTime / p.totalTime : 1

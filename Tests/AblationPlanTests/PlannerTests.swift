@@ -55,7 +55,6 @@ func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached
         let reported = first.summary["plan"]?["predicted"]?["targets"].flatMap { if case let .array(a) = $0 { return a.first?["min_margin_mm"] } else { return nil } }
         #expect(reported == rounded(v.predicted.targets[0].minMarginMM), "\(String(describing: reported))")
         #expect(first.summary["search"]?["coarse_spacing_mm"] == .number(3))
-        // The plan keeps clear of the vein (3 mm clearance plus half a voxel).
         let summary = try JSONParser.parse(Array(try Data(contentsOf: first.directory.appendingPathComponent("summary.json"))))
         #expect(summary["targets"].flatMap { if case let .array(a) = $0 { return a.first?["complete_with_margin"] } else { return nil } } == .bool(true))
         for name in ["plan.json", "plan-summary.json", "preview.png", "necrosis.nii.gz"] {
@@ -64,6 +63,22 @@ func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached
         // plan.json is a runnable preset holding the chosen needles.
         let plan = try Preset.load(contentsOf: first.directory.appendingPathComponent("plan.json").path).0
         #expect(plan.applicators.count == v.candidate.needles.count)
+        // Every needle path (tip to entry) keeps planning.clearance_mm (3 mm) from every vein voxel centre
+        // of the plan's grid (docs/planning.md: clearance plus half a voxel between centres).
+        let scene = try Scene(preset: plan)
+        #expect(!scene.vesselVoxels.isEmpty)
+        for needle in plan.applicators.compactMap(\.needle) {
+            let axis = needle.entryMM - needle.tipMM
+            let length2 = (axis * axis).sum()
+            let nearest = scene.vesselVoxels.map { v -> Double in
+                let g = scene.grid
+                let p = g.worldPosition(v % g.nx, (v / g.nx) % g.ny, v / (g.nx * g.ny))
+                let s = min(1, max(0, ((p - needle.tipMM) * axis).sum() / length2))
+                let d = p - (needle.tipMM + s * axis)
+                return (d * d).sum().squareRoot()
+            }.min()!
+            #expect(nearest >= 3 + 0.5 * scene.grid.spacingMM - 1e-9, "a needle passes \(nearest) mm from the vein")
+        }
 
         planner.outputDirectory = dir.appendingPathComponent("out2").path
         let second = try planner.run()

@@ -68,7 +68,9 @@ private func targetScene() throws -> Scene {
     #expect(smaller.hausdorffMM >= 2 && smaller.hausdorffMM < 3.5, "hausdorff \(smaller.hausdorffMM)")
 }
 
-@Test func referenceZoneFromAPresetKeyReachesTheSummary() throws {
+/// The key decodes, survives the resolved preset and gives a mask on the grid; what summary.json then
+/// holds is checked in SummaryContractTests.
+@Test func referenceZoneFromAPresetKeyIsDecodedResolvedAndMasked() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ablsim-ref-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
