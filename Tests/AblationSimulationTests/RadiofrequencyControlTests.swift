@@ -51,12 +51,9 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
     var integral = 0.0
     for (a, b) in zip(r.timeSeries, r.timeSeries.dropFirst()) { integral += (a.powers[0] + b.powers[0]) / 2 * (b.time - a.time) }
     #expect(abs(integral - r.deliveredEnergy[0]) / r.deliveredEnergy[0] < 0.01, "integral \(integral) J vs \(r.deliveredEnergy[0]) J")
-    // V I = P and V / I = R in every powered sample.
-    for s in r.timeSeries where s.powers[0] > 0 {
-        let v = try #require(s.voltageV), i = try #require(s.currentA), z = try #require(s.impedanceOhm)
-        #expect(abs(v * i - s.powers[0]) < 1e-9 * s.powers[0] + 1e-12)
-        #expect(abs(v / i - z) < 1e-9 * z)
-    }
+    // Every powered sample reports the generator's readings (whether they agree with the field is
+    // generatorReadingsMatchThePotentialField's question: here V and I are computed from P and R).
+    #expect(r.timeSeries.filter { $0.powers[0] > 0 }.allSatisfy { $0.voltageV != nil && $0.currentA != nil && $0.impedanceOhm != nil })
 }
 
 /// A sample shows the power of the step that ends at it, and on this grid every step (about 1 s)
