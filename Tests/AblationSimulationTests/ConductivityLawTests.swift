@@ -95,21 +95,29 @@ import Testing
 /// passes k37 h (T - 37) through each of its faces to the boundary value one spacing beyond its
 /// centre (docs/preset-format.md, `boundary.type`). Tolerance: the slowest mode of the 21 mm box
 /// decays with tau = (21 mm / pi)^2 / (3 alpha) = 110 s, so after 1500 s the transient is e^-13.7 =
-/// 1e-6 of the flux; Float temperatures round rises of about 1 K at the faces to 1e-5 K (1e-5 of the
-/// flux); 1e-4 leaves room for both.
+/// 1e-6 of the flux; but the field is Float, and an explicit step leaves a voxel unchanged once its
+/// increment is below half an ulp, so the steady field balances each voxel only to
+/// rho c V ulp(T) / (2 dt): summed over the voxels (computed here, 1.3e-4 of the power), plus half
+/// an ulp of each boundary face's temperature. Measured 4.2e-5.
 @Test func steadyHeatThroughTheBoundaryIsTheSourcePower() throws {
     let p = try decode(minimalPreset, ["materials.liver.perfusion_per_s=0", "materials.liver.linear=true",
                                        "applicators.0.schedule.0.power_w=0.4", "applicators.0.schedule.0.duration_s=1500"])
     let scene = try Scene(preset: p)
-    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
-    let g = scene.grid, t = r.temperature(), h = g.spacingMM * 1e-3, k37 = 0.52
-    var out = 0.0
+    let sim = Simulation(preset: p, scene: scene, threads: 2)
+    let dt = try sim.chosenTimeStep()
+    let r = try sim.run()
+    let g = scene.grid, t = r.temperature(), h = g.spacingMM * 1e-3, k37 = 0.52, rhoC = 1079.0 * 3540
+    var out = 0.0, stagnation = 0.0, rounding = 0.0
     for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
-        let faces = [i == 0, i == g.nx - 1, j == 0, j == g.ny - 1, k == 0, k == g.nz - 1].filter { $0 }.count
-        out += Double(faces) * k37 * h * (Double(t[g.linearIndex(i, j, k)]) - 37)
+        let v = t[g.linearIndex(i, j, k)]
+        stagnation += rhoC * h * h * h * Double(v.ulp) / 2 / dt
+        let faces = Double([i == 0, i == g.nx - 1, j == 0, j == g.ny - 1, k == 0, k == g.nz - 1].filter { $0 }.count)
+        out += faces * k37 * h * (Double(v) - 37)
+        rounding += faces * k37 * h * Double(v.ulp) / 2
     } } }
-    print("steady state: \(out) W left through the boundary of 0.4 W delivered")
-    #expect(abs(out - 0.4) / 0.4 < 1e-4, "\(out) W left through the boundary, 0.4 W delivered")
+    let bound = 1e-6 * 0.4 + stagnation + rounding
+    print("steady state: \(out) W left through the boundary of 0.4 W delivered (bound \(bound) W)")
+    #expect(abs(out - 0.4) <= bound, "\(out) W left through the boundary, 0.4 W delivered")
 }
 
 /// Energy stays exact with k(T) and a lower desiccated conductivity through boiling: face
