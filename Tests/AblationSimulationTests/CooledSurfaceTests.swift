@@ -85,11 +85,17 @@ private func cooledRun(pumpOff: Double, spacing: Double, track: String = "", coo
         print("spacing \(spacing): sleeve necrotic \(a.necrotic) -> \(b.necrotic), sleeve \(a.sleeveC) -> \(b.sleeveC) °C, needle \(a.needleC) -> \(b.needleC) °C")
         #expect(a.needleC == 15)
         #expect(b.needleC > 40)
-        // Measured: +24 K at 1 mm, +15 K at 0.5 mm (with the living-tissue stasis dose of 0.1.0; +20 K
-        // or more before, when perfusion stopped where the cells died and the generator delivered
-        // less).
+        // The sleeve's rise is the heat the zone around the tip gives back to the passive needle in
+        // the 30 s, so it follows how hot that zone still is, which the capillary flow through
+        // coagulating tissue sets: +34.0 / +21.8 K at 1 / 0.5 mm with perfusion stopping where the
+        // cells die (stasis dose 1), +23.7 / +15.0 K with the living-tissue default (30), to 73 and
+        // 70 °C. The claim under test is the necrosis below; the rise only shows that the needle
+        // no longer holds the sleeve cold, hence a threshold under the smallest rise measured.
         #expect(b.sleeveC > a.sleeveC + 10)
         #expect(b.necrotic == 1)
+        // At 0.5 mm, without the check, a sleeve voxel survives (60 of 61 necrotic): what makes the
+        // check matter. At 1 mm the whole sleeve is necrotic either way.
+        if spacing == 0.5 { #expect(a.necrotic < 1, "every sleeve voxel necrotic without the pump-off check") }
         for run in [pumping, stopped] {
             let coolant = try #require(run.result.applicators.first?.radiofrequency?.coolantEnergyJ)
             #expect(coolant > 0 && coolant < run.result.deliveredEnergy[0])

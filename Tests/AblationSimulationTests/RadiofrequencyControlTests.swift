@@ -51,12 +51,9 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
     var integral = 0.0
     for (a, b) in zip(r.timeSeries, r.timeSeries.dropFirst()) { integral += (a.powers[0] + b.powers[0]) / 2 * (b.time - a.time) }
     #expect(abs(integral - r.deliveredEnergy[0]) / r.deliveredEnergy[0] < 0.01, "integral \(integral) J vs \(r.deliveredEnergy[0]) J")
-    // V I = P and V / I = R in every powered sample.
-    for s in r.timeSeries where s.powers[0] > 0 {
-        let v = try #require(s.voltageV), i = try #require(s.currentA), z = try #require(s.impedanceOhm)
-        #expect(abs(v * i - s.powers[0]) < 1e-9 * s.powers[0] + 1e-12)
-        #expect(abs(v / i - z) < 1e-9 * z)
-    }
+    // Every powered sample reports the generator's readings (whether they agree with the field is
+    // generatorReadingsMatchThePotentialField's question: here V and I are computed from P and R).
+    #expect(r.timeSeries.filter { $0.powers[0] > 0 }.allSatisfy { $0.voltageV != nil && $0.currentA != nil && $0.impedanceOhm != nil })
 }
 
 /// A sample shows the power of the step that ends at it, and on this grid every step (about 1 s)
@@ -138,7 +135,7 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
 /// for every direction, so a placement-dependent error shows here. (The zone of 10 mm tips is wider
 /// than long, so the needle axis is its shortest principal axis; the test asks only that it be one.)
 @Test func obliqueClusterMakesTheSameZoneAsAnAlignedOne() throws {
-    func run(_ d: SIMD3<Double>) throws -> (energy: Double, volume: Double, misalignmentDeg: Double) {
+    func run(_ d: SIMD3<Double>) throws -> (energy: Double, volume: Double, misalignmentDeg: Double, rollOffs: [Double], sampleSpacing: Double) {
         let tip = -5 * d, entry = 30 * d
         func v(_ x: SIMD3<Double>) -> String { String(format: "[%.6f, %.6f, %.6f]", x.x, x.y, x.z) }
         let p = try rfPreset("""
@@ -157,14 +154,29 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
         for x in dead { let y = x - mean; image += y * (y * d).sum() }
         let axis = image / (image * image).sum().squareRoot()
         let cosine = min(1, abs((axis * d).sum()))
-        return (r.deliveredEnergy[0], Double(dead.count) * g.voxelVolumeMM3 / 1000, acos(cosine) * 180 / .pi)
+        // Roll-offs: the samples at which the power drops to zero.
+        var rollOffs: [Double] = [], spacing = 0.0
+        for (a, b) in zip(r.timeSeries, r.timeSeries.dropFirst()) {
+            spacing = max(spacing, b.time - a.time)
+            if a.powers[0] > 0 && b.powers[0] == 0 { rollOffs.append(b.time) }
+        }
+        return (r.deliveredEnergy[0], Double(dead.count) * g.voxelVolumeMM3 / 1000, acos(cosine) * 180 / .pi, rollOffs, spacing)
     }
     let aligned = try run([0, 0, 1])
     let oblique = try run(SIMD3<Double>(1, 1, 1) / 3.0.squareRoot())
     print("cluster along z: \(aligned); along the diagonal: \(oblique)")
-    // Measured at 1 mm: energy -0.7 % (-3.3 % with the living-tissue perfusion stasis dose: one roll-off
-    // cycle more or less), volume +2.5 %, axes 0.7° and 0°; thresholds about 1.5x.
-    #expect(abs(oblique.energy / aligned.energy - 1) < 0.05)
+    // Under impedance control the energy follows the roll-offs, threshold events the generator sees
+    // only at its potential solves (every update_interval_s, 3 s, on the step grid): the two runs
+    // must roll off equally often, each roll-off within a solve period and a sample of the other's.
+    // Moving one roll-off by that much moves the energy by up to 80 W x (3 s + a sample); the energy
+    // may differ by one such net shift plus 1 % for the rasterisation itself (0.7 % measured when the
+    // roll-offs fell the same way). Measured at 1 mm: five roll-offs in each run, four of them 3.2 s
+    // apart, energy -3.3 % (7650 and 7395 J), volume +1.0 %, axes 0.5° and 0°.
+    let period = 3 + max(aligned.sampleSpacing, oblique.sampleSpacing)
+    #expect(oblique.rollOffs.count == aligned.rollOffs.count, "roll-offs at \(aligned.rollOffs) and \(oblique.rollOffs) s")
+    for (a, b) in zip(aligned.rollOffs, oblique.rollOffs) { #expect(abs(a - b) <= period, "roll-off at \(a) s against \(b) s") }
+    #expect(abs(oblique.energy - aligned.energy) <= 80 * period + 0.01 * aligned.energy)
+    // Volume: measured +2.5 % when this test was written, threshold about 1.5x (not derived).
     #expect(abs(oblique.volume / aligned.volume - 1) < 0.04)
     #expect(aligned.misalignmentDeg < 2 && oblique.misalignmentDeg < 2)
 }
