@@ -43,6 +43,7 @@ public struct VerificationSuite {
             ("rf-generator", { generatorControlChecks() }),
             ("mwa-deposit", { microwaveChecks() }),
             ("mwa-dielectric", { dielectricChecks() }),
+            ("rf-cylinder", { radiofrequencyCylinderChecks() }),
         ]
         for (name, body) in groups {
             log("running \(name) ...")
