@@ -3,9 +3,12 @@
 #   1. swift test: unit tests, the quick analytic verification suite, CLI and hostile-input tests;
 #   2. scripts/interop/run.sh: the schema against the decoder, and the outputs of every bundled
 #      preset re-read with independent readers (nibabel, SimpleITK, vtk, meshio, Pillow);
-#   3. scripts/slurm/integration.sh: a private one-node SLURM cluster runs a 6-case sweep submitted
+#   3. scripts/validation/ci.sh: builds the release ablsim and re-measures the whole validation table at
+#      the voxel size of validation/expected-ci.json: every held-out row within its stated tolerance, and
+#      the fitted and held-out counts README and docs/validation.md quote unchanged;
+#   4. scripts/slurm/integration.sh: a private one-node SLURM cluster runs a 6-case sweep submitted
 #      by `ablsim sweep slurm --submit` (installs slurm-wlm and munge if missing);
-#   4. scripts/fuzz.sh: libFuzzer on the preset decoder, the NIfTI reader, the NRRD reader and the sweep
+#   5. scripts/fuzz.sh: libFuzzer on the preset decoder, the NIfTI reader, the NRRD reader and the sweep
 #      decoder, FUZZ_SECONDS each
 #      (default 60; FUZZ_SECONDS=0 skips it, and the last line says so).
 # Any failure stops the script with a non-zero status; the last line totals every stage.
@@ -17,6 +20,7 @@ scripts/setup-system.sh
 swift build --build-tests
 swift test --skip-build 2>&1 | tee "$log/swift.txt"
 scripts/interop/run.sh .build/debug/ablsim | tee "$log/interop.txt"
+scripts/validation/ci.sh | tee "$log/validation.txt"
 scripts/slurm/integration.sh .build/debug/ablsim | tee "$log/slurm.txt"
 fuzzers=0
 fuzz_note=""
@@ -26,8 +30,9 @@ else
   fuzz_note="; fuzzing SKIPPED (FUZZ_SECONDS=0)"
 fi
 # Counted per stage: swift-testing's total (parameterised cases count per case), the interop stage's
-# own total and the SLURM stage's line; the last line names each.
+# own total, the validation stage's and the SLURM stage's lines; the last line names each.
 swift_tests=$(grep -Eo "Test run with [0-9]+ tests? in" "$log/swift.txt" | grep -Eo "[0-9]+" | tail -n 1)
 interop=$(grep -E "^interop total: [0-9]+ passed, 0 failed" "$log/interop.txt" | grep -Eo "[0-9]+ passed" | grep -Eo "[0-9]+")
+validation=$(grep -E "^[0-9]+ passed, 0 failed" "$log/validation.txt" | tail -n 1 | grep -Eo "^[0-9]+")
 slurm=$(grep -E "^[0-9]+ passed, 0 failed" "$log/slurm.txt" | tail -n 1 | grep -Eo "^[0-9]+")
-echo "$((swift_tests + interop + slurm + fuzzers)) passed, 0 failed (swift test $swift_tests, interop $interop, slurm $slurm, fuzzers $fuzzers$fuzz_note)"
+echo "$((swift_tests + interop + validation + slurm + fuzzers)) passed, 0 failed (swift test $swift_tests, interop $interop, validation $validation, slurm $slurm, fuzzers $fuzzers$fuzz_note)"

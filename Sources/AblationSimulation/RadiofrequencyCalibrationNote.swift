@@ -13,8 +13,9 @@ enum RadiofrequencyCalibrationNote {
             return prefix + "checked against 8 published Cool-tip zones (Goldberg 1998 clusters on the bench at 15-45 min and in vivo, "
                 + "Huang & Dodd 2012 single 3 cm electrodes in blood-perfused bovine liver, PME 2012 single electrode in vivo): every axis "
                 + "within 25 % at 1 mm, the worst the 45-min bench cluster (-18 %); its roll-off threshold was fitted on 6 of them (the perfused "
-                + "bench condition's perfusion on Huang & Dodd's 3), the 45-min bench cluster and the in vivo single electrode are held out "
-                + "(-18 % and -9 / -4 %); bench clusters grow too little with time and zones respond to perfusion at 70 % of the published "
+                + "bench condition's perfusion on Huang & Dodd's 3, the living-tissue stasis dose on the in vivo rows), the in vivo single "
+                + "electrode (-9 / -4 %) was used by the stasis-dose fit, only the 45-min bench cluster is held out (-18 %); "
+                + "bench clusters grow too little with time and zones respond to perfusion at 70 % of the published "
                 + "rate (docs/validation.md#rf-device-calibration)"
         case .leveen:
             return prefix + "not fitted: checked against one published 4 cm array (Lubienski, bovine liver, held out): +21 / +1 % unperfused, "

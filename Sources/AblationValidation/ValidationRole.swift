@@ -1,25 +1,52 @@
-/// Whether a validation row was used to fit a parameter (a device profile's, or a tissue
-/// condition's) or is held out, so that the report can say which agreement is a fit and which a
-/// prediction. One list per device family, never per row setting.
+/// Whether a validation row was used by a fitting objective (a device profile's, or a tissue
+/// condition's parameter) or is held out (never used by any), so that the report can say which
+/// agreement is a fit and which a prediction.
+///
+/// The marks are data: `validation/roles.csv` (id, role, fits), bundled with the table, and the fits
+/// it names are described in `validation/fits.json` (parameter, rows, objective, how to re-run it).
+/// A test holds the two files and the table to each other: every row of the table has one mark, every
+/// row a fit lists is marked fitted with that fit named, and no held-out row appears in any fit.
 public enum ValidationRole: String, Sendable, Equatable {
     case fitted
-    case heldOut = "held-out"
+    case heldOut = "held_out"
 
-    /// Rows a parameter set was fitted on (docs/validation.md#calibration and
-    /// #rf-device-calibration); every other mapped row is held out.
-    /// - MWA: the Emprint and AMICA chart rows (their profiles), the three ex vivo literature rows
-    ///   of the 2450 MHz generic profile;
-    /// - RF, Cool-tip: Goldberg's bench clusters at 15 and 30 min and the in vivo cluster (its
-    ///   roll-off threshold), Huang & Dodd's three rows (the perfused bench condition's perfusion).
-    ///   Held out: Goldberg's 45 min bench cluster and PME's in vivo single electrode;
-    /// - RF, LeVeen and StarBurst: nothing fitted (their multi-tine physics is under review).
-    static let fittedRows: Set<String> = [
-        "LIT-KUANG07-EXVIVO", "LIT-HE10-IC-EX-40W10", "LIT-HE10-IC-EX-50W10",
-        "LIT-GOLD98-CL-EX15", "LIT-GOLD98-CL-EX30", "LIT-GOLD98-CL-IV12",
-        "LIT-DODD12-RLA", "LIT-DODD12-LL", "LIT-DODD12-RLP",
-    ]
+    /// As the report prints it.
+    public var label: String { self == .fitted ? "fitted" : "held-out" }
 
-    public static func of(_ row: ValidationRow) -> ValidationRole {
-        row.id.hasPrefix("CHART-") || fittedRows.contains(row.id) ? .fitted : .heldOut
+    /// A row's mark: its role and, when fitted, the fits (ids in validation/fits.json) that used it.
+    package struct Mark: Sendable, Equatable {
+        package var role: ValidationRole
+        package var fits: [String]
+    }
+
+    /// The marks of the bundled table, by row id.
+    package static let bundledMarks: [String: Mark] = (try? marks(csv: BundledValidationTable.roles)) ?? [:]
+
+    /// The role of a row of the bundled table, found by its id (rows of another table with the same
+    /// ids get the same marks); nil for an id the marks do not name.
+    public static func of(_ row: ValidationRow) -> ValidationRole? { bundledMarks[row.id]?.role }
+
+    /// The fits that used a row (empty for held-out and unmarked rows).
+    package static func fits(of row: ValidationRow) -> [String] { bundledMarks[row.id]?.fits ?? [] }
+
+    /// Reads `id,role,fits` (fits separated by ";"). Throws on an unknown role, a fitted row that
+    /// names no fit, a held-out row that names one, or an id given twice.
+    package static func marks(csv: String) throws -> [String: Mark] {
+        struct Malformed: Error, CustomStringConvertible { var description: String }
+        let records = ValidationData.parseCSV(csv)
+        guard records.first == ["id", "role", "fits"] else { throw Malformed(description: "roles: header must be id,role,fits") }
+        var marks: [String: Mark] = [:]
+        for r in records.dropFirst() where r != [""] {
+            guard r.count == 3, let role = ValidationRole(rawValue: r[1]) else {
+                throw Malformed(description: "roles: \(r.joined(separator: ",")): expected id,fitted|held_out,fits")
+            }
+            let fits = r[2].split(separator: ";").map(String.init)
+            guard (role == .fitted) == !fits.isEmpty else {
+                throw Malformed(description: "roles: \(r[0]): a fitted row names its fits, a held-out row none")
+            }
+            guard marks[r[0]] == nil else { throw Malformed(description: "roles: \(r[0]) marked twice") }
+            marks[r[0]] = Mark(role: role, fits: fits)
+        }
+        return marks
     }
 }

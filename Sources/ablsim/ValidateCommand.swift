@@ -13,12 +13,15 @@ struct ValidateCommand: ParsableCommand {
             AMICA manufacturer charts, literature MWA rows with power and time, cooled-tip and \
             cluster RF rows), each in its tissue condition (ex vivo, in vivo, blood-perfused bench), \
             and prints short axis, long axis and volume, predicted and published, with relative \
-            errors. Rows it cannot map are listed with the reason.
+            errors, each row marked fitted (a fit used it) or held-out (validation/roles.csv). Rows \
+            it cannot map are listed with the reason. The report ends with the rows within the \
+            calibration targets counted: chart rows, measured rows, fitted and held-out rows apart.
 
             Examples:
               ablsim validate                      # every row of the bundled table
               ablsim validate --rows CHART-AMI-60W --spacing 1
               ablsim validate --rows LIT- --set damage.threshold=4.6
+              ablsim validate --spacing 2 --json   # as CI runs it
             """)
 
     @Option(name: .long, help: "A validation table in the columns of validation/device-zones-training.csv (default: that table, bundled in the binary).")
@@ -36,6 +39,9 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of every row's preset by dotted path, as ablsim run --set, e.g. damage.threshold=4.6 (repeatable).", valueName: "path=value"))
     var overrides: [String] = []
 
+    @Flag(name: .long, help: "Print the report as one JSON document (rows, not simulated, counts) instead of text.")
+    var json = false
+
     func run() throws {
         guard spacing >= 0.25, spacing <= 4 else { throw ValidationError("--spacing must be from 0.25 to 4 mm") }
         do {
@@ -43,7 +49,7 @@ struct ValidateCommand: ParsableCommand {
             if let rows { table = table.filter { $0.id.hasPrefix(rows) } }
             let report = try ValidationReport.run(table, spacingMM: spacing,
                                                   threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                                  overrides: overrides) { line in
+                                                  overrides: overrides, json: json) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
             print(report)

@@ -10,56 +10,62 @@
 import Foundation
 import Testing
 
-/// Guards the device calibration: a few manufacturer-chart rows (values from
-/// validation/device-zones-training.csv), simulated through the same mapping as `ablsim validate` but
-/// on 1.5 mm voxels to stay quick. The calibration targets 15 % at 1 mm
-/// (docs/validation.md#running-ablsim-validate); the coarser grid moves the axes by up to about a
-/// voxel, hence 20 % here.
-@Test(arguments: [
-    ("CHART-EMP-45W-5min", "Covidien MWA [Emprint inferred]", 45.0, 5.0, 27.0, 27.0),
-    ("CHART-EMP-100W-10min", "Covidien MWA [Emprint inferred]", 100.0, 10.0, 36.0, 41.0),
-    ("CHART-AMI-20W-10min", "HS Hospital Service AMICA probe", 20.0, 10.0, 27.0, 31.0),
-    ("CHART-AMI-60W-5min", "HS Hospital Service AMICA probe", 60.0, 5.0, 34.0, 48.0),
-])
-func calibratedChartRowsStayWithinTolerance(_ id: String, _ device: String, _ power: Double, _ minutes: Double,
-                                            _ short: Double, _ long: Double) throws {
-    let row = ValidationRow(id: id, modality: "MWA", device: device, frequencyMHz: 2450, powerW: power, timeMin: minutes,
-                            tissue: "manufacturer chart", shortAxisMM: short, longAxisMM: long, volumeML: nil)
-    let r = try #require(try ValidationReport.simulate(row, spacingMM: 1.5, threads: 2))
-    #expect(abs(r.shortAxisMM / short - 1) <= 0.20, "\(id): short axis \(r.shortAxisMM) mm, published \(short)")
-    #expect(abs(r.longAxisMM / long - 1) <= 0.20, "\(id): long axis \(r.longAxisMM) mm, published \(long)")
+/// A row of the bundled table by id, with its role checked: the tests below say whether they check a
+/// fit (the row was used by it, validation/fits.json) or a prediction (held out).
+func tableRow(_ id: String, role: ValidationRole, fit: String? = nil) throws -> ValidationRow {
+    let row = try #require(try ValidationData.load(path: nil).first { $0.id == id }, "\(id) not in the table")
+    #expect(ValidationRole.of(row) == role, "\(id) is marked \(ValidationRole.of(row)?.rawValue ?? "nothing")")
+    if let fit { #expect(ValidationRole.fits(of: row).contains(fit), "\(id) is not marked as used by \(fit)") }
+    return row
 }
 
-/// The AMICA profile, calibrated on bench charts, predicts the clinical zone (Amabile 2017: 37 mm at
-/// 60 W, 10 min) within the 25 % target of measured rows through perfusion alone.
-@Test func benchCalibrationCarriesToLivingTissueThroughPerfusion() throws {
-    let clinical = ValidationRow(id: "LIT-AMABILE17-CLIN-HCC", modality: "MWA", device: "HS AMICA (as above)",
-                                 frequencyMHz: 2450, powerW: 60, timeMin: 10, tissue: "clinical, HCC",
-                                 shortAxisMM: 37, longAxisMM: nil, volumeML: nil)
+/// The microwave profile fits are reproduced: chart rows the `emprint` and `amica` profiles were fitted
+/// on, simulated through the same mapping as `ablsim validate` at the fits' own 1.5 mm. The fits
+/// penalised every axis above 12 % (docs/validation.md#calibration) and reached 10 % (Emprint) and 8 %
+/// (AMICA) at 1.5 mm, so 12 % is the tolerance: a row leaving it means the fit no longer holds. This
+/// checks a fit, not a prediction.
+@Test(arguments: [
+    ("CHART-EMP-45W-5min", "mwa-emprint-profile"), ("CHART-EMP-100W-10min", "mwa-emprint-profile"),
+    ("CHART-AMI-20W-10min", "mwa-amica-profile"), ("CHART-AMI-60W-5min", "mwa-amica-profile"),
+])
+func chartProfileFitsAreReproduced(_ id: String, _ fit: String) throws {
+    let row = try tableRow(id, role: .fitted, fit: fit)
+    let short = try #require(row.shortAxisMM), long = try #require(row.longAxisMM)
+    let r = try #require(try ValidationReport.simulate(row, spacingMM: 1.5, threads: 2))
+    #expect(abs(r.shortAxisMM / short - 1) <= 0.12, "\(id): short axis \(r.shortAxisMM) mm, published \(short)")
+    #expect(abs(r.longAxisMM / long - 1) <= 0.12, "\(id): long axis \(r.longAxisMM) mm, published \(long)")
+}
+
+/// The living-tissue stasis-dose fit is reproduced on the clinical AMICA row (Amabile 2017: 37 mm at
+/// 60 W, 10 min), one of the rows that fit's objective summed: the AMICA profile (fitted on bench
+/// charts) in living liver. Not a prediction: the dose was chosen with this row in the objective, which
+/// left it at -4 % at 1.5 mm (docs/validation.md#living-tissue-capillaries-keep-flowing-through-coagulating-tissue).
+/// Tolerance: that reached error plus one 1.5 mm voxel of the published 37 mm (4 %), 8 %.
+@Test func stasisDoseFitIsReproducedOnTheClinicalAmicaRow() throws {
+    let clinical = try tableRow("LIT-AMABILE17-CLIN-HCC", role: .fitted, fit: "living-tissue-stasis-dose")
     guard case let .success(m) = clinical.mapping else { Issue.record("clinical AMICA row not mapped"); return }
     #expect(m.device == "amica" && m.tissue == .inVivo)
     let b = try #require(try ValidationReport.simulate(clinical, spacingMM: 1.5, threads: 2))
-    #expect(abs(b.shortAxisMM / 37 - 1) <= 0.25, "in vivo short axis \(b.shortAxisMM) mm, published 37 mm")
+    #expect(abs(b.shortAxisMM / 37 - 1) <= 0.08, "in vivo short axis \(b.shortAxisMM) mm, published 37 mm")
 }
 
-/// Living liver shrinks a long, high-power zone as much as measured, through perfusion alone. Kuang
-/// et al. 2007 (cited in validation/README.md, not in its table): one antenna at 80 W for 25 min
-/// made 56 x 74 mm ex vivo and 35 x 59 mm in living porcine liver, a short-axis ratio of 0.63. Both
-/// rows here map to the `generic` profile (calibrated ex vivo) and differ only in the tissue
-/// condition. With capillaries stopping where cells die (the model before the living-tissue stasis
-/// dose) the ratio was 0.95; the in vivo condition's stasis dose brings it to 0.73 at 1.5 mm (42.5
-/// of 58.0 mm; docs/validation.md#mwa-rows).
+/// A prediction: living liver shrinks a long, high-power zone as measured, through perfusion alone.
+/// Kuang et al. 2007: one antenna at 80 W for 25 min made 56 x 74 mm ex vivo (a row the `generic`
+/// profile was fitted on) and 35 x 59 mm in living porcine liver (held out: no fit used it, and it was
+/// kept out of the table until the roles were marked). Both rows map to `generic` and differ only in
+/// the tissue condition. With capillaries stopping where cells die (the model before the stasis dose)
+/// the short-axis ratio was 0.95 against 0.63 measured; the stasis dose brings it to 0.73 at 1.5 mm
+/// (docs/validation.md#mwa-rows). Tolerances: the ratio below 0.8 (the earlier model's failure), and the
+/// 25 % target of measured rows on the in vivo short axis.
 @Test func livingTissueShrinksALongHighPowerZone() throws {
-    func row(_ tissue: String) -> ValidationRow {
-        ValidationRow(id: "KUANG07-\(tissue)", modality: "MWA", device: "cooled-shaft antenna", frequencyMHz: 2450,
-                      powerW: 80, timeMin: 25, tissue: "\(tissue) porcine liver", shortAxisMM: nil, longAxisMM: nil, volumeML: nil)
-    }
-    guard case let .success(bench) = row("ex vivo").mapping, case let .success(living) = row("in vivo").mapping else {
+    let benchRow = try tableRow("LIT-KUANG07-EXVIVO", role: .fitted, fit: "mwa-generic-profile")
+    let livingRow = try tableRow("LIT-KUANG07-INVIVO", role: .heldOut)
+    guard case let .success(bench) = benchRow.mapping, case let .success(living) = livingRow.mapping else {
         Issue.record("Kuang rows not mapped"); return
     }
-    #expect(bench.device == "generic" && bench.tissue == .exVivo && living.tissue == .inVivo)
-    let b = try #require(try ValidationReport.simulate(row("ex vivo"), spacingMM: 1.5, threads: 2))
-    let l = try #require(try ValidationReport.simulate(row("in vivo"), spacingMM: 1.5, threads: 2))
+    #expect(bench.device == "generic" && bench.tissue == .exVivo && living.device == "generic" && living.tissue == .inVivo)
+    let b = try #require(try ValidationReport.simulate(benchRow, spacingMM: 1.5, threads: 2))
+    let l = try #require(try ValidationReport.simulate(livingRow, spacingMM: 1.5, threads: 2))
     print("Kuang 80 W 25 min: ex vivo \(b.shortAxisMM) x \(b.longAxisMM) mm, in vivo \(l.shortAxisMM) x \(l.longAxisMM) mm")
     #expect(l.shortAxisMM / b.shortAxisMM < 0.8, "in vivo / ex vivo short axis \(l.shortAxisMM / b.shortAxisMM), measured 0.63")
     #expect(abs(l.shortAxisMM / 35 - 1) <= 0.25, "in vivo short axis \(l.shortAxisMM) mm, measured 35 mm")
@@ -87,20 +93,30 @@ func calibratedChartRowsStayWithinTolerance(_ id: String, _ device: String, _ po
     #expect(mapped("Cool-tip 17G", "blood-perfused bovine liver", modality: "RFA")?.tissue == ValidationMapping.bloodPerfusedBench)
 }
 
-/// Huang & Dodd's blood-perfused bench liver is a tissue condition of its own whose one parameter,
-/// the effective perfusion, was fitted on their three pooled rows
-/// (docs/validation.md#the-blood-perfused-bench-condition-fitted): best at the living liver's
-/// 1.67e-2 1/s, 3.3x the flow they set. Guards that fit (1 mm: 26.5 x 44 mm against 28 x 39; at the
-/// set flow the zone was 29 % too wide).
-@Test func perfusedBenchRowsFollowTheirFittedCondition() throws {
-    let row = ValidationRow(id: "LIT-DODD12-LL", modality: "RFA", device: "3.0-cm monopolar internally cooled electrode",
-                            frequencyMHz: nil, powerW: nil, timeMin: nil, tissue: "blood-perfused bovine liver (pooled flows)",
-                            shortAxisMM: 28, longAxisMM: 39, volumeML: 17.2)
-    guard case let .success(m) = row.mapping else { Issue.record("Huang & Dodd row not mapped"); return }
-    #expect(m.tissue == ValidationMapping.bloodPerfusedBench && m.tissue.perfusionPerS == 1.67e-2)
-    let r = try #require(try ValidationReport.simulate(row, spacingMM: 1.5, threads: 2))
-    #expect(abs(r.shortAxisMM / 28 - 1) <= 0.25, "short axis \(r.shortAxisMM) mm, published 28 mm")
-    #expect(abs(r.longAxisMM / 39 - 1) <= 0.25, "long axis \(r.longAxisMM) mm, published 39 mm")
+/// The perfused bench condition's fit is reproduced: Huang & Dodd's blood-perfused bench liver, whose
+/// one parameter, the effective perfusion, was fitted on their three pooled rows
+/// (docs/validation.md#the-blood-perfused-bench-condition-fitted). Re-run of the fit's objective (sum
+/// of squared relative errors of both axes over the three rows, 1.5 mm, the Cool-tip electrode the
+/// rows map to) at the fitted 1.67e-2 1/s and at the values the fit tried beside it: the fitted value
+/// must still be the best of them. The three rows make one simulation (the same setting). Not a
+/// prediction: these rows also chose the stasis dose and the Cool-tip roll-off.
+@Test func perfusedBenchFitIsReproduced() throws {
+    let rows = try ["LIT-DODD12-RLA", "LIT-DODD12-LL", "LIT-DODD12-RLP"].map { try tableRow($0, role: .fitted, fit: "perfused-bench-perfusion") }
+    guard case let .success(m) = rows[0].mapping else { Issue.record("Huang & Dodd row not mapped"); return }
+    #expect(m.tissue == ValidationMapping.bloodPerfusedBench && rows.allSatisfy { (try? $0.mapping.get()) == m })
+    func objective(_ perfusion: Double) throws -> Double {
+        let r = try #require(try ValidationReport.simulate(rows[0], spacingMM: 1.5, threads: 2,
+                                                            overrides: ["materials.liver.perfusion_per_s=\(perfusion)"]))
+        print("perfused bench at \(perfusion) 1/s: \(r.shortAxisMM) x \(r.longAxisMM) mm")
+        return rows.reduce(0) { sum, row in
+            sum + pow(r.shortAxisMM / row.shortAxisMM! - 1, 2) + pow(r.longAxisMM / row.longAxisMM! - 1, 2)
+        }
+    }
+    let fitted = try objective(try #require(m.tissue.perfusionPerS))
+    for neighbour in [1.33e-2, 2.0e-2] {
+        let other = try objective(neighbour)
+        #expect(fitted < other, "squared error \(fitted) at the fitted perfusion, \(other) at \(neighbour) 1/s")
+    }
 }
 
 /// Every microwave run says what its profile rests on: the calibrated ones name their data, their

@@ -140,21 +140,21 @@ func namedRadiofrequencyDevicesRefuseWhatTheyDoNotHave(_ applicator: String, _ e
     #expect(simulated.count == 10, "\(simulated.map(\.0.id))")
     #expect(Set(simulated.map { $0.1.device.split(separator: " ").first.map(String.init) ?? "" }) == ["cool_tip", "leveen"])
     let heldOut = simulated.filter { ValidationRole.of($0.0) == .heldOut }.map(\.0.id).sorted()
-    #expect(heldOut == ["LIT-GOLD98-CL-EX45", "LIT-LUBIENSKI-LEVEEN4-PERF", "LIT-LUBIENSKI-LEVEEN4-UNPERF", "LIT-PME12-COOLTIP12"])
+    #expect(heldOut == ["LIT-GOLD98-CL-EX45", "LIT-LUBIENSKI-LEVEEN4-PERF", "LIT-LUBIENSKI-LEVEEN4-UNPERF"])
     #expect(ValidationRole.of(rows.first { $0.id == "LIT-DODD12-RLA" }!) == .fitted)
 }
 
-/// A held-out Cool-tip row: PME's single electrode in living porcine liver (30.2 x 46.0 mm, 12 min),
-/// on which nothing was fitted. Checked at the 25 % target of measured rows
-/// (docs/validation.md#running-ablsim-validate); at 1 mm it is -12 / -4 %
-/// (docs/validation.md#rf-device-calibration), and the 1.5 mm grid used here to stay quick moves
-/// an axis by at most a voxel (5 % of 30 mm), so the target itself is the tolerance.
-@Test func heldOutCoolTipRowIsPredictedWithinTheMeasuredRowTarget() throws {
-    let row = try #require(try ValidationData.load(path: nil).first { $0.id == "LIT-PME12-COOLTIP12" })
-    #expect(ValidationRole.of(row) == .heldOut)
+/// The stasis-dose fit is reproduced on PME's single Cool-tip electrode in living porcine liver
+/// (30.2 x 46.0 mm, 12 min). No RF parameter was fitted on it, but the living-tissue stasis dose was
+/// chosen with it in the objective (validation/fits.json), so it checks that fit, not a prediction.
+/// The fit left it at -13 / -5 % at 1.5 mm with the RF model of the time (-9.6 / -5.4 % now; -9 / -4 % at
+/// 1 mm, docs/validation.md#rf-device-calibration). Tolerance: that reached error plus one 1.5 mm voxel of
+/// the published short axis (5 %), 18 %: the fit still holds on this row.
+@Test func stasisDoseFitIsReproducedOnTheInVivoCoolTipRow() throws {
+    let row = try tableRow("LIT-PME12-COOLTIP12", role: .fitted, fit: "living-tissue-stasis-dose")
     guard case let .success(m) = row.mapping else { Issue.record("PME Cool-tip row not mapped"); return }
     #expect(m.device == "cool_tip cooled_tip" && m.tissue == .inVivo)
     let r = try #require(try ValidationReport.simulate(row, spacingMM: 1.5, threads: 2))
-    #expect(abs(r.shortAxisMM / 30.2 - 1) <= 0.25, "short axis \(r.shortAxisMM) mm, published 30.2 mm")
-    #expect(abs(r.longAxisMM / 46.0 - 1) <= 0.25, "long axis \(r.longAxisMM) mm, published 46.0 mm")
+    #expect(abs(r.shortAxisMM / 30.2 - 1) <= 0.18, "short axis \(r.shortAxisMM) mm, published 30.2 mm")
+    #expect(abs(r.longAxisMM / 46.0 - 1) <= 0.18, "long axis \(r.longAxisMM) mm, published 46.0 mm")
 }

@@ -70,3 +70,30 @@ private func writeZones(_ rows: [String], in dir: URL) throws {
     #expect(stdout.contains("| CHART-EMP-100W-5min"), "\(stdout)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["ablsim"], "validate wrote into the folder")
 }
+
+/// `validate --json` gives the same report as one document: each row with its role and the fits that
+/// used it (validation/roles.csv, fits.json), signed errors against the published sizes, the rows not
+/// simulated, and the counts CI compares (scripts/validation/check_ci.py).
+@Test func validateJSONCarriesRolesErrorsAndCounts() throws {
+    let dir = try CLI.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try writeZones(["LIT-X,RFA,some electrode,,,12,ex vivo,30,40,,5,paper"], in: dir)
+    let r = try CLI.run(["validate", "--data", "zones.csv", "--spacing", "2", "--json"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let root = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let rows = try #require(root["rows"] as? [[String: Any]])
+    #expect(rows.count == 1 && rows[0]["id"] as? String == "CHART-AMI-20W-3min")
+    #expect(rows[0]["role"] as? String == "fitted" && rows[0]["fits"] as? [String] == ["mwa-amica-profile"])
+    let predicted = try #require(rows[0]["predicted"] as? [String: Double]), error = try #require(rows[0]["error"] as? [String: Double])
+    // Published 16 x 24 mm: the errors are the predicted sizes' relative departures from them.
+    #expect(abs(try #require(error["short_axis"]) - (try #require(predicted["short_axis_mm"]) / 16 - 1)) < 1e-12)
+    #expect(abs(try #require(error["long_axis"]) - (try #require(predicted["long_axis_mm"]) / 24 - 1)) < 1e-12)
+    #expect(rows[0]["target"] as? Double == 0.15)
+    let skipped = try #require(root["not_simulated"] as? [[String: String]])
+    #expect(skipped.map { $0["id"] } == ["LIT-X"])
+    let counts = try #require(root["counts"] as? [String: [String: Any]])
+    #expect(counts["chart"]?["rows"] as? Int == 1 && counts["fitted"]?["rows"] as? Int == 1 && counts["held_out"]?["rows"] as? Int == 0)
+    let text = try CLI.run(["validate", "--data", "zones.csv", "--spacing", "2"], in: dir)
+    #expect(text.stdout.contains("fitted rows (used by a fit) with every published axis within their target: "))
+    #expect(text.stdout.contains("| fitted |"))
+}
