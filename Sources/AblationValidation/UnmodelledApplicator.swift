@@ -2,8 +2,8 @@
 /// row is listed as not modelled instead of being simulated as the nearest device it resembles: an
 /// internally cooled wet electrode is "cooled", but the saline it infuses made zones 6.6x larger in
 /// volume than the same needle dry (73.5 against 11.1 mL ex vivo, Cardiovasc Intervent Radiol 2009,
-/// doi 10.1007/s00270-009-9600-0), so as a cooled tip it came out 38 % narrow: an error of the
-/// mapping, not of the model.
+/// doi 10.1007/s00270-009-9600-0), so simulated as a 3 cm cooled tip it came out 35 % narrow and
+/// 15 % short (1 mm, December 2026): an error of the mapping, not of the model.
 enum UnmodelledApplicator: Sendable, Equatable, CaseIterable {
     /// Current between two electrodes (on one applicator or on several), no dispersive pad: ablsim's
     /// RF current flows from the electrodes to the grid's boundary.
