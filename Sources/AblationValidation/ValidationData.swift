@@ -120,9 +120,6 @@ public struct ValidationMapping: Sendable, Equatable {
         if let kind = UnmodelledApplicator.recognise(device: row.device) {
             return .failure(ValidationSkip(id: row.id, reason: kind.reason, kind: .notModelled))
         }
-        guard row.shortAxisMM != nil || row.longAxisMM != nil || row.volumeML != nil else {
-            return .failure(ValidationSkip(id: row.id, reason: "no size published"))
-        }
         if row.modality == "RFA" { return mapRadiofrequency(row) }
         guard row.modality == "MWA" else {
             return .failure(ValidationSkip(id: row.id, reason: "modality \(row.modality) not simulated", kind: .notModelled))

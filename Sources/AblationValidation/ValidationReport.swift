@@ -56,6 +56,10 @@ public enum ValidationReport {
             case let .success(m): mapping = m
             case let .failure(skip): skipped.append(skip); continue
             }
+            // Nothing to compare with: not worth minutes of simulation.
+            guard row.shortAxisMM != nil || row.longAxisMM != nil || row.volumeML != nil else {
+                skipped.append(ValidationSkip(id: row.id, reason: "no size published")); continue
+            }
             log("simulating \(row.id) ...")
             guard let r = try simulate(row, spacingMM: spacingMM, threads: threads, overrides: overrides) else { continue }
             let shortError = row.shortAxisMM.map { abs(r.shortAxisMM - $0) / $0 }
