@@ -63,6 +63,16 @@ LIT-THIEME14-CRYO-IMP,RFA,"cryo-cooled RF applicator, impedance-dependent delive
 LIT-ISHIKAWA13-EXP,RFA,"expandable electrode (brand not in abstract), no infusion",,,,ex vivo bovine liver,,,17.3,not in abstract,"Ishikawa T et al. World J Gastroenterol 2013;19(8):1278, abstract"
 LIT-LUBIENSKI-LEVEEN4-UNPERF,RFA,"Boston Scientific LeVeen 4 cm array, impedance-guided (RF 3000 protocol)",,,,"ex vivo bovine liver, not perfused",49.5,35.7,,20,"Lubienski A et al., Effects of vascular perfusion on coagulation size in radiofrequency ablation of ex vivo perfused bovine livers, abstract (25.5 kJ delivered); long axis taken as the second diameter"
 LIT-LUBIENSKI-LEVEEN4-PERF,RFA,"Boston Scientific LeVeen 4 cm array, impedance-guided (RF 3000 protocol)",,,,"Tyrode-perfused ex vivo bovine liver, 36.5 C (blood-perfused bench condition applied)",38.6,28.4,,20,"Lubienski A et al., Effects of vascular perfusion on coagulation size in radiofrequency ablation of ex vivo perfused bovine livers, abstract (36.9 kJ delivered); long axis taken as the second diameter"
+LIT-CVIR09-IC-EX,RFA,"internally cooled (IC) electrode, 2-cm exposed active tip (brand not in abstract)",,,12,explanted bovine liver,26.2,30.1,11.08,30 zones in 10 livers per electrode (abstract),"Cardiovasc Intervent Radiol 2009;32(6):1235-1240, doi 10.1007/s00270-009-9600-0, abstract (IC against internally cooled wet electrodes)"
+LIT-CVIR09-ICW-EX,RFA,"internally cooled wet (ICW) electrode, 2-cm exposed active tip",,,12,explanted bovine liver,50.7,52.8,73.48,30 zones in 10 livers per electrode (abstract),"Cardiovasc Intervent Radiol 2009;32(6):1235-1240, doi 10.1007/s00270-009-9600-0, abstract (IC against internally cooled wet electrodes)"
+LIT-CVIR09-IC-IV,RFA,"internally cooled (IC) electrode, 2-cm exposed active tip (brand not in abstract)",,,not stated for the in vivo part (12 min ex vivo),in vivo porcine liver,20.0,26.2,5.76,16 zones in 5 livers per electrode (abstract),"Cardiovasc Intervent Radiol 2009;32(6):1235-1240, doi 10.1007/s00270-009-9600-0, abstract (IC against internally cooled wet electrodes)"
+LIT-CVIR09-ICW-IV,RFA,"internally cooled wet (ICW) electrode, 2-cm exposed active tip",,,not stated for the in vivo part (12 min ex vivo),in vivo porcine liver,28.9,38.4,18.50,16 zones in 5 livers per electrode (abstract),"Cardiovasc Intervent Radiol 2009;32(6):1235-1240, doi 10.1007/s00270-009-9600-0, abstract (IC against internally cooled wet electrodes)"
+LIT-REMPP14-BIP-WATER-600mA,RFA,"15-G bipolar internally water-perfused applicator, 600 mA",,,15,ex vivo bovine liver,27,46,,6,"Rempp H et al. Acad Radiol 2014;21(5), Table 1 via ClinicalTree _posts/2014-05-01-a-comparison-of-internally-water-perfused-...md (bipolar, water-perfused, 600 mA: the largest bipolar water-perfused zone)"
+LIT-SB15-ICW-SWITCH-BIPOLAR,RFA,"three 17-G internally cooled wet (ICW) electrodes, switching bipolar mode, multichannel generator",,~200,12,in vivo porcine liver,51,,,20,"Br J Radiol 2015, PMC4628442, abstract: mean minimum diameter (Dmin) 5.1 cm, 76.8 kJ"
+LIT-SB15-ICW-SWITCH-MONO,RFA,"three 17-G internally cooled wet (ICW) electrodes, switching monopolar mode, multichannel generator",,~200,12,in vivo porcine liver,44,,,20,"Br J Radiol 2015, PMC4628442, abstract: mean minimum diameter (Dmin) 4.4 cm, 114.2 kJ"
+LIT-DSM13-OCTOPUS-DSM,RFA,"Octopus separable clustered electrode (three 17-G internally cooled), dual-switching monopolar, prototype three-channel dual generator",,,12,explanted bovine liver,,,115.1,10,"Korean J Radiol 2013, PMC3655292, abstract (106.1 kJ)"
+LIT-DSM13-OCTOPUS-SM,RFA,"Octopus separable clustered electrode (three 17-G internally cooled), switching monopolar",,,12,explanted bovine liver,,,92.0,10,"Korean J Radiol 2013, PMC3655292, abstract (72.1 kJ)"
+LIT-DSM13-OCTOPUS-CM,RFA,"Octopus separable clustered electrode (three 17-G internally cooled), consecutive monopolar (one electrode after another, sequential)",,,24,explanted bovine liver,,,68.1,10,"Korean J Radiol 2013, PMC3655292, abstract (63.2 kJ)"
 """##
 
     /// Each row's role (fitted or held out) and the fits that used it (validation/fits.json).
@@ -126,5 +136,15 @@ LIT-THIEME14-CRYO-IMP,held_out,
 LIT-ISHIKAWA13-EXP,held_out,
 LIT-LUBIENSKI-LEVEEN4-UNPERF,held_out,
 LIT-LUBIENSKI-LEVEEN4-PERF,held_out,
+LIT-CVIR09-IC-EX,held_out,
+LIT-CVIR09-ICW-EX,held_out,
+LIT-CVIR09-IC-IV,held_out,
+LIT-CVIR09-ICW-IV,held_out,
+LIT-REMPP14-BIP-WATER-600mA,held_out,
+LIT-SB15-ICW-SWITCH-BIPOLAR,held_out,
+LIT-SB15-ICW-SWITCH-MONO,held_out,
+LIT-DSM13-OCTOPUS-DSM,held_out,
+LIT-DSM13-OCTOPUS-SM,held_out,
+LIT-DSM13-OCTOPUS-CM,held_out,
 """##
 }

@@ -16,6 +16,8 @@ public struct ValidationRow: Sendable {
     public var shortAxisMM: Double?
     public var longAxisMM: Double?
     public var volumeML: Double?
+    /// The time column as written, for what a number does not say ("per manufacturer protocol").
+    public var timeText: String = ""
 
     /// How ablsim simulates this row, or why it cannot.
     public var mapping: Result<ValidationMapping, ValidationSkip> { ValidationMapping.map(self) }
@@ -62,11 +64,16 @@ public struct ValidationMapping: Sendable, Equatable {
     public var tissue: TissueCondition
     /// Why this mapping (which device, which condition), for the report.
     public var note: String
+    /// What the row does not say and the mapping assumed (an exposure, a time, a frequency), for
+    /// the report: a prediction rests on these as much as on the model.
+    public var assumptions: [String] = []
 
     /// Name of the device profile or electrode, for the report.
     public var device: String {
         switch applicator {
         case let .microwave(device, _, _): return device
+        case let .radiofrequency(device, electrode, size, _) where electrode != "multi_tine":
+            return "\(device) \(electrode) \(JSONWriter.format(size)) mm"
         case let .radiofrequency(device, electrode, _, _): return "\(device) \(electrode)"
         }
     }
@@ -109,9 +116,13 @@ public struct ValidationMapping: Sendable, Equatable {
     }
 
     static func map(_ row: ValidationRow) -> Result<ValidationMapping, ValidationSkip> {
+        // An applicator ablsim has no model of is said so before anything else the row lacks.
+        if let kind = UnmodelledApplicator.recognise(device: row.device) {
+            return .failure(ValidationSkip(id: row.id, reason: kind.reason, kind: .notModelled))
+        }
         if row.modality == "RFA" { return mapRadiofrequency(row) }
         guard row.modality == "MWA" else {
-            return .failure(ValidationSkip(id: row.id, reason: "modality \(row.modality) not simulated"))
+            return .failure(ValidationSkip(id: row.id, reason: "modality \(row.modality) not simulated", kind: .notModelled))
         }
         guard let power = row.powerW, let minutes = row.timeMin else {
             return .failure(ValidationSkip(id: row.id, reason: "power or time not published"))
@@ -122,9 +133,6 @@ public struct ValidationMapping: Sendable, Equatable {
             return .success(ValidationMapping(applicator: .microwave(device: device, frequencyMHz: 2450, powerW: power),
                                               minutes: minutes, tissue: condition,
                                               note: "manufacturer chart; tissue: \(condition.name)"))
-        }
-        if row.device.lowercased().contains("perfusion") {
-            return .failure(ValidationSkip(id: row.id, reason: "saline-perfused antenna: not modelled"))
         }
         guard let condition = Self.condition(ofTissue: row.tissue), condition != bloodPerfusedBench else {
             return .failure(ValidationSkip(id: row.id, reason: "tissue \"\(row.tissue)\" not mapped"))
@@ -138,7 +146,8 @@ public struct ValidationMapping: Sendable, Equatable {
         }
         return .success(ValidationMapping(applicator: .microwave(device: "generic", frequencyMHz: row.frequencyMHz ?? 2450, powerW: power),
                                           minutes: minutes, tissue: condition,
-                                          note: "unnamed cooled-shaft antenna: generic profile\(row.frequencyMHz == nil ? ", 2450 MHz assumed" : "")"))
+                                          note: "unnamed cooled-shaft antenna: generic profile",
+                                          assumptions: row.frequencyMHz == nil ? ["frequency not stated, 2450 MHz assumed"] : []))
     }
 
     /// RF rows by device family: Cool-tip clusters and internally cooled single electrodes (the
@@ -146,12 +155,11 @@ public struct ValidationMapping: Sendable, Equatable {
     /// do not name the brand are taken as Cool-tip, as "Covidien MWA" is taken as Emprint), LeVeen
     /// arrays of the size the row names, StarBurst arrays likewise.
     static func mapRadiofrequency(_ row: ValidationRow) -> Result<ValidationMapping, ValidationSkip> {
-        func skip(_ reason: String) -> Result<ValidationMapping, ValidationSkip> { .failure(ValidationSkip(id: row.id, reason: reason)) }
+        func skip(_ reason: String, _ kind: ValidationSkip.Kind = .notSimulated) -> Result<ValidationMapping, ValidationSkip> {
+            .failure(ValidationSkip(id: row.id, reason: reason, kind: kind))
+        }
         let device = row.device.lowercased()
-        if device.contains("expandable") { return skip("expandable electrode of unknown geometry") }
-        if device.contains("perfusion electrode") || device.contains("uniblate") { return skip("saline-perfused electrode: not modelled") }
-        if device.contains("cryo") || device.contains("co2") { return skip("gas-cooled applicator with current control: not modelled") }
-        if device.contains("3 x") || device.contains("switching") { return skip("several clusters switched: not modelled") }
+        var assumptions: [String] = []
         let family: String, electrode: String, size: Double, what: String
         if device.contains("leveen") || device.contains("starburst") {
             family = device.contains("leveen") ? "leveen" : "starburst"
@@ -159,27 +167,60 @@ public struct ValidationMapping: Sendable, Equatable {
             guard let cm = Self.arraySizeCM(device), sizes.contains(cm * 10) else { return skip("array size not named or not sold") }
             electrode = "multi_tine"; size = cm * 10
             what = "\(family == "leveen" ? "LeVeen" : "StarBurst") \(JSONWriter.format(cm)) cm array, the family's protocol"
+        } else if device.contains("expandable") {
+            return skip("expandable electrode whose brand and size the row does not name")
         } else {
             let isCluster = device.contains("cluster")
             guard isCluster || device.contains("cooled") || device.contains("cool-tip") else { return skip("electrode not identified") }
-            // Goldberg 1998's cluster tips were 1.5-3.0 cm: the product's 2.5 cm taken; single Cool-tip electrodes 3 cm.
-            family = "cool_tip"; electrode = isCluster ? "cluster" : "cooled_tip"; size = isCluster ? 25 : 30
-            what = "Cool-tip \(isCluster ? "cluster of three 17G cooled needles 5 mm apart" : "17G cooled electrode"), \(Int(size)) mm tips, impedance control to 200 W"
+            electrode = isCluster ? "cluster" : "cooled_tip"
+            // The product's exposure where the row states none: 3 cm for single electrodes (the
+            // Cool-tip's longest, the one the family's rows used), 2.5 cm for the cluster (its only one).
+            let coolTip = RadiofrequencyDeviceProfile.coolTip
+            let productMM = isCluster ? coolTip.clusterExposuresMM[0] : 30
+            switch StatedExposure.parse(row.device) {
+            case let .length(mm)?:
+                size = mm
+            case let .range(low, high)?:
+                guard (low...high).contains(productMM) else {
+                    return skip("exposure stated only as a range, \(JSONWriter.format(low))-\(JSONWriter.format(high)) mm")
+                }
+                size = productMM
+                assumptions.append("exposure stated as \(JSONWriter.format(low))-\(JSONWriter.format(high)) mm, the product's \(JSONWriter.format(productMM / 10)) cm taken")
+            case nil:
+                size = productMM
+                assumptions.append("exposure not stated, \(JSONWriter.format(productMM / 10)) cm assumed")
+            }
+            // The bare tip lengths an rfa applicator takes (docs/preset-format.md, active_length_mm).
+            guard (2...60).contains(size) else {
+                return skip("exposure \(JSONWriter.format(size)) mm: cooled needles are modelled from 2 to 60 mm", .notModelled)
+            }
+            if (isCluster ? coolTip.clusterExposuresMM : coolTip.singleExposuresMM).contains(size) {
+                family = "cool_tip"
+            } else {
+                // A cooled needle of another length: the generic electrode of that length, driven
+                // as the Cool-tip family drives its own (ValidationMapping.presetJSON).
+                family = "generic"
+                assumptions.append("\(JSONWriter.format(size)) mm is no Cool-tip \(isCluster ? "cluster" : "electrode") exposure: a generic cooled needle of that length on the Cool-tip generator protocol")
+            }
+            what = "\(isCluster ? "cluster of three 17G cooled needles 5 mm apart" : "17G cooled electrode"), \(JSONWriter.format(size)) mm tips, impedance control to 200 W"
         }
-        guard row.shortAxisMM != nil || row.longAxisMM != nil else { return skip("no axis published (volume only)") }
         guard let condition = Self.condition(ofTissue: row.tissue) else { return skip("tissue \"\(row.tissue)\" not mapped") }
-        var note = condition == bloodPerfusedBench ? "; perfused bench model, its effective perfusion fitted on the Huang & Dodd rows" : ""
+        let note = condition == bloodPerfusedBench ? "; perfused bench model, its effective perfusion fitted on the Huang & Dodd rows" : ""
+        let profile = RadiofrequencyDevice(rawValue: family)?.profile ?? .coolTip
+        let protocolMinutes = profile.defaultDurationS / 60
         var minutes = row.timeMin
         if minutes == nil, row.id.hasPrefix("LIT-DODD12") || family == "leveen" {
-            minutes = 12
-            note += family == "leveen" ? "; 12 min at most (the LeVeen protocol stops at its second roll-off)"
-                : "; 12 min assumed (the Cool-tip protocol; the row gives no time)"
+            minutes = protocolMinutes
+            assumptions.append(family == "leveen" ? "time not stated: the LeVeen protocol's \(JSONWriter.format(protocolMinutes)) min at most (it stops at its second roll-off)"
+                : "time not stated, the Cool-tip protocol's \(JSONWriter.format(protocolMinutes)) min assumed")
+        } else if minutes == nil, row.timeText.lowercased().contains("protocol") {
+            minutes = protocolMinutes
+            assumptions.append("time \"\(row.timeText)\": the \(profile.name) protocol's \(JSONWriter.format(protocolMinutes)) min")
         }
         guard let minutes else { return skip("time not published (or a maximum, not a setting)") }
-        let power = RadiofrequencyDevice(rawValue: family)!.profile!.defaultPowerW
         return .success(ValidationMapping(
-            applicator: .radiofrequency(device: family, electrode: electrode, sizeMM: size, maxPowerW: power),
-            minutes: minutes, tissue: condition, note: what + note))
+            applicator: .radiofrequency(device: family, electrode: electrode, sizeMM: size, maxPowerW: profile.defaultPowerW),
+            minutes: minutes, tissue: condition, note: what + note, assumptions: assumptions))
     }
 
     /// The array size a device column names ("4 cm", "4-cm", "4.0 cm"), in cm.
@@ -214,11 +255,19 @@ public struct ValidationMapping: Sendable, Equatable {
                 {"type": "rfa", "device": "\(device)", "deployed_diameter_mm": \(size),
                  "tip_mm": [0, 0, 10], "entry_mm": [0, 0, 90], "duration_s": \(minutes * 60)}
                 """
-        case let .radiofrequency(device, electrode, size, _):
-            // The device's own generator protocol (Cool-tip: impedance control to 200 W).
+        case let .radiofrequency(device, electrode, size, power):
+            // The device's own generator protocol (Cool-tip: impedance control to 200 W). A generic
+            // needle (an exposure the Cool-tip does not come in) gets the Cool-tip's generator, its
+            // fitted roll-off and its cluster spacing spelled out: the family's twin
+            // (docs/validation.md#rf-device-calibration).
+            let coolTip = RadiofrequencyDeviceProfile.coolTip
+            let generic = device == "generic"
+                ? #", "control": {"mode": "impedance", "max_power_w": \#(power), "roll_off_ohm": \#(coolTip.rollOffRiseOhm)}"#
+                    + (electrode == "cluster" ? ", \"spacing_mm\": \(coolTip.clusterSpacingMM)" : "")
+                : ""
             applicatorJSON = """
-                {"type": "rfa", "device": "\(device)", "electrode": "\(electrode)", "active_length_mm": \(size), "diameter_mm": 1.5,
-                 "coolant_temperature_c": 15, "tip_mm": [0, 0, -25], "entry_mm": [0, 0, 90], "duration_s": \(minutes * 60)}
+                {"type": "rfa", "device": "\(device)", "electrode": "\(electrode)", "active_length_mm": \(size), "diameter_mm": \(coolTip.diameterMM),
+                 "coolant_temperature_c": 15, "tip_mm": [0, 0, -25], "entry_mm": [0, 0, 90], "duration_s": \(minutes * 60)\(generic)}
                 """
         }
         return """
@@ -232,9 +281,19 @@ public struct ValidationMapping: Sendable, Equatable {
     }
 }
 
+/// A row the report lists instead of simulating, and why.
 public struct ValidationSkip: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The row's applicator is one ablsim has no model of (`UnmodelledApplicator`): no data
+        /// would make it simulable, and it says nothing about the model's accuracy.
+        case notModelled
+        /// The row lacks what a run needs (a time, a tissue condition, a device named).
+        case notSimulated
+    }
+
     public var id: String
     public var reason: String
+    public var kind: Kind = .notSimulated
 }
 
 public enum ValidationData {
@@ -267,7 +326,8 @@ public enum ValidationData {
             previousDevice = device
             return ValidationRow(id: r[c.id], modality: r[c.modality], device: device, frequencyMHz: Int(r[c.f]),
                           powerW: Double(r[c.p]), timeMin: Double(r[c.t]), tissue: r[c.tissue],
-                          shortAxisMM: Double(r[c.s]), longAxisMM: Double(r[c.l]), volumeML: Double(r[c.v]))
+                          shortAxisMM: Double(r[c.s]), longAxisMM: Double(r[c.l]), volumeML: Double(r[c.v]),
+                          timeText: r[c.t])
         }
     }
 

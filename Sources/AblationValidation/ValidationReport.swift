@@ -31,22 +31,25 @@ public enum ValidationReport {
     /// The report as text (a Markdown table and the counted targets), or with `json` as one JSON
     /// document: `spacing_mm`, `overrides`, `rows[]` (id, modality, device, tissue, role, fits, power_w,
     /// time_min, predicted and published {short_axis_mm, long_axis_mm, volume_ml}, signed relative
-    /// `error` {short_axis, long_axis}, `target`, `within_target`), `not_simulated[]` {id, reason},
+    /// `error` {short_axis, long_axis, volume}, `target`, `within_target`: on the axes, or on the volume
+    /// for a row publishing only a volume), `not_simulated[]` and `not_modelled[]` {id, reason},
     /// `mean_abs_error` and `counts` {chart, measured, measured_mwa, measured_rfa, fitted, held_out}, each
-    /// {rows, within, outside[]}.
+    /// {rows, within, volume_only, outside[]}.
     public static func run(_ rows: [ValidationRow], spacingMM: Double, threads: Int, overrides: [String] = [],
                            json: Bool = false, log: (String) -> Void = { _ in }) throws -> String {
         var lines = overrides.isEmpty ? [] : ["every row with: " + overrides.joined(separator: ", "), ""]
-        lines += ["| row | device | tissue | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err | role |",
-                     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-        var skipped: [ValidationSkip] = []
-        var shortErrors: [Double] = [], longErrors: [Double] = []
+        lines += ["| row | device | tissue | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err | volume err | role |",
+                     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        var skipped: [ValidationSkip] = [], assumed: [(id: String, what: [String])] = []
+        var shortErrors: [Double] = [], longErrors: [Double] = [], volumeOnlyErrors: [Double] = []
         // The calibration targets: every axis of a manufacturer chart row within 15 %, of a
         // measured (literature) row within 25 %. Rows outside are named. RF and MWA measured rows
         // are also counted apart, and the held-out rows (no parameter fitted on them) apart again.
-        typealias Tally = (rows: Int, outside: [String])
-        var chart: Tally = (0, []), measured: Tally = (0, [])
-        var byModality: [String: Tally] = [:], heldOut: Tally = (0, []), fitted: Tally = (0, [])
+        // A row that publishes only a volume is judged on it, under the same target
+        // (`VolumeTarget`).
+        typealias Tally = (rows: Int, volumeOnly: Int, outside: [String])
+        var chart: Tally = (0, 0, []), measured: Tally = (0, 0, [])
+        var byModality: [String: Tally] = [:], heldOut: Tally = (0, 0, []), fitted: Tally = (0, 0, [])
         var jsonRows: [JSONValue] = []
         // Rows that map to the same simulation (Huang & Dodd's three lobes, one paper's zone in two
         // readings) are simulated once.
@@ -65,6 +68,10 @@ public enum ValidationReport {
             case let .success(m): mapping = m
             case let .failure(skip): skipped.append(skip); continue
             }
+            // Nothing to compare with: not worth minutes of simulation.
+            guard row.shortAxisMM != nil || row.longAxisMM != nil || row.volumeML != nil else {
+                skipped.append(ValidationSkip(id: row.id, reason: "no size published")); continue
+            }
             let r: Result
             if let earlier = simulated.first(where: { $0.mapping == mapping }) {
                 r = Result(row: row, shortAxisMM: earlier.result.shortAxisMM, longAxisMM: earlier.result.longAxisMM,
@@ -81,15 +88,25 @@ public enum ValidationReport {
             if let e = longError { longErrors.append(e) }
             let worst = max(shortError ?? 0, longError ?? 0)
             let role = ValidationRole.of(row)
+            if !mapping.assumptions.isEmpty { assumed.append((row.id, mapping.assumptions)) }
             let limit = row.tissue.lowercased().contains("chart") ? 0.15 : 0.25
-            if row.shortAxisMM != nil || row.longAxisMM != nil {
+            let hasAxis = row.shortAxisMM != nil || row.longAxisMM != nil
+            var within: Bool?
+            if hasAxis {
+                within = worst <= limit
+            } else if let published = row.volumeML, published > 0 {
+                volumeOnlyErrors.append(abs(r.volumeML - published) / published)
+                within = VolumeTarget(axisLimit: limit).contains(predicted: r.volumeML, published: published)
+            }
+            if let within {
                 func count(_ t: inout Tally) {
                     t.rows += 1
-                    if worst > limit { t.outside.append(row.id) }
+                    if !hasAxis { t.volumeOnly += 1 }
+                    if !within { t.outside.append(row.id) }
                 }
                 if limit < 0.25 { count(&chart) } else {
                     count(&measured)
-                    count(&byModality[row.modality, default: (0, [])])
+                    count(&byModality[row.modality, default: (0, 0, [])])
                 }
                 if role == .heldOut { count(&heldOut) }
                 if role == .fitted { count(&fitted) }
@@ -97,7 +114,6 @@ public enum ValidationReport {
             if json {
                 func num(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
                 func signed(_ a: Double, _ b: Double?) -> JSONValue { b.map { .number((a - $0) / $0) } ?? .null }
-                let axes = row.shortAxisMM != nil || row.longAxisMM != nil
                 jsonRows.append(.object([
                     ("id", .string(row.id)), ("modality", .string(row.modality)), ("device", .string(mapping.device)),
                     ("tissue", .string(mapping.tissue.label)), ("role", role.map { .string($0.rawValue) } ?? .null),
@@ -108,11 +124,12 @@ public enum ValidationReport {
                     ("published", .object([("short_axis_mm", num(row.shortAxisMM)), ("long_axis_mm", num(row.longAxisMM)),
                                            ("volume_ml", num(row.volumeML))])),
                     ("error", .object([("short_axis", signed(r.shortAxisMM, row.shortAxisMM)),
-                                       ("long_axis", signed(r.longAxisMM, row.longAxisMM))])),
-                    ("target", .number(limit)), ("within_target", axes ? .bool(worst <= limit) : .null),
+                                       ("long_axis", signed(r.longAxisMM, row.longAxisMM)),
+                                       ("volume", signed(r.volumeML, row.volumeML))])),
+                    ("target", .number(limit)), ("within_target", within.map { .bool($0) } ?? .null),
                 ]))
             }
-            lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ | %@ |",
+            lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ | %@ | %@ |",
                                 row.id as NSString, mapping.device as NSString,
                                 mapping.tissue.label as NSString,
                                 mapping.powerW, mapping.minutes,
@@ -120,34 +137,51 @@ public enum ValidationReport {
                                 r.longAxisMM, (row.longAxisMM.map { String(format: "%.0f", $0) } ?? "-") as NSString,
                                 r.volumeML, (row.volumeML.map { String(format: "%.1f", $0) } ?? "-") as NSString,
                                 pct(r.shortAxisMM, row.shortAxisMM) as NSString, pct(r.longAxisMM, row.longAxisMM) as NSString,
-                                (role?.label ?? "-") as NSString))
+                                pct(r.volumeML, row.volumeML) as NSString, (role?.label ?? "-") as NSString))
         }
         func mean(_ v: [Double]) -> String { v.isEmpty ? "-" : String(format: "%.0f %%", 100 * v.reduce(0, +) / Double(v.count)) }
         lines.append("")
         lines.append("mean |error|: short axis \(mean(shortErrors)), long axis \(mean(longErrors)) over \(shortErrors.count) rows")
-        func target(_ name: String, _ limit: Int, _ t: (rows: Int, outside: [String])) -> String {
-            "\(name) with every published axis within \(limit) %: \(t.rows - t.outside.count) of \(t.rows)"
+        if !volumeOnlyErrors.isEmpty {
+            lines.append("mean |volume error| of the rows publishing only a volume: \(mean(volumeOnlyErrors)) over \(volumeOnlyErrors.count) rows")
+        }
+        func target(_ name: String, _ limit: Double, _ t: Tally) -> String {
+            let volume = t.volumeOnly == 0 ? "" : " (\(t.volumeOnly) on volume only, within \(VolumeTarget(axisLimit: limit)) of the published volume)"
+            return "\(name) with every published axis within \(Int((limit * 100).rounded())) %\(volume): \(t.rows - t.outside.count) of \(t.rows)"
                 + (t.outside.isEmpty ? "" : " (outside: " + t.outside.joined(separator: ", ") + ")")
         }
-        if chart.rows > 0 { lines.append(target("manufacturer chart rows", 15, chart)) }
-        if measured.rows > 0 { lines.append(target("measured rows", 25, measured)) }
-        for modality in byModality.keys.sorted() { lines.append(target("- \(modality) measured rows", 25, byModality[modality]!)) }
+        if chart.rows > 0 { lines.append(target("manufacturer chart rows", 0.15, chart)) }
+        if measured.rows > 0 { lines.append(target("measured rows", 0.25, measured)) }
+        for modality in byModality.keys.sorted() { lines.append(target("- \(modality) measured rows", 0.25, byModality[modality]!)) }
         // Fitted rows against the same targets as the table (15 % chart, 25 % measured), and held-out ones.
         if fitted.rows > 0 {
             lines.append("fitted rows (used by a fit) with every published axis within their target: \(fitted.rows - fitted.outside.count) of \(fitted.rows)"
                          + (fitted.outside.isEmpty ? "" : " (outside: " + fitted.outside.joined(separator: ", ") + ")"))
         }
         if heldOut.rows > 0 {
-            lines.append(target("held-out rows (no parameter fitted on them)", 25, heldOut))
+            lines.append(target("held-out rows (no parameter fitted on them)", 0.25, heldOut))
         }
-        if !skipped.isEmpty {
+        let notModelled = skipped.filter { $0.kind == .notModelled }, notSimulated = skipped.filter { $0.kind == .notSimulated }
+        lines.append("not modelled (an applicator ablsim has no model of; not in the targets): \(notModelled.count) rows; not simulated (the row lacks what a run needs): \(notSimulated.count) rows")
+        if !assumed.isEmpty {
+            lines.append("")
+            lines.append("assumed where the row does not say:")
+            for a in assumed { lines.append("- \(a.id): " + a.what.joined(separator: "; ")) }
+        }
+        if !notModelled.isEmpty {
+            lines.append("")
+            lines.append("not modelled:")
+            for s in notModelled { lines.append("- \(s.id): \(s.reason)") }
+        }
+        if !notSimulated.isEmpty {
             lines.append("")
             lines.append("not simulated:")
-            for s in skipped { lines.append("- \(s.id): \(s.reason)") }
+            for s in notSimulated { lines.append("- \(s.id): \(s.reason)") }
         }
         if json {
             func tally(_ t: Tally) -> JSONValue {
                 .object([("rows", .number(Double(t.rows))), ("within", .number(Double(t.rows - t.outside.count))),
+                         ("volume_only", .number(Double(t.volumeOnly))),
                          ("outside", .array(t.outside.map { .string($0) }))])
             }
             func meanValue(_ v: [Double]) -> JSONValue { v.isEmpty ? .null : .number(v.reduce(0, +) / Double(v.count)) }
@@ -157,7 +191,8 @@ public enum ValidationReport {
             return JSONWriter.string(.object([
                 ("spacing_mm", .number(spacingMM)), ("overrides", .array(overrides.map { .string($0) })),
                 ("rows", .array(jsonRows)),
-                ("not_simulated", .array(skipped.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })),
+                ("not_simulated", .array(notSimulated.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })),
+                ("not_modelled", .array(notModelled.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })),
                 ("mean_abs_error", .object([("short_axis", meanValue(shortErrors)), ("long_axis", meanValue(longErrors)),
                                             ("rows", .number(Double(shortErrors.count)))])),
                 ("counts", .object(counts)),

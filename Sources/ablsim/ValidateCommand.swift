@@ -13,9 +13,13 @@ struct ValidateCommand: ParsableCommand {
             AMICA manufacturer charts, literature MWA rows with power and time, cooled-tip and \
             cluster RF rows), each in its tissue condition (ex vivo, in vivo, blood-perfused bench), \
             and prints short axis, long axis and volume, predicted and published, with relative \
-            errors, each row marked fitted (a fit used it) or held-out (validation/roles.csv). Rows \
-            it cannot map are listed with the reason. The report ends with the rows within the \
-            calibration targets counted: chart rows, measured rows, fitted and held-out rows apart.
+            errors, each row marked fitted (a fit used it) or held-out (validation/roles.csv). A row \
+            publishing only a volume is judged on it; what a row does not state (a needle's \
+            exposure, a time) is listed as assumed. Rows of applicators ablsim has no model of \
+            (bipolar, wet or perfused, switched or dual, gas-cooled) are listed as not modelled, rows \
+            lacking what a run needs as not simulated; neither is counted. The report ends with the \
+            rows within the calibration targets counted: chart rows, measured rows, fitted and \
+            held-out rows apart.
 
             Examples:
               ablsim validate                      # every row of the bundled table

@@ -137,10 +137,11 @@ func namedRadiofrequencyDevicesRefuseWhatTheyDoNotHave(_ applicator: String, _ e
     let simulated = rows.compactMap { row -> (ValidationRow, ValidationMapping)? in
         if case let .success(m) = row.mapping { return (row, m) } else { return nil }
     }
-    #expect(simulated.count == 10, "\(simulated.map(\.0.id))")
+    #expect(simulated.count == 12, "\(simulated.map(\.0.id))")
     #expect(Set(simulated.map { $0.1.device.split(separator: " ").first.map(String.init) ?? "" }) == ["cool_tip", "leveen"])
     let heldOut = simulated.filter { ValidationRole.of($0.0) == .heldOut }.map(\.0.id).sorted()
-    #expect(heldOut == ["LIT-GOLD98-CL-EX45", "LIT-LUBIENSKI-LEVEEN4-PERF", "LIT-LUBIENSKI-LEVEEN4-UNPERF"])
+    #expect(heldOut == ["LIT-CVIR09-IC-EX", "LIT-DENYS03-RADIONICS-CL", "LIT-GOLD98-CL-EX45", "LIT-LUBIENSKI-LEVEEN4-PERF",
+                        "LIT-LUBIENSKI-LEVEEN4-UNPERF"])
     #expect(ValidationRole.of(rows.first { $0.id == "LIT-DODD12-RLA" }!) == .fitted)
 }
 
@@ -153,7 +154,7 @@ func namedRadiofrequencyDevicesRefuseWhatTheyDoNotHave(_ applicator: String, _ e
 @Test func stasisDoseFitIsReproducedOnTheInVivoCoolTipRow() throws {
     let row = try tableRow("LIT-PME12-COOLTIP12", role: .fitted, fit: "living-tissue-stasis-dose")
     guard case let .success(m) = row.mapping else { Issue.record("PME Cool-tip row not mapped"); return }
-    #expect(m.device == "cool_tip cooled_tip" && m.tissue == .inVivo)
+    #expect(m.device == "cool_tip cooled_tip 30 mm" && m.tissue == .inVivo)
     let r = try #require(try ValidationReport.simulate(row, spacingMM: 1.5, threads: 2))
     #expect(abs(r.shortAxisMM / 30.2 - 1) <= 0.18, "short axis \(r.shortAxisMM) mm, published 30.2 mm")
     #expect(abs(r.longAxisMM / 46.0 - 1) <= 0.18, "long axis \(r.longAxisMM) mm, published 46.0 mm")

@@ -97,3 +97,51 @@ private func writeZones(_ rows: [String], in dir: URL) throws {
     #expect(text.stdout.contains("fitted rows (used by a fit) with every published axis within their target: "))
     #expect(text.stdout.contains("| fitted |"))
 }
+
+/// `validate` says what it cannot judge. Rows of applicators ablsim has no model of (bipolar, wet,
+/// switched or dual, gas-cooled: one of each) are listed as not modelled, apart from the rows that
+/// lack data, and neither kind enters the table or the targets. A row publishing only a volume is
+/// judged on its volume against the axis band's volume (here one far inside and one far outside:
+/// 30 mL against the 3.2 mL the same AMICA setting makes as a chart row). A cooled needle whose
+/// exposure the row does not state is simulated with 3 cm, and the report says so.
+@Test func validateSaysWhatItCannotJudge() throws {
+    let dir = try CLI.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try writeZones([
+        "LIT-BIP,RFA,bipolar internally cooled applicator,,,12,ex vivo bovine liver,27,46,,6,paper",
+        #"LIT-WET,RFA,"internally cooled wet electrode, 2-cm exposed tip",,,12,ex vivo bovine liver,50.7,52.8,73.5,30,paper"#,
+        #"LIT-SWITCH,RFA,"three cooled electrodes, switching monopolar",,,12,ex vivo bovine liver,,,92,10,paper"#,
+        "LIT-DUAL,RFA,dual cooled electrodes,,,12,ex vivo bovine liver,40,,,10,paper",
+        "LIT-CRYO,RFA,CO2 cryo-cooled applicator,,,15,ex vivo bovine liver,41,49,,6,paper",
+        "LIT-PERF-MW,MWA,perfusion microwave antenna (saline),,80,5,in vivo porcine liver,31,45,,5,paper",
+        "LIT-NOTIME,RFA,cooled electrode,,,,ex vivo bovine liver,30,,,5,paper",
+        "LIT-VOL-IN,MWA,HS AMICA probe,2450,20,3,ex vivo bovine liver,,,3.22,5,paper",
+        "LIT-VOL-OUT,MWA,HS AMICA probe,2450,20,3,ex vivo bovine liver,,,30,5,paper",
+        "LIT-EXPO,RFA,Cool-tip needle (tip length not stated),,,1,ex vivo bovine liver,12,30,,5,paper",
+    ], in: dir)
+    let r = try CLI.run(["validate", "--data", "zones.csv", "--spacing", "2"], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    func section(_ title: String) -> [String] {
+        guard let start = lines.firstIndex(of: title) else { return [] }
+        return Array(lines[(start + 1)...].prefix { $0.hasPrefix("- ") })
+    }
+    let unmodelled = ["LIT-BIP", "LIT-WET", "LIT-SWITCH", "LIT-DUAL", "LIT-CRYO", "LIT-PERF-MW"]
+    #expect(section("not modelled:").map { String($0.dropFirst(2).prefix { $0 != ":" }) } == unmodelled, "\(r.stdout)")
+    #expect(section("not simulated:").map { String($0.dropFirst(2).prefix { $0 != ":" }) } == ["LIT-NOTIME"], "\(r.stdout)")
+    #expect(lines.contains { $0.hasPrefix("not modelled") && $0.contains(": 6 rows; not simulated") && $0.hasSuffix(": 1 rows") }, "\(r.stdout)")
+    for id in unmodelled + ["LIT-NOTIME"] {
+        #expect(!lines.contains { $0.hasPrefix("| \(id) ") }, "\(id) is in the table")
+        #expect(!lines.contains { $0.contains("rows with") && $0.contains(id) }, "\(id) is in a target")
+    }
+    // Volume-only rows: in the table with their volume error, counted on volume.
+    let inside = try #require(lines.first { $0.hasPrefix("| LIT-VOL-IN ") })
+    #expect(inside.contains("(3.2)"))
+    let measured = try #require(lines.first { $0.hasPrefix("measured rows with") }, "\(r.stdout)")
+    #expect(measured.contains("(2 on volume only, within x0.42-1.95 of the published volume)"), "\(measured)")
+    #expect(measured.contains("outside: LIT-VOL-OUT") && !measured.contains("LIT-VOL-IN"), "\(measured)")
+    #expect(lines.contains { $0.hasPrefix("mean |volume error|") && $0.hasSuffix("over 2 rows") }, "\(r.stdout)")
+    // The cooled needle's exposure: not stated, so 3 cm, and the report says so.
+    #expect(lines.contains { $0.hasPrefix("| LIT-EXPO | cool_tip cooled_tip 30 mm |") }, "\(r.stdout)")
+    #expect(section("assumed where the row does not say:").contains("- LIT-EXPO: exposure not stated, 3 cm assumed"), "\(r.stdout)")
+}
