@@ -5,7 +5,8 @@
     check_ci.py EXPECTED REPORT --record   rewrite EXPECTED's counts and held-out rows from REPORT
 
 Checks, each counted in the last line (`N passed, M failed`):
-- every held-out row of the expectations is simulated, and its worst published axis stays within its
+- every held-out row of the expectations is simulated, and its worst published axis (for a row publishing
+  only a volume: the axis error of a sphere of that volume, the band of VolumeTarget) stays within its
   stated tolerance (`expected: within`); a row known to miss its tolerance (`expected: outside`) must
   still miss it (else the counts quoted in the docs changed) and stay within its `bound` (the error
   recorded plus one voxel of its published axis: a drift guard, not a target);
@@ -23,8 +24,22 @@ DEFAULT_SOURCE = ("the 25 % target of measured rows (docs/validation.md#running-
                   "the table gives no published uncertainty for this row")
 
 
+AXES = ("short_axis", "long_axis")
+
+
+def axis_errors(row):
+    """The row's signed errors on its published axes; for a row publishing only a volume, its volume
+    error as the axis error of a sphere of that volume, cbrt(V / V_published) - 1 (the band ablsim's
+    VolumeTarget applies: within (1 - t)^3..(1 + t)^3 of the volume is within t on this scale)."""
+    errors = {k: row["error"].get(k) for k in AXES if row["error"].get(k) is not None}
+    if not errors and row["error"].get("volume") is not None:
+        ratio = 1 + row["error"]["volume"]
+        errors = {"volume": (ratio ** (1 / 3) if ratio > 0 else 0) - 1}
+    return errors
+
+
 def worst(row):
-    errors = [abs(e) for e in row["error"].values() if e is not None]
+    errors = [abs(e) for e in axis_errors(row).values()]
     return max(errors) if errors else None
 
 
@@ -49,7 +64,7 @@ def compare(expected, report):
             continue
         w = worst(row)
         tol = e["tolerance"]
-        axes = ", ".join(f"{k} {100 * v:+.1f} %" for k, v in row["error"].items() if v is not None)
+        axes = ", ".join(f"{k} {100 * v:+.1f} %" for k, v in axis_errors(row).items())
         if e["expected"] == "within":
             check(w <= tol, f"{rid}: worst axis {100 * w:.1f} % against its tolerance {100 * tol:.0f} % ({axes})")
         else:
@@ -81,12 +96,16 @@ def record(expected, report):
         if entry["expected"] == "outside":
             # A row known to miss its target is held to what was recorded, plus one voxel of its
             # worst published axis, so that it cannot drift further unseen.
-            axis = max((k for k, v in row["error"].items() if v is not None), key=lambda k: abs(row["error"][k]))
-            voxel = report["spacing_mm"] / row["published"][axis + "_mm"]
+            errors = axis_errors(row)
+            axis = max(errors, key=lambda k: abs(errors[k]))
+            # One voxel of the published axis; for a volume-only row, of its equal-volume sphere's diameter.
+            size = (row["published"][axis + "_mm"] if axis in AXES
+                    else (6 * 1000 * row["published"]["volume_ml"] / 3.141592653589793) ** (1 / 3))
+            voxel = report["spacing_mm"] / size
             entry["bound"] = round(w + voxel, 3)
             entry["bound_source"] = (f"drift guard: the {axis.replace('_', ' ')} error recorded at {report['spacing_mm']} mm "
                                      f"({100 * w:.1f} %) plus one voxel of the published axis ({100 * voxel:.1f} %)")
-        entry["measured"] = {k: round(v, 4) for k, v in row["error"].items() if v is not None}
+        entry["measured"] = {k: round(v, 4) for k, v in axis_errors(row).items()}
         rows[rid] = entry
     for rid in set(expected.get("held_out", {})) - set(rows):
         print(f"note: {rid} dropped: no longer simulated as a held-out row")
@@ -104,8 +123,9 @@ def main():
     with open(sys.argv[2]) as f:
         report = json.load(f)
     if len(sys.argv) == 4:
+        recorded = record(expected, report)  # before the file is opened: a failure leaves it as it was
         with open(sys.argv[1], "w") as f:
-            json.dump(record(expected, report), f, indent=2)
+            json.dump(recorded, f, indent=2)
             f.write("\n")
         print(f"recorded {sys.argv[1]}")
         return
