@@ -123,6 +123,21 @@ struct OrientedRun {
         return sum / Double(v.count)
     }
 
+    /// The summary's min_margin_mm by its definition, by brute force over the 28^3 grid of 1 mm: for
+    /// a covered tumour the distance from its voxel centres to the nearest non-necrotic one, less one
+    /// spacing; otherwise minus the distance from the deepest untreated voxel to the nearest necrotic one.
+    static func margin(tumour: Set<Int>, necrotic: Set<Int>) -> Double {
+        func centre(_ v: Int) -> SIMD3<Double> { SIMD3(Double(v % 28), Double(v / 28 % 28), Double(v / 784)) }
+        func nearest(_ v: Int, among: [Int]) -> Double { among.map { distance(centre(v), centre($0)) }.min() ?? .infinity }
+        let untreated = tumour.subtracting(necrotic)
+        if untreated.isEmpty {
+            let living = (0..<(28 * 28 * 28)).filter { !necrotic.contains($0) }
+            return tumour.map { nearest($0, among: living) }.min()! - 1
+        }
+        let dead = Array(necrotic)
+        return -untreated.map { nearest($0, among: dead) }.max()!
+    }
+
     /// The necrosis is a ball about the heat source in a uniform medium: its centroid, through the
     /// output's affine, is the source's position. A quarter voxel allows for the grid's faces (14 mm
     /// away on one side, 10 on the other) breaking the symmetry by a few voxels of several hundred.
@@ -177,6 +192,136 @@ func distance(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double { ((a - b) * (a 
             #expect(OrientedRun.voxels(run.labels) == OrientedRun.voxels(analytic.labels), "\(file): painted voxels differ from the analytic ellipsoid's")
             #expect(run.coverage == analytic.coverage && run.margin == analytic.margin,
                     "\(file): coverage \(run.coverage) %, margin \(run.margin) mm; analytic \(analytic.coverage) %, \(analytic.margin) mm")
+            run.expectNecrosisCentredOnTheSource()
+        }
+    }
+
+    /// Rotation about z then x (radians): a matrix of columns, rows[r][c].
+    static func rotation(z: Double, x: Double) -> [[Double]] {
+        let (cz, sz, cx, sx) = (cos(z), sin(z), cos(x), sin(x))
+        // Rz * Rx
+        return [[cz, -sz * cx, sz * sx], [sz, cz * cx, -cz * sx], [0, sx, cx]]
+    }
+
+    /// Rotation about y then z (radians).
+    static func rotation(y: Double, z: Double) -> [[Double]] {
+        let (cy, sy, cz, sz) = (cos(y), sin(y), cos(z), sin(z))
+        // Ry * Rz
+        return [[cy * cz, -cy * sz, sy], [sz, cz, 0], [-sy * cz, sy * sz, cy]]
+    }
+
+    /// Label maps on turned lattices (a NIfTI sform and a NRRD in LPS), finer than the grid: a grid
+    /// voxel is painted when the label-map voxel holding its centre, at most half that voxel's
+    /// diagonal (delta) away, is tumour. The ellipsoid's norm changes by at most delta / (its
+    /// shortest semi-axis) over delta, so every painted voxel lies in the ellipsoid grown by that
+    /// fraction and every voxel of the ellipsoid shrunk by it is painted; coverage and margin must
+    /// lie between what those two analytic tumours allow. Exactly, they are those of the voxels the
+    /// test resamples itself from the rotation it chose.
+    @Test func obliqueNIfTIAndNRRDRunBetweenTheShrunkAndGrownTumour() throws {
+        let dir = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let deg = Double.pi / 180
+
+        // NIfTI: sform = R diag(0.5, 0.6, 0.4) with R = Rz(25) Rx(-35), origin off the tumour's centre.
+        let sizeC = (33, 28, 41), spacingC = SIMD3<Double>(0.5, 0.6, 0.4)
+        let rC = Self.rotation(z: 25 * deg, x: -35 * deg)
+        let halfC = spacingC * SIMD3(Double(sizeC.0 - 1), Double(sizeC.1 - 1), Double(sizeC.2 - 1)) / 2
+        var originC = OrientedTumour.centre + SIMD3(0.17, -0.23, 0.11)
+        for r in 0..<3 { originC[r] -= (0..<3).reduce(0.0) { $0 + rC[r][$1] * halfC[$1] } }
+        // The float32 values the file holds place the voxels; the test uses the same.
+        let rowsC: [[Float]] = (0..<3).map { r in (0..<3).map { Float(rC[r][$0] * spacingC[$0]) } + [Float(originC[r])] }
+        let worldC = { (i: Int, j: Int, k: Int) -> SIMD3<Double> in
+            let v = SIMD3<Double>(Double(i), Double(j), Double(k))
+            return SIMD3((0..<3).map { r in (0..<3).reduce(Double(rowsC[r][3])) { $0 + Double(rowsC[r][$1]) * v[$1] } })
+        }
+        let labelsC = OrientedTumour.labels(size: sizeC, label: 6, world: worldC)
+        try niftiBytes(size: sizeC, values: labelsC, pixdim: SIMD3(0.5, 0.6, 0.4), qfac: 1,
+                       qform: (0, 0, 0, 0, .zero), sform: (1, rowsC))
+            .write(to: dir.appendingPathComponent("oblique.nii"))
+
+        // NRRD in LPS: directions 0.55 mm along the columns of Ry(20) Rz(-40), x and y negated for LPS.
+        let nD = 31, spacingD = 0.55
+        let rD = Self.rotation(y: 20 * deg, z: -40 * deg)
+        var originD = OrientedTumour.centre + SIMD3(-0.21, 0.13, 0.29)
+        for r in 0..<3 { originD[r] -= (0..<3).reduce(0.0) { $0 + rD[r][$1] * spacingD * Double(nD - 1) / 2 } }
+        let worldD = { (i: Int, j: Int, k: Int) -> SIMD3<Double> in
+            let v = SIMD3<Double>(Double(i), Double(j), Double(k)) * spacingD
+            return originD + SIMD3((0..<3).map { r in (0..<3).reduce(0.0) { $0 + rD[r][$1] * v[$1] } })
+        }
+        let labelsD = OrientedTumour.labels(size: (nD, nD, nD), label: 2, world: worldD)
+        let lps = SIMD3<Double>(-1, -1, 1)
+        func vector(_ v: SIMD3<Double>) -> String { "(" + (0..<3).map { String(format: "%.17g", v[$0]) }.joined(separator: ",") + ")" }
+        let directions = (0..<3).map { c in vector(lps * SIMD3(rD[0][c], rD[1][c], rD[2][c]) * spacingD) }.joined(separator: " ")
+        let header = """
+            NRRD0004
+            type: uint8
+            dimension: 3
+            space: left-posterior-superior
+            sizes: \(nD) \(nD) \(nD)
+            space directions: \(directions)
+            kinds: domain domain domain
+            encoding: raw
+            space origin: \(vector(lps * originD))
+
+
+            """
+        try (Data(header.utf8) + Data(labelsD)).write(to: dir.appendingPathComponent("oblique.nrrd"))
+
+        let delta = max(0.5 * (spacingC * spacingC).sum().squareRoot(), 0.5 * 3.0.squareRoot() * spacingD)
+        let slack = delta / OrientedTumour.semiAxes.min()
+        let analytic = try OrientedRun(shape: OrientedTumour.shapeJSON(), in: dir, name: "analytic")
+        let shrunk = try OrientedRun(shape: OrientedTumour.shapeJSON(scale: 1 - slack), in: dir, name: "shrunk")
+        let grown = try OrientedRun(shape: OrientedTumour.shapeJSON(scale: 1 + slack), in: dir, name: "grown")
+        let inner = Set(OrientedRun.voxels(shrunk.labels)), outer = Set(OrientedRun.voxels(grown.labels))
+        let necrotic = Set(OrientedRun.voxels(analytic.necrosis))
+        // Coverage of a tumour T with inner <= T <= outer: least when T adds only living ring voxels,
+        // most when it adds only necrotic ones.
+        let ring = outer.subtracting(inner)
+        let coveredInner = Double(inner.intersection(necrotic).count)
+        let ringDead = Double(ring.intersection(necrotic).count), ringLiving = Double(ring.count) - ringDead
+        let least = 100 * coveredInner / (Double(inner.count) + ringLiving)
+        let most = 100 * (coveredInner + ringDead) / (Double(inner.count) + ringDead)
+        #expect(shrunk.margin > grown.margin && least < analytic.coverage && analytic.coverage < most)
+
+        // Index of the label-map voxel holding world point p: R^T (p - origin), per axis over the spacing.
+        let indexC = { (p: SIMD3<Double>) -> SIMD3<Double> in
+            let d = p - originC
+            return SIMD3((0..<3).map { c in (0..<3).reduce(0.0) { $0 + rC[$1][c] * d[$1] } }) / spacingC
+        }
+        let indexD = { (p: SIMD3<Double>) -> SIMD3<Double> in
+            let d = p - originD
+            return SIMD3((0..<3).map { c in (0..<3).reduce(0.0) { $0 + rD[$1][c] * d[$1] } }) / spacingD
+        }
+        let cases: [(String, (Int, Int, Int), [UInt8], (Int, Int, Int) -> SIMD3<Double>, (SIMD3<Double>) -> SIMD3<Double>)] = [
+            (#"{"type": "label_map", "path": "oblique.nii", "label": 6}"#, sizeC, labelsC, worldC, indexC),
+            (#"{"type": "label_map", "path": "oblique.nrrd", "label": 2}"#, (nD, nD, nD), labelsD, worldD, indexD),
+        ]
+        for (n, (shape, size, values, world, index)) in cases.enumerated() {
+            let run = try OrientedRun(shape: shape, in: dir, name: "oblique-\(n)")
+            let expected = OrientedTumour.centroid(values, size: size, world: world)
+            let painted = OrientedRun.centroid(run.labels)
+            #expect(distance(painted, expected) < OrientedTumour.gridSpacing / 4, "\(shape): painted \(painted), labelled \(expected)")
+            let voxels = Set(OrientedRun.voxels(run.labels))
+            #expect(inner.isSubset(of: voxels) && voxels.isSubset(of: outer),
+                    "\(shape): \(inner.subtracting(voxels).count) voxels of the shrunk tumour unpainted, \(voxels.subtracting(outer).count) painted outside the grown one")
+            // Exactly: the voxels whose centre falls in a tumour voxel of the label map (nearest
+            // neighbour, worked out here from the rotation the test chose), then coverage and margin
+            // by their definitions (docs/preset-format.md) from that tumour and the run's necrosis.
+            var resampled = Set<Int>()
+            for v in 0..<(28 * 28 * 28) {
+                let q = index(SIMD3(-13.5 + Double(v % 28), -13.5 + Double(v / 28 % 28), -13.5 + Double(v / 784))).rounded(.toNearestOrAwayFromZero)
+                let (a, b, c) = (Int(q.x), Int(q.y), Int(q.z))
+                if a >= 0, b >= 0, c >= 0, a < size.0, b < size.1, c < size.2, values[a + size.0 * (b + size.1 * c)] != 0 { resampled.insert(v) }
+            }
+            #expect(!voxels.isEmpty && voxels.symmetricDifference(resampled).isEmpty, "\(shape): \(voxels.symmetricDifference(resampled).count) voxels differ from nearest-neighbour resampling")
+            let dead = Set(OrientedRun.voxels(run.necrosis))
+            let coverage = 100 * Double(voxels.intersection(dead).count) / Double(voxels.count)
+            #expect(abs(run.coverage - coverage) <= 5e-6 * coverage, "\(shape): coverage \(run.coverage) %, expected \(coverage) (summary: 6 digits)")
+            #expect(abs(run.margin - OrientedRun.margin(tumour: voxels, necrotic: dead)) <= 5e-6 * abs(run.margin), "\(shape): margin \(run.margin) mm")
+            // The bounds assume the necrosis does not depend on the tumour's voxels (same material).
+            #expect(run.necrosis.values == analytic.necrosis.values)
+            #expect(run.coverage >= least - 1e-9 && run.coverage <= most + 1e-9, "\(shape): coverage \(run.coverage) %, bounds \(least)...\(most)")
+            #expect(run.margin >= grown.margin && run.margin <= shrunk.margin, "\(shape): margin \(run.margin) mm, bounds \(grown.margin)...\(shrunk.margin)")
             run.expectNecrosisCentredOnTheSource()
         }
     }
