@@ -139,8 +139,9 @@ struct OrientedRun {
     }
 
     /// The necrosis is a ball about the heat source in a uniform medium: its centroid, through the
-    /// output's affine, is the source's position. A quarter voxel allows for the grid's faces (14 mm
-    /// away on one side, 10 on the other) breaking the symmetry by a few voxels of several hundred.
+    /// output's affine, is the source's position. A quarter voxel allows for the grid's faces (10.5 mm
+    /// from the source on one side, 17.5 on the other, along x) breaking the symmetry by a few voxels
+    /// of about two hundred.
     func expectNecrosisCentredOnTheSource(sourceLocation: SourceLocation = #_sourceLocation) {
         let c = OrientedRun.centroid(necrosis)
         #expect(OrientedRun.voxels(necrosis).count > 100, sourceLocation: sourceLocation)
