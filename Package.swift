@@ -108,7 +108,8 @@ let package = Package(
         .testTarget(name: "AblationVesselsTests", dependencies: ["AblationVessels", "AblationGrid"], swiftSettings: optimizedInDebug),
         .testTarget(name: "AblationKernelsTests", dependencies: ["AblationKernels", "AblationRandom"]),
         .testTarget(name: "AblationSpectralTests", dependencies: ["AblationSpectral", "AblationRandom"]),
-        .testTarget(name: "AblationIOTests", dependencies: ["AblationIO", "AblationPreview", "AblationRandom"]),
+        // AblationRun: a whole run, so preview.png is checked as a user gets it.
+        .testTarget(name: "AblationIOTests", dependencies: ["AblationIO", "AblationPreview", "AblationRandom", "AblationRun"]),
         .testTarget(name: "AblationMicrowaveTests", dependencies: ["AblationMicrowave", "AblationTissue"]),
         .testTarget(name: "AblationElectricTests", dependencies: ["AblationElectric", "AblationKernels"],
                     swiftSettings: optimizedInDebug),
