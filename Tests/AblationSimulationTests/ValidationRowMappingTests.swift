@@ -140,9 +140,10 @@ private func rfRow(_ device: String, id: String = "T", tissue: String = "ex vivo
         "LIT-RAD05-3CL-SEQ", "LIT-RAD05-3CL-SIMUL", "LIT-RAD05-3CL-SWITCH", "LIT-REMPP14-BIP-WATER-600mA",
         "LIT-REMPP14-MONO-GAS-1250mA", "LIT-SB15-ICW-SWITCH-BIPOLAR", "LIT-SB15-ICW-SWITCH-MONO", "LIT-THIEME14-CRYO-IMP",
     ])
-    // The rest: 34 simulated (22 MWA, 12 RF), 14 lacking data (docs/validation.md#rf-rows).
+    // The rest: 36 simulated (24 MWA with Kuang's in vivo and clinical rows, 12 RF), 14 lacking data
+    // (docs/validation.md#rf-rows).
     let simulated = rows.filter { if case .success = $0.mapping { return true } else { return false } }
-    #expect(simulated.count == 34 && rows.count - simulated.count - notModelled.count == 14, "\(rows.count) rows, \(simulated.count) simulated")
+    #expect(simulated.count == 36 && rows.count - simulated.count - notModelled.count == 14, "\(rows.count) rows, \(simulated.count) simulated")
     let dry = try #require(rows.first { $0.id == "LIT-CVIR09-IC-EX" })
     guard case let .success(m) = dry.mapping else { Issue.record("the IC row is not mapped"); return }
     #expect(m.applicator == .radiofrequency(device: "cool_tip", electrode: "cooled_tip", sizeMM: 20, maxPowerW: 200) && m.tissue == .exVivo)
