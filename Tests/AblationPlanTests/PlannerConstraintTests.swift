@@ -52,72 +52,100 @@ private func planned(_ dir: URL) throws -> Preset {
     try Preset.load(contentsOf: dir.appendingPathComponent("plan.json").path).0
 }
 
-/// planning.clearance_mm = 4 with planPreset's vein (x = 15 mm, radius 2 mm, along y): every path of
-/// plan.json, tip to entry, stays clearance_mm + half a voxel from every vein voxel centre
+/// Nearest approach (mm) of any needle path of `plan` (tip to entry) to any of `points`.
+private func nearestApproach(_ plan: Preset, to points: [SIMD3<Double>]) -> Double {
+    plan.applicators.compactMap(\.needle).map { n in points.map { distance($0, toSegment: n.tipMM, n.entryMM) }.min()! }.min()!
+}
+
+/// A vein along x at y = 20 mm (radius 2 mm), across the path the planner takes without it (along y).
+/// With planning.clearance_mm = 0 the chosen path passes within 5 mm of the vein's voxel centres;
+/// with 4 mm, every path of plan.json stays clearance_mm + half a voxel from every vein voxel centre
 /// (docs/planning.md: clearance plus half a voxel between centres, vessel voxel centres lying half a
 /// voxel inside the vessel's surface), with the vein's voxels computed here from its cylinder.
 @Test func clearanceIsKeptByEveryPathOfAPlan() throws {
     let clearance = 4.0
-    let text = constraintPreset.replacingOccurrences(of: "\"max_applicators\": 1", with: "\"max_applicators\": 1, \"clearance_mm\": 4")
+    let text = constraintPreset.replacingOccurrences(of: "\"start_mm\": [15, -25, 0], \"end_mm\": [15, 25, 0]",
+                                                     with: "\"start_mm\": [-25, 20, 0], \"end_mm\": [25, 20, 0]")
     #expect(text != constraintPreset && constraintPreset != planPreset)
     try withPresetFile(text) { path, dir in
-        let planner = testPlanner(path, dir, powers: 1, durations: 1, coarseSpacingMM: 3)
-        let outcome = try planner.run()
-        #expect(outcome.feasible, "\(outcome.explanation)")
-        let plan = try planned(outcome.directory)
-        let grid = plan.makeGrid()
-        let vein = cylinderVoxelCentres(grid, start: [15, -25, 0], end: [15, 25, 0], radiusMM: 2)
-        #expect(!vein.isEmpty)
-        let needles = plan.applicators.compactMap(\.needle)
-        #expect(!needles.isEmpty)
-        for n in needles {
-            let nearest = vein.map { distance($0, toSegment: n.tipMM, n.entryMM) }.min()!
-            #expect(nearest >= clearance + grid.spacingMM / 2 - planRoundingMM,
-                    "path \(n.tipMM) -> \(n.entryMM) passes \(nearest) mm from a vein voxel centre")
+        var planner = testPlanner(path, dir, powers: 1, durations: 1, coarseSpacingMM: 3)
+        var plans: [Double: (Planner.Outcome, Preset)] = [:]
+        for c in [0, clearance] {
+            planner.overrides = ["planning.clearance_mm=\(c)"]
+            planner.outputDirectory = dir.appendingPathComponent("out-\(c)").path
+            let outcome = try planner.run()
+            #expect(outcome.feasible, "clearance \(c) mm: \(outcome.explanation)")
+            plans[c] = (outcome, try planned(outcome.directory))
         }
+        let grid = plans[clearance]!.1.makeGrid()
+        let vein = cylinderVoxelCentres(grid, start: [-25, 20, 0], end: [25, 20, 0], radiusMM: 2)
+        #expect(!vein.isEmpty)
+        let required = clearance + grid.spacingMM / 2
+        // The constraint bites: without it the planner's path comes closer than it allows.
+        let free = nearestApproach(plans[0]!.1, to: cylinderVoxelCentres(plans[0]!.1.makeGrid(), start: [-25, 20, 0], end: [25, 20, 0], radiusMM: 2))
+        #expect(free < required, "with clearance 0 the path already keeps \(free) mm: the case does not test the clearance")
+        let kept = nearestApproach(plans[clearance]!.1, to: vein)
+        #expect(kept >= required - planRoundingMM, "a path passes \(kept) mm from a vein voxel centre, \(required) mm required")
+        let outcome = plans[clearance]!.0
         let search = outcome.summary["search"]
-        #expect((number(search?["paths_too_close_to_vessel"]) ?? 0) > 0, "the clearance rejected no path: \(String(describing: search))")
+        #expect((number(search?["paths_too_close_to_vessel"]) ?? 0) > (number(plans[0]!.0.summary["search"]?["paths_too_close_to_vessel"]) ?? .infinity),
+                "\(String(describing: search))")
         #expect(number(outcome.summary["planning"]?["clearance_mm"]) == clearance)
     }
 }
 
-/// A slab (z from 10 to 20 mm, across the whole grid) listed in planning.avoid lies across every
-/// path leaving the tumour upward: no path of plan.json enters the slab's voxels (computed here from
-/// the box and the grid's voxel centres), and the search counted paths it refused for crossing it.
+/// Whether a path (tip to entry) enters the voxels of a slab that spans the whole grid across axis
+/// `a` between `low` and `high` mm: whole voxel layers, from the lowest to the highest whose centre
+/// lies in [low, high].
+private func crossesSlab(_ n: (entryMM: SIMD3<Double>, tipMM: SIMD3<Double>), grid g: Grid3D, axis a: Int, low: Double, high: Double) -> Bool {
+    let centres = (0..<[g.nx, g.ny, g.nz][a]).map { k -> Double in
+        let index = [a == 0 ? k : 0, a == 1 ? k : 0, a == 2 ? k : 0]
+        return g.worldPosition(index[0], index[1], index[2])[a]
+    }.filter { $0 >= low && $0 <= high }
+    let slabLow = centres.min()! - g.spacingMM / 2, slabHigh = centres.max()! + g.spacingMM / 2
+    // The part of the path inside the grid (outside it there is no slab voxel).
+    let (lo, hi) = (g.lowerCornerMM, g.upperCornerMM)
+    let d = n.entryMM - n.tipMM
+    var s0 = 0.0, s1 = 1.0
+    for b in 0..<3 where abs(d[b]) > 1e-12 {
+        let t0 = (lo[b] - n.tipMM[b]) / d[b], t1 = (hi[b] - n.tipMM[b]) / d[b]
+        s0 = max(s0, min(t0, t1)); s1 = min(s1, max(t0, t1))
+    }
+    guard s0 <= s1 else { return false }
+    let u0 = n.tipMM[a] + s0 * d[a], u1 = n.tipMM[a] + s1 * d[a]
+    return max(u0, u1) > slabLow - planRoundingMM && min(u0, u1) < slabHigh + planRoundingMM
+}
+
+/// A slab (y from 10 to 20 mm, across the whole grid) lies across the path the planner takes without
+/// constraints (along y). Listed in planning.avoid, no path of plan.json enters its voxels (computed
+/// here from the box and the grid's voxel centres), and the search counted the paths it refused.
 @Test func avoidedRegionIsCrossedByNoPathOfAPlan() throws {
-    let slab = ", {\"name\": \"slab\", \"material\": \"liver\", \"shape\": {\"type\": \"box\", \"min_mm\": [-40, -40, 10], \"max_mm\": [40, 40, 20]}}]"
+    let slab = ", {\"name\": \"slab\", \"material\": \"liver\", \"shape\": {\"type\": \"box\", \"min_mm\": [-40, 10, -40], \"max_mm\": [40, 20, 40]}}]"
     let text = constraintPreset.replacingOccurrences(of: "\"radius_mm\": 2}}]", with: "\"radius_mm\": 2}}" + slab)
-        .replacingOccurrences(of: "\"max_applicators\": 1", with: "\"max_applicators\": 1, \"avoid\": [\"slab\"]")
-    #expect(text.contains("\"slab\", \"material\"") && text.contains("\"avoid\": [\"slab\"]"))
+    #expect(text.contains("\"slab\", \"material\""))
     try withPresetFile(text) { path, dir in
-        let planner = testPlanner(path, dir, powers: 1, durations: 1, coarseSpacingMM: 3)
-        let outcome = try planner.run()
-        #expect(outcome.feasible, "\(outcome.explanation)")
-        let plan = try planned(outcome.directory)
-        let g = plan.makeGrid()
-        // The slab's voxels: whole voxel layers (it spans the grid in x and y), from the lowest to
-        // the highest layer whose centre lies in [10, 20] mm.
-        let layers = (0..<g.nz).map { g.worldPosition(0, 0, $0).z }.filter { $0 >= 10 && $0 <= 20 }
-        let slabLow = layers.min()! - g.spacingMM / 2, slabHigh = layers.max()! + g.spacingMM / 2
-        let (lo, hi) = (g.lowerCornerMM, g.upperCornerMM)
-        let needles = plan.applicators.compactMap(\.needle)
+        var planner = testPlanner(path, dir, powers: 1, durations: 1, coarseSpacingMM: 3)
+        var plans: [Preset] = []
+        var outcomes: [Planner.Outcome] = []
+        for avoid in ["[]", "[\"slab\"]"] {
+            planner.overrides = ["planning.avoid=\(avoid)"]
+            planner.outputDirectory = dir.appendingPathComponent("out-\(plans.count)").path
+            let outcome = try planner.run()
+            #expect(outcome.feasible, "avoid \(avoid): \(outcome.explanation)")
+            outcomes.append(outcome)
+            plans.append(try planned(outcome.directory))
+        }
+        // The constraint bites: without it a path crosses the slab.
+        #expect(plans[0].applicators.compactMap(\.needle).contains { crossesSlab($0, grid: plans[0].makeGrid(), axis: 1, low: 10, high: 20) },
+                "without avoid no path crosses the slab: the case does not test avoid")
+        let needles = plans[1].applicators.compactMap(\.needle)
         #expect(!needles.isEmpty)
         for n in needles {
-            // The part of the path inside the grid (outside it there is no slab voxel).
-            let d = n.entryMM - n.tipMM
-            var s0 = 0.0, s1 = 1.0
-            for a in 0..<3 {
-                if abs(d[a]) < 1e-12 { continue }
-                let t0 = (lo[a] - n.tipMM[a]) / d[a], t1 = (hi[a] - n.tipMM[a]) / d[a]
-                s0 = max(s0, min(t0, t1)); s1 = min(s1, max(t0, t1))
-            }
-            #expect(s0 <= s1, "the path lies outside the grid")
-            let z0 = n.tipMM.z + s0 * d.z, z1 = n.tipMM.z + s1 * d.z
-            let crosses = max(z0, z1) > slabLow - planRoundingMM && min(z0, z1) < slabHigh + planRoundingMM
-            #expect(!crosses, "path \(n.tipMM) -> \(n.entryMM) spans z \(min(z0, z1))...\(max(z0, z1)) mm, the slab's voxels \(slabLow)...\(slabHigh) mm")
+            #expect(!crossesSlab(n, grid: plans[1].makeGrid(), axis: 1, low: 10, high: 20), "path \(n.tipMM) -> \(n.entryMM) crosses the slab")
         }
-        let search = outcome.summary["search"]
-        #expect((number(search?["paths_crossing_avoided_region"]) ?? 0) > 0, "the slab rejected no path: \(String(describing: search))")
+        #expect(number(outcomes[0].summary["search"]?["paths_crossing_avoided_region"]) == 0)
+        #expect((number(outcomes[1].summary["search"]?["paths_crossing_avoided_region"]) ?? 0) > 0,
+                "the slab rejected no path: \(String(describing: outcomes[1].summary["search"]))")
     }
 }
 
