@@ -183,6 +183,9 @@ func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached
         let outcome = try planner.run()
         #expect(!outcome.feasible)
         #expect(outcome.reason == .tooCloseToVessel)
+        #expect(outcome.summary["reason"] == .string("too_close_to_vessel") && outcome.summary["feasible"] == .bool(false))
+        // The vein's voxel centres (x = 6 to 10 mm) lie 2 mm from the tumour's (x up to 4 mm), inside its 3 mm margin.
+        #expect(outcome.explanation.contains("a vessel lies within margin_mm (3 mm) of target \"tumor\""), "\(outcome.explanation)")
         #expect(outcome.verifications.count == 1, "\(outcome.verifications.count) verifications")
         #expect(outcome.summary["risks"].map { JSONWriter.compact($0).contains("vessel lies") } == true)
     }
