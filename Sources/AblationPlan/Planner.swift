@@ -258,8 +258,8 @@ public struct Planner {
             // Whole zones first; zones the box cuts only when none passes (see passesCoarse).
             for cut in [false, true] {
                 let best = scoredOrder.compactMap { scores[$0] }.filter { !tried.contains($0.candidate.label) && passes($0.candidate.label, cut: cut) }
-                    .min { ($0.candidate.insertions, healthy($0.candidate.label), $0.candidate.treatmentS, $0.candidate.energyJ, $0.candidate.label)
-                        < ($1.candidate.insertions, healthy($1.candidate.label), $1.candidate.treatmentS, $1.candidate.energyJ, $1.candidate.label) }
+                    .min { Planner.isPreferred($0.candidate, healthyML: healthy($0.candidate.label),
+                                               over: $1.candidate, healthyML: healthy($1.candidate.label)) }
                 if let best { return best.candidate }
             }
             return nil
@@ -483,6 +483,15 @@ public struct Planner {
 }
 
 extension Planner {
+    /// The preference rule between two passing candidates (docs/planning.md#preference): fewest
+    /// needle insertions, then least healthy tissue (`healthyML`: the close call's run at the
+    /// preset's spacing where there is one, else the coarse run's), then the shortest treatment,
+    /// then the least energy; the label makes the order total, so the choice never depends on the
+    /// order the candidates were found in.
+    static func isPreferred(_ a: Candidate, healthyML healthyA: Double, over b: Candidate, healthyML healthyB: Double) -> Bool {
+        (a.insertions, healthyA, a.treatmentS, a.energyJ, a.label) < (b.insertions, healthyB, b.treatmentS, b.energyJ, b.label)
+    }
+
     /// Candidates that differ only in their duration: same arrangement and placement (the tracks;
     /// retiming moves tips only along them), one template and one power. nil without a layout.
     static func settingFamily(_ c: Candidate) -> String? {

@@ -114,15 +114,29 @@ func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached
 }
 
 @Test func unreachableTargetIsInfeasibleWithAReason() throws {
-    // A 36 mm tumour with one needle of at most 50 W for 60 s: too large.
+    // A 36 mm tumour with one needle of at most 50 W for 60 s: too large. Without the vein, which
+    // the 18 mm tumour would reach (too_close_to_vessel, vesselInsideTheMarginStopsAfterOneVerification),
+    // too_large is the only reason that fits.
+    let vein = ",\n             {\"name\": \"vein\", \"material\": \"blood\", \"vessel\": true,\n"
+        + "              \"shape\": {\"type\": \"cylinder\", \"start_mm\": [15, -25, 0], \"end_mm\": [15, 25, 0], \"radius_mm\": 2}}"
     let text = planPreset.replacingOccurrences(of: "\"radius_mm\": 5}", with: "\"radius_mm\": 18}")
         .replacingOccurrences(of: "\"power_w\": [40, 80], \"duration_s\": [60, 120]", with: "\"power_w\": [40, 50], \"duration_s\": [60, 60]")
+        .replacingOccurrences(of: vein, with: "")
+    #expect(!text.contains("vessel"))
     try withPresetFile(text) { path, dir in
         let planner = testPlanner(path, dir, powers: 1, durations: 1, cached: false, threads: nil)
         let outcome = try planner.run()
         #expect(!outcome.feasible)
-        #expect(outcome.reason == .tooLarge || outcome.reason == .tooCloseToVessel, "\(String(describing: outcome.reason))")
-        #expect(outcome.summary["reason"] != nil && outcome.summary["explanation"] != nil)
+        #expect(outcome.reason == .tooLarge, "\(String(describing: outcome.reason))")
+        #expect(outcome.summary["reason"] == .string("too_large") && outcome.summary["feasible"] == .bool(false))
+        // The best attempt was simulated in full and falls short of the 3 mm margin.
+        let attempt = try #require(outcome.verifications.last)
+        #expect(!attempt.confirmed)
+        let worst = attempt.computed.analysis.targets.map(\.minMarginMM).min() ?? .infinity
+        #expect(worst < 3, "best attempt's worst margin \(worst) mm")
+        #expect(outcome.summary["best_attempt"] != nil)
+        #expect(outcome.explanation.contains("no arrangement of up to 1 needle(s)") && !outcome.explanation.contains("vessel within"),
+                "\(outcome.explanation)")
     }
 }
 
@@ -169,6 +183,9 @@ func testPlanner(_ path: String, _ dir: URL, powers: Int, durations: Int, cached
         let outcome = try planner.run()
         #expect(!outcome.feasible)
         #expect(outcome.reason == .tooCloseToVessel)
+        #expect(outcome.summary["reason"] == .string("too_close_to_vessel") && outcome.summary["feasible"] == .bool(false))
+        // The vein's voxel centres (x = 6 to 10 mm) lie 2 mm from the tumour's (x up to 4 mm), inside its 3 mm margin.
+        #expect(outcome.explanation.contains("a vessel lies within margin_mm (3 mm) of target \"tumor\""), "\(outcome.explanation)")
         #expect(outcome.verifications.count == 1, "\(outcome.verifications.count) verifications")
         #expect(outcome.summary["risks"].map { JSONWriter.compact($0).contains("vessel lies") } == true)
     }
