@@ -29,7 +29,7 @@ enum StatedExposure: Sendable, Equatable {
             if j < tokens.count, tokens[j] == .dash { j += 1 }
             guard j < tokens.count, case let .word(unit) = tokens[j], unit == "cm" || unit == "mm" else { i += 1; continue }
             let scale = unit == "cm" ? 10.0 : 1.0
-            let clause = words(before: i, in: tokens).union(words(after: j, in: tokens))
+            let clause = clauseWords(around: i...j, in: tokens)
             if !clause.isDisjoint(with: exposureWords) && clause.isDisjoint(with: otherWords) {
                 let a = first * scale, b = (second ?? first) * scale
                 found.append((min(a, b), max(a, b)))
@@ -71,20 +71,15 @@ enum StatedExposure: Sendable, Equatable {
         return tokens
     }
 
-    private static func words(before index: Int, in tokens: [Token]) -> Set<String> {
+    /// The words of the clause holding `span`: outward from it on both sides, each up to the nearest
+    /// clause boundary.
+    private static func clauseWords(around span: ClosedRange<Int>, in tokens: [Token]) -> Set<String> {
         var out: Set<String> = []
-        for t in tokens[..<index].reversed() {
-            if t == .boundary { break }
-            if case let .word(w) = t { out.insert(w) }
-        }
-        return out
-    }
-
-    private static func words(after index: Int, in tokens: [Token]) -> Set<String> {
-        var out: Set<String> = []
-        for t in tokens[(index + 1)...] {
-            if t == .boundary { break }
-            if case let .word(w) = t { out.insert(w) }
+        for side in [Array(tokens[..<span.lowerBound].reversed()), Array(tokens[(span.upperBound + 1)...])] {
+            for t in side {
+                if t == .boundary { break }
+                if case let .word(w) = t { out.insert(w) }
+            }
         }
         return out
     }

@@ -145,18 +145,19 @@ public enum ValidationReport {
         if !volumeOnlyErrors.isEmpty {
             lines.append("mean |volume error| of the rows publishing only a volume: \(mean(volumeOnlyErrors)) over \(volumeOnlyErrors.count) rows")
         }
+        func tallied(_ t: Tally) -> String {
+            "\(t.rows - t.outside.count) of \(t.rows)" + (t.outside.isEmpty ? "" : " (outside: " + t.outside.joined(separator: ", ") + ")")
+        }
         func target(_ name: String, _ limit: Double, _ t: Tally) -> String {
             let volume = t.volumeOnly == 0 ? "" : " (\(t.volumeOnly) on volume only, within \(VolumeTarget(axisLimit: limit)) of the published volume)"
-            return "\(name) with every published axis within \(Int((limit * 100).rounded())) %\(volume): \(t.rows - t.outside.count) of \(t.rows)"
-                + (t.outside.isEmpty ? "" : " (outside: " + t.outside.joined(separator: ", ") + ")")
+            return "\(name) with every published axis within \(Int((limit * 100).rounded())) %\(volume): " + tallied(t)
         }
         if chart.rows > 0 { lines.append(target("manufacturer chart rows", 0.15, chart)) }
         if measured.rows > 0 { lines.append(target("measured rows", 0.25, measured)) }
         for modality in byModality.keys.sorted() { lines.append(target("- \(modality) measured rows", 0.25, byModality[modality]!)) }
         // Fitted rows against the same targets as the table (15 % chart, 25 % measured), and held-out ones.
         if fitted.rows > 0 {
-            lines.append("fitted rows (used by a fit) with every published axis within their target: \(fitted.rows - fitted.outside.count) of \(fitted.rows)"
-                         + (fitted.outside.isEmpty ? "" : " (outside: " + fitted.outside.joined(separator: ", ") + ")"))
+            lines.append("fitted rows (used by a fit) with every published axis within their target: " + tallied(fitted))
         }
         if heldOut.rows > 0 {
             lines.append(target("held-out rows (no parameter fitted on them)", 0.25, heldOut))
@@ -184,6 +185,9 @@ public enum ValidationReport {
                          ("volume_only", .number(Double(t.volumeOnly))),
                          ("outside", .array(t.outside.map { .string($0) }))])
             }
+            func skips(_ list: [ValidationSkip]) -> JSONValue {
+                .array(list.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })
+            }
             func meanValue(_ v: [Double]) -> JSONValue { v.isEmpty ? .null : .number(v.reduce(0, +) / Double(v.count)) }
             var counts: [(String, JSONValue)] = [("chart", tally(chart)), ("measured", tally(measured))]
             for modality in byModality.keys.sorted() { counts.append(("measured_\(modality.lowercased())", tally(byModality[modality]!))) }
@@ -191,8 +195,7 @@ public enum ValidationReport {
             return JSONWriter.string(.object([
                 ("spacing_mm", .number(spacingMM)), ("overrides", .array(overrides.map { .string($0) })),
                 ("rows", .array(jsonRows)),
-                ("not_simulated", .array(notSimulated.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })),
-                ("not_modelled", .array(notModelled.map { .object([("id", .string($0.id)), ("reason", .string($0.reason))]) })),
+                ("not_simulated", skips(notSimulated)), ("not_modelled", skips(notModelled)),
                 ("mean_abs_error", .object([("short_axis", meanValue(shortErrors)), ("long_axis", meanValue(longErrors)),
                                             ("rows", .number(Double(shortErrors.count)))])),
                 ("counts", .object(counts)),
