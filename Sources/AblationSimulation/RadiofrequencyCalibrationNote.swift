@@ -19,12 +19,15 @@ enum RadiofrequencyCalibrationNote {
                 + "rate (docs/validation.md#rf-device-calibration)"
         case .leveen:
             return prefix + "not fitted: checked against one published 4 cm array (Lubienski, bovine liver, held out): +21 / +1 % unperfused, "
-                + "+43 / -1 % perfused; multi-tine zones come out too wide, so read this zone's width as an upper bound "
+                + "+43 / -1 % perfused, and the volumes of 3 and 5 cm arrays at the RF 3000's default protocol (ex vivo, held out): "
+                + "-12 / +13 % (1 mm); multi-tine zones come out too wide, so read this zone's width as an upper bound "
                 + "(docs/validation.md#rf-device-calibration)"
         case .starburst:
-            return prefix + "not fitted and not checked: no published StarBurst zone with its setting was found; the array is deployed at once, "
-                + "not in the product's steps, and multi-tine zones come out too wide elsewhere, so read this zone as an uncalibrated "
-                + "estimate (docs/validation.md#rf-device-calibration)"
+            return prefix + "not fitted; checked against the volumes of 3 and 5 cm arrays at the 1500X's default protocol (ex vivo, held out): "
+                + "+81 / +158 % (1 mm), because without a voltage limit the generator drives kilovolts into the dried tissue at the tine "
+                + "ends (set control.max_voltage_v; no published limit was found); the array is deployed at once, not in the product's "
+                + "steps, so read this zone as an uncalibrated upper bound "
+                + "(docs/validation.md#multi-tine-arrays-at-their-default-protocols-four-system-comparison)"
         }
     }
 }

@@ -73,6 +73,10 @@ LIT-SB15-ICW-SWITCH-MONO,RFA,"three 17-G internally cooled wet (ICW) electrodes,
 LIT-DSM13-OCTOPUS-DSM,RFA,"Octopus separable clustered electrode (three 17-G internally cooled), dual-switching monopolar, prototype three-channel dual generator",,,12,explanted bovine liver,,,115.1,10,"Korean J Radiol 2013, PMC3655292, abstract (106.1 kJ)"
 LIT-DSM13-OCTOPUS-SM,RFA,"Octopus separable clustered electrode (three 17-G internally cooled), switching monopolar",,,12,explanted bovine liver,,,92.0,10,"Korean J Radiol 2013, PMC3655292, abstract (72.1 kJ)"
 LIT-DSM13-OCTOPUS-CM,RFA,"Octopus separable clustered electrode (three 17-G internally cooled), consecutive monopolar (one electrode after another, sequential)",,,24,explanted bovine liver,,,68.1,10,"Korean J Radiol 2013, PMC3655292, abstract (63.2 kJ)"
+LIT-PMC4463338-1500X-3CM,RFA,"AngioDynamics 1500X generator, StarBurst 3 cm array (array and deployment inferred from the study's 3 cm target volume; the abstract names the generator only), default settings and protocol",,,9.36,ex vivo bovine liver,,,17.1,8,"Four RFA systems at default settings for 3 and 5 cm target volumes in cuboid ex vivo bovine liver specimens, PMC4463338 (pmc.ncbi.nlm.nih.gov/articles/PMC4463338), abstract: 17.1±4.9 cm3, 9.36±0.63 min; diameters measured, volumes calculated (axes not in the abstract)"
+LIT-PMC4463338-1500X-5CM,RFA,"AngioDynamics 1500X generator, StarBurst 5 cm array (array and deployment inferred from the study's 5 cm target volume; the abstract names the generator only), default settings and protocol",,,19.59,ex vivo bovine liver,,,39.4,8,"Four RFA systems at default settings for 3 and 5 cm target volumes in cuboid ex vivo bovine liver specimens, PMC4463338 (pmc.ncbi.nlm.nih.gov/articles/PMC4463338), abstract: 39.4±16.2 cm3, 19.59±1.13 min; diameters measured, volumes calculated (axes not in the abstract)"
+LIT-PMC4463338-RF3000-3CM,RFA,"Boston Scientific RF 3000 generator, LeVeen 3 cm array (array inferred from the study's 3 cm target volume; the abstract names the generator only), default impedance protocol",,,4.60,ex vivo bovine liver,,,29.7,8,"Four RFA systems at default settings for 3 and 5 cm target volumes in cuboid ex vivo bovine liver specimens, PMC4463338 (pmc.ncbi.nlm.nih.gov/articles/PMC4463338), abstract: 29.7±11.7 cm3, 4.60±0.50 min; diameters measured, volumes calculated (axes not in the abstract)"
+LIT-PMC4463338-RF3000-5CM,RFA,"Boston Scientific RF 3000 generator, LeVeen 5 cm array (array inferred from the study's 5 cm target volume; the abstract names the generator only), default impedance protocol",,,9.15,ex vivo bovine liver,,,71.8,8,"Four RFA systems at default settings for 3 and 5 cm target volumes in cuboid ex vivo bovine liver specimens, PMC4463338 (pmc.ncbi.nlm.nih.gov/articles/PMC4463338), abstract: 71.8±14.5 cm3, 9.15±2.93 min; diameters measured, volumes calculated (axes not in the abstract)"
 """##
 
     /// Each row's role (fitted or held out) and the fits that used it (validation/fits.json).
@@ -146,5 +150,9 @@ LIT-SB15-ICW-SWITCH-MONO,held_out,
 LIT-DSM13-OCTOPUS-DSM,held_out,
 LIT-DSM13-OCTOPUS-SM,held_out,
 LIT-DSM13-OCTOPUS-CM,held_out,
+LIT-PMC4463338-1500X-3CM,held_out,
+LIT-PMC4463338-1500X-5CM,held_out,
+LIT-PMC4463338-RF3000-3CM,held_out,
+LIT-PMC4463338-RF3000-5CM,held_out,
 """##
 }

@@ -102,7 +102,9 @@ func namedRadiofrequencyDevicesRefuseWhatTheyDoNotHave(_ applicator: String, _ e
     let coolTip = try #require(RadiofrequencyCalibrationNote.warning(device: .coolTip, applicator: 0))
     #expect(coolTip.hasPrefix("applicators.0 (rfa cool_tip)") && coolTip.contains("Goldberg 1998") && coolTip.contains("held out"))
     #expect(RadiofrequencyCalibrationNote.warning(device: .leveen, applicator: 1)?.contains("Lubienski") == true)
-    #expect(RadiofrequencyCalibrationNote.warning(device: .starburst, applicator: 0)?.contains("not checked") == true)
+    #expect(RadiofrequencyCalibrationNote.warning(device: .leveen, applicator: 1)?.contains("3 and 5 cm arrays") == true)
+    #expect(RadiofrequencyCalibrationNote.warning(device: .starburst, applicator: 0)?.contains("+81 / +158 %") == true)
+    #expect(RadiofrequencyCalibrationNote.warning(device: .starburst, applicator: 0)?.contains("uncalibrated") == true)
     #expect(RadiofrequencyCalibrationNote.warning(device: .generic, applicator: 0) == nil)
 
     // Through a (short, coarse) run: the note replaces the generic warning for a named device only.
@@ -137,11 +139,12 @@ func namedRadiofrequencyDevicesRefuseWhatTheyDoNotHave(_ applicator: String, _ e
     let simulated = rows.compactMap { row -> (ValidationRow, ValidationMapping)? in
         if case let .success(m) = row.mapping { return (row, m) } else { return nil }
     }
-    #expect(simulated.count == 12, "\(simulated.map(\.0.id))")
-    #expect(Set(simulated.map { $0.1.device.split(separator: " ").first.map(String.init) ?? "" }) == ["cool_tip", "leveen"])
+    #expect(simulated.count == 16, "\(simulated.map(\.0.id))")
+    #expect(Set(simulated.map { $0.1.device.split(separator: " ").first.map(String.init) ?? "" }) == ["cool_tip", "leveen", "starburst"])
     let heldOut = simulated.filter { ValidationRole.of($0.0) == .heldOut }.map(\.0.id).sorted()
     #expect(heldOut == ["LIT-CVIR09-IC-EX", "LIT-DENYS03-RADIONICS-CL", "LIT-GOLD98-CL-EX45", "LIT-LUBIENSKI-LEVEEN4-PERF",
-                        "LIT-LUBIENSKI-LEVEEN4-UNPERF"])
+                        "LIT-LUBIENSKI-LEVEEN4-UNPERF", "LIT-PMC4463338-1500X-3CM", "LIT-PMC4463338-1500X-5CM",
+                        "LIT-PMC4463338-RF3000-3CM", "LIT-PMC4463338-RF3000-5CM"])
     #expect(ValidationRole.of(rows.first { $0.id == "LIT-DODD12-RLA" }!) == .fitted)
 }
 
