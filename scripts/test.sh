@@ -2,8 +2,9 @@
 # Installs what the build and the checks need, then runs every test:
 #   1. swift test: unit tests, the quick analytic verification suite, CLI and hostile-input tests;
 #   2. scripts/interop/run.sh: the schema against the decoder, and the outputs of every bundled
-#      preset re-read with independent readers (nibabel, SimpleITK, vtk, meshio, Pillow);
-#   3. scripts/validation/ci.sh: builds the release ablsim and re-measures the whole validation table at
+#      preset re-read with independent readers (nibabel, SimpleITK, vtk, meshio, Pillow), run by the
+#      release ablsim, the binary users run (scripts/run.sh);
+#   3. scripts/validation/ci.sh: re-measures the whole validation table with the release ablsim at
 #      the voxel size of validation/expected-ci.json: every held-out row within its stated tolerance, and
 #      the fitted and held-out counts README and docs/validation.md quote unchanged;
 #   4. scripts/slurm/integration.sh: a private one-node SLURM cluster runs a 6-case sweep submitted
@@ -19,9 +20,10 @@ trap 'rm -rf "$log"' EXIT
 scripts/setup-system.sh
 swift build --build-tests
 swift test --skip-build 2>&1 | tee "$log/swift.txt"
-scripts/interop/run.sh .build/debug/ablsim | tee "$log/interop.txt"
+swift build -c release --product ablsim
+scripts/interop/run.sh .build/release/ablsim | tee "$log/interop.txt"
 scripts/validation/ci.sh | tee "$log/validation.txt"
-scripts/slurm/integration.sh .build/debug/ablsim | tee "$log/slurm.txt"
+scripts/slurm/integration.sh .build/release/ablsim | tee "$log/slurm.txt"
 fuzzers=0
 fuzz_note=""
 if [ "${FUZZ_SECONDS:-60}" != 0 ]; then
