@@ -121,7 +121,10 @@ import Testing
 }
 
 /// Energy stays exact with k(T) and a lower desiccated conductivity through boiling: face
-/// conductances are shared by both voxels of a face, so what one loses the other gains.
+/// conductances are shared by both voxels of a face, so what one loses the other gains, and the
+/// lag of k (one damage sample) moves heat between voxels but creates none. The only departure
+/// allowed is Float rounding (EnergyRoundingBound, with the step sized for k(99) = 1.62 k37:
+/// 2.4e-4 of the energy here); measured 1.1e-6.
 @Test func conductivityLawConservesEnergyThroughBoiling() throws {
     let p = try decode(minimalPreset, [
         "boundary.type=adiabatic", "materials.liver.perfusion_per_s=0",
@@ -129,14 +132,19 @@ import Testing
         "applicators.0.shape.radius_mm=1.5", "applicators.0.schedule.0.power_w=2", "applicators.0.schedule.0.duration_s=40",
     ])
     let scene = try Scene(preset: p)
-    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let run = try BracketedRun(preset: p, scene: scene, floorC: 37)
+    try #require(run.everyStepSampled)
     let rhoC = 1079.0 * 3540
-    let ratio = Float(1000 * 2.26e6 * 0.78 / 5 / rhoC)
+    let latent = 1000 * 2.26e6 * 0.78 / 5
+    let ratio = Float(latent / rhoC)
     let dry = Float(8.0e5 / rhoC)
-    let t = r.temperature()
+    let t = run.result.temperature()
     let heat = t.reduce(0.0) { $0 + Double(Vaporisation.enthalpy($1, ratio: ratio, dry: dry)) - 37 } * rhoC * scene.grid.voxelVolumeMM3 * 1e-9
+    let rounding = EnergyRoundingBound(capacityMin: rhoC, capacityMax: rhoC, conductivityMax: 0.52 * (1 + 0.01 * 62),
+                                       latent: latent, dryRatio: 8.0e5 / rhoC).joules(run, deliveredJ: 80)
+    print("k(T) through boiling: heat \(heat) J of 80 J, rounding bound \(rounding) J")
     #expect(t.contains { $0 > 104 }, "the test must dry some tissue out")
-    #expect(abs(heat - 80) / 80 < 2e-3, "heat \(heat) J of 80 J delivered")
+    #expect(abs(heat - 80) <= rounding, "heat \(heat) J of 80 J delivered")
 }
 
 /// The step is chosen for the largest conductivity the law can reach (k(99) here), not the 37 °C one.

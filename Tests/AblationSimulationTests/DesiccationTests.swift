@@ -31,19 +31,28 @@ private func storedHeat(_ r: SimulationResult, grid: Grid3D, dryRhoC: Double) ->
 
 /// The dry core is re-stepped in sub-steps and its neighbours are paid what the faces carried, so
 /// energy stays exact although a dry voxel's time constant is several times shorter than the step.
-/// The lower heat capacity must show: more of the energy leaves the quasi-steady dry core, so the
-/// box around it ends warmer and the core with it (measured +0.67 K at 0.8 MJ/m³/K).
+/// The only departure allowed is Float rounding (EnergyRoundingBound): with up to n = 363 sub-steps
+/// at 1e4 J/m³/K, the dry voxels' enthalpy round trips and the Float mean of their sub-step
+/// temperatures that pays the neighbours dominate it (1.6e-4, 1.65e-4 and 5.8e-4 of the energy for
+/// the three capacities); measured 8.5e-8, 7e-7 and 3.5e-5. The lower heat capacity must show: more of
+/// the energy leaves the quasi-steady dry core, so the box around it ends warmer and the core with
+/// it (measured +0.67 K at 0.8 MJ/m³/K).
 @Test(arguments: [8.0e5, 4.4e5, 1.0e4])
 func dryTissueConservesEnergyAndHeatsFaster(dryRhoC: Double) throws {
     let p = try decode(minimalPreset, drying + ["materials.liver.desiccated_heat_capacity_j_m3k=\(dryRhoC)"])
     let scene = try Scene(preset: p)
-    let r = try Simulation(preset: p, scene: scene, threads: 2).run()
+    let run = try BracketedRun(preset: p, scene: scene, floorC: 37)
+    let r = run.result
+    try #require(run.everyStepSampled)
     let t = r.temperature()
     #expect(t.contains { $0 > 104 }, "the test must dry some tissue out")
     #expect(t.allSatisfy { $0.isFinite && $0 >= 37 && $0 < 1000 }, "a dry voxel oscillated or overshot")
     let heat = storedHeat(r, grid: scene.grid, dryRhoC: dryRhoC)
-    // Measured 1e-7, 7e-7 and 3.5e-5 of the 80 J for the three capacities.
-    #expect(abs(heat - 80) / 80 < 1e-4, "heat \(heat) J of 80 J delivered")
+    // The step is sized for the default k(T)'s largest value, k(99).
+    let rounding = EnergyRoundingBound(capacityMin: wetRhoC, capacityMax: wetRhoC, conductivityMax: 0.52 * (1 + 0.0012 * 62),
+                                       latent: 1000 * 2.26e6 * 0.78 / 5, dryRatio: dryRhoC / wetRhoC).joules(run, deliveredJ: 80)
+    print("dry capacity \(dryRhoC): heat \(heat) J of 80 J, rounding bound \(rounding) J")
+    #expect(abs(heat - 80) <= rounding, "heat \(heat) J of 80 J delivered")
 
     let wet = try decode(minimalPreset, drying + ["materials.liver.desiccated_heat_capacity_j_m3k=\(wetRhoC)"])
     let rw = try Simulation(preset: wet, scene: try Scene(preset: wet), threads: 2).run()
