@@ -14,10 +14,16 @@ import Testing
     #expect(worst < 3e-7, "relative error \(worst)")
 }
 
-/// Liver Arrhenius constants from docs/physics.md: isothermal time to Omega = 1 is about
-/// 61 s at 50 °C, 14 s at 55 °C and 3.5 s at 60 °C.
-@Test(arguments: [(50.0, 61.0), (55.0, 14.0), (60.0, 3.5)])
-func arrheniusReachesOmegaOneAtPublishedTimes(case c: (Double, Double)) {
+/// Liver Arrhenius constants from docs/physics.md (7.39e39 1/s, 2.577e5 J/mol, as the COMSOL bioheat
+/// database gives them) and the isothermal times to Omega = 1 it quotes with them to two significant
+/// digits: 61 s at 50 °C, 14 s at 55 °C, 3.4 s at 60 °C. No source publishes these times beside the
+/// constants; they are the closed form 1 / (A exp(-Ea / (R T))) rounded (61.05, 14.16, 3.431 s with
+/// T = t + 273.15 K; R = 8.314 instead of CODATA's 8.314462618 gives the same digits, 273 K instead of
+/// 273.15 gives 64, 15 and 3.6 s). So the exact time lies within half a unit in the quoted last digit,
+/// and Omega at the quoted time, t_quoted / t, within (unit / 2) / (t_quoted - unit / 2) of 1, plus the
+/// integrator's own 2e-5 against the closed form.
+@Test(arguments: [(50.0, 61.0), (55.0, 14.0), (60.0, 3.4)])
+func arrheniusReachesOmegaOneAtTheQuotedTimes(case c: (Double, Double)) {
     let L = PaddedLayout(nx: 5, ny: 3, nz: 2)
     let law = DamageLaw.arrhenius(logFrequencyFactor: log(7.39e39), activationTemperature: 2.577e5 / 8.314462618)
     let d = DamageIntegrator(layout: L, law: law)
@@ -30,7 +36,10 @@ func arrheniusReachesOmegaOneAtPublishedTimes(case c: (Double, Double)) {
     let omega = Double(d.value(at: L.index(2, 1, 1)))
     let expected = c.1 * 7.39e39 * Foundation.exp(-2.577e5 / (8.314462618 * (c.0 + 273.15)))
     #expect(abs(omega - expected) / expected < 2e-5, "Omega \(omega) vs \(expected)")
-    #expect(abs(omega - 1) < 0.12, "published time to Omega = 1 at \(c.0) °C")
+    let unit = pow(10, (log10(c.1)).rounded(.down) - 1)
+    let bound = unit / 2 / (c.1 - unit / 2) + 2e-5
+    print("Arrhenius at \(c.0) °C: Omega \(omega) after the quoted \(c.1) s (closed-form time \(c.1 / expected) s), bound \(bound)")
+    #expect(abs(omega - 1) <= bound, "quoted time to Omega = 1 at \(c.0) °C: Omega \(omega), bound \(bound)")
     #expect(stats.maxTemperature == Float(c.0))
 }
 

@@ -137,7 +137,8 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
 /// for every direction, so a placement-dependent error shows here. (The zone of 10 mm tips is wider
 /// than long, so the needle axis is its shortest principal axis; the test asks only that it be one.)
 @Test func obliqueClusterMakesTheSameZoneAsAnAlignedOne() throws {
-    func run(_ d: SIMD3<Double>) throws -> (energy: Double, volume: Double, misalignmentDeg: Double, rollOffs: [Double], sampleSpacing: Double) {
+    func run(_ d: SIMD3<Double>) throws -> (energy: Double, volume: Double, surfaceShare: Double, misalignmentDeg: Double,
+                                            rollOffs: [Double], sampleSpacing: Double) {
         let tip = -5 * d, entry = 30 * d
         func v(_ x: SIMD3<Double>) -> String { String(format: "[%.6f, %.6f, %.6f]", x.x, x.y, x.z) }
         let p = try rfPreset("""
@@ -147,9 +148,19 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
         let scene = try Scene(preset: p)
         let r = try Simulation(preset: p, scene: scene, threads: 2).run()
         let g = scene.grid
-        let dead = r.necrosis().enumerated().filter { $0.element != 0 }.map { n, _ in
+        let necrosis = r.necrosis()
+        let dead = necrosis.enumerated().filter { $0.element != 0 }.map { n, _ in
             g.worldPosition(n % g.nx, (n / g.nx) % g.ny, n / (g.nx * g.ny))
         }
+        // One voxel layer over the zone's surface: necrotic voxels with a face neighbour that is not.
+        var surface = 0
+        for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx where necrosis[g.linearIndex(i, j, k)] != 0 {
+            let open = i == 0 || i == g.nx - 1 || j == 0 || j == g.ny - 1 || k == 0 || k == g.nz - 1
+                || necrosis[g.linearIndex(i - 1, j, k)] == 0 || necrosis[g.linearIndex(i + 1, j, k)] == 0
+                || necrosis[g.linearIndex(i, j - 1, k)] == 0 || necrosis[g.linearIndex(i, j + 1, k)] == 0
+                || necrosis[g.linearIndex(i, j, k - 1)] == 0 || necrosis[g.linearIndex(i, j, k + 1)] == 0
+            if open { surface += 1 }
+        } } }
         let mean = dead.reduce(SIMD3<Double>.zero, +) / Double(dead.count)
         // The needle direction must be a principal axis of the zone: the scatter matrix maps it onto itself.
         var image = SIMD3<Double>.zero
@@ -162,7 +173,8 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
             spacing = max(spacing, b.time - a.time)
             if a.powers[0] > 0 && b.powers[0] == 0 { rollOffs.append(b.time) }
         }
-        return (r.deliveredEnergy[0], Double(dead.count) * g.voxelVolumeMM3 / 1000, acos(cosine) * 180 / .pi, rollOffs, spacing)
+        return (r.deliveredEnergy[0], Double(dead.count) * g.voxelVolumeMM3 / 1000, Double(surface) / Double(dead.count),
+                acos(cosine) * 180 / .pi, rollOffs, spacing)
     }
     let aligned = try run([0, 0, 1])
     let oblique = try run(SIMD3<Double>(1, 1, 1) / 3.0.squareRoot())
@@ -178,7 +190,14 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
     #expect(oblique.rollOffs.count == aligned.rollOffs.count, "roll-offs at \(aligned.rollOffs) and \(oblique.rollOffs) s")
     for (a, b) in zip(aligned.rollOffs, oblique.rollOffs) { #expect(abs(a - b) <= period, "roll-off at \(a) s against \(b) s") }
     #expect(abs(oblique.energy - aligned.energy) <= 80 * period + 0.01 * aligned.energy)
-    // Volume: measured +2.5 % when this test was written, threshold about 1.5x (not derived).
-    #expect(abs(oblique.volume / aligned.volume - 1) < 0.04)
+    // Volume: what the energy may differ by, one net shift (80 W x the period), taken to move the
+    // volume by the same share (the heat that brings tissue to the lethal dose grows with its volume:
+    // an estimate, d ln V / d ln E = 1), plus the rasterisation, one voxel layer over the zone's
+    // surface (the larger of the two runs' surface voxels over their zone voxels): 4.2 + 18.8 % at
+    // 1 mm against +1.0 % measured. Loose (a voxel layer is the worst case of a count whose surface
+    // errors mostly cancel): it catches gross placement errors, not small ones.
+    let volumeBound = 80 * period / aligned.energy + max(aligned.surfaceShare, oblique.surfaceShare)
+    print("cluster volume: \(oblique.volume / aligned.volume - 1) against \(volumeBound)")
+    #expect(abs(oblique.volume / aligned.volume - 1) <= volumeBound, "volume \(oblique.volume) mL against \(aligned.volume) mL")
     #expect(aligned.misalignmentDeg < 2 && oblique.misalignmentDeg < 2)
 }

@@ -38,6 +38,32 @@ func necroticVolumeML(_ p: Preset) throws -> (volume: Double, result: Simulation
     return (Double(dead) * scene.grid.voxelVolumeMM3 / 1000, r)
 }
 
+/// How finely a zone fraction lost to a vessel tells a heat sink from none at the run's spacing, the
+/// band the vessel tests draw their lines with. Lu et al. (AJR 2002;178:47-51) publish no lost
+/// volumes, only whether a vessel showed a heat sink (viable tissue between vessel and lesion): none
+/// of 96 vessels under 2 mm, 3 of 111 under 3 mm, 12 of 24 veins over 3 mm, 7 of 7 over 5 mm; so the
+/// tests check that qualitative result, a loss within the band (none) or beyond it (a heat sink).
+/// A voxel count of a zone is uncertain by about one voxel layer over the part of its surface that
+/// moves, and a vessel reshapes the zone on its own side of the source (x >= 0 here; in the 6 mm
+/// case 92 % of the lost voxels lie there, the rest a shell about 0.3 voxel thick on the far
+/// side). So the band is the zone's surface voxels on that side (necrotic voxels with a face
+/// neighbour that is not), counted in the run without a vessel, over all its necrotic voxels.
+func lostZoneResolution(withoutVessel r: SimulationResult) -> Double {
+    let g = r.scene.grid
+    let dead = r.necrosis()
+    var zone = 0, surface = 0
+    for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx where dead[g.linearIndex(i, j, k)] != 0 {
+        zone += 1
+        guard g.worldPosition(i, j, k).x >= 0 else { continue }
+        let open = i == 0 || i == g.nx - 1 || j == 0 || j == g.ny - 1 || k == 0 || k == g.nz - 1
+            || dead[g.linearIndex(i - 1, j, k)] == 0 || dead[g.linearIndex(i + 1, j, k)] == 0
+            || dead[g.linearIndex(i, j - 1, k)] == 0 || dead[g.linearIndex(i, j + 1, k)] == 0
+            || dead[g.linearIndex(i, j, k - 1)] == 0 || dead[g.linearIndex(i, j, k + 1)] == 0
+        if open { surface += 1 }
+    } } }
+    return Double(surface) / Double(zone)
+}
+
 /// Heat flowing from the tissue into the vessel of region `label` at the end of a run (W), measured
 /// from the final temperature field (the blood in each slice is held at the temperature the last
 /// flow update found, at the run's last sample): every face between a lumen voxel and a tissue
@@ -118,17 +144,21 @@ func wallHeatFromTheField(_ r: SimulationResult, label: UInt8, diameterMM d: Dou
     #expect(at(-19) < 37.5)
 }
 
-/// The published threshold: vessels above ~3 mm spare the tissue beside them, small ones hardly do.
-/// The small one hardly does because its blood clots on the injured wall and it occludes
-/// (VesselOcclusion: at about 77 s, costing 0.2 % of the zone); the large one stays open (20 %).
+/// The published threshold: vessels above ~3 mm spare the tissue beside them, small ones hardly do
+/// (Lu et al.: a heat sink beside none of 96 vessels under 2 mm, 7 of 7 over 5 mm), told apart by
+/// the lost-zone band of `lostZoneResolution` (5.5 % at 0.5 mm). The small one hardly spares any
+/// because its blood clots on the injured wall and it occludes (VesselOcclusion: at about 77 s,
+/// costing 0.2 % of the zone); the large one stays open (20 %).
 @Test func largeVesselsSpareTissueSmallOnesHardlyDo() throws {
-    let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
+    let (none, noneRun) = try necroticVolumeML(try vesselCase(diameterMM: 0))
+    let band = lostZoneResolution(withoutVessel: noneRun)
     let (small, smallRun) = try necroticVolumeML(try vesselCase(diameterMM: 1))
     let (large, largeRun) = try necroticVolumeML(try vesselCase(diameterMM: 6))
     let smallLoss = 1 - small / none, largeLoss = 1 - large / none
-    #expect(smallLoss < 0.07, "1 mm vessel removed \(smallLoss * 100) % of the zone")
-    #expect(largeLoss > 0.18, "6 mm vessel removed \(largeLoss * 100) % of the zone")
-    #expect(largeLoss > 3 * smallLoss)
+    print("vessel band \(band): 1 mm \(smallLoss), 6 mm \(largeLoss)")
+    #expect(abs(smallLoss) < band, "1 mm vessel removed \(smallLoss * 100) % of the zone (band \(band * 100) %)")
+    #expect(largeLoss > band, "6 mm vessel removed \(largeLoss * 100) % of the zone (band \(band * 100) %)")
+    #expect(largeLoss - smallLoss > band)
     let closed = try #require(smallRun.vessels.first?.occlusionTimeS, "the 1 mm vessel inside the zone must occlude")
     #expect(closed > 60 && closed < 480, "occluded at \(closed) s")
     #expect(smallRun.vessels[0].heatRemovedW == 0)
@@ -136,14 +166,17 @@ func wallHeatFromTheField(_ r: SimulationResult, label: UInt8, diameterMM d: Dou
 }
 
 /// Occlusion is what makes the small vessel cheap: kept flowing, the same 1 mm vessel costs 9 % of
-/// the zone, occluding 0.2 %. The open 6 mm vessel is the same run either way.
+/// the zone, occluding 0.2 %, farther apart than the lost-zone band (`lostZoneResolution`). The
+/// open 6 mm vessel is the same run either way.
 @Test func occlusionIsWhatSparesTheZoneAroundASmallVessel() throws {
-    let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
+    let (none, noneRun) = try necroticVolumeML(try vesselCase(diameterMM: 0))
+    let band = lostZoneResolution(withoutVessel: noneRun)
     let occluding = try necroticVolumeML(try vesselCase(diameterMM: 1)).volume
     let (flowing, flowingRun) = try necroticVolumeML(try vesselCase(diameterMM: 1, flow: #"{"occlusion": "never"}"#))
     #expect(flowingRun.vessels.first?.occlusionTimeS == nil)
     let occludingLoss = 1 - occluding / none, flowingLoss = 1 - flowing / none
-    #expect(flowingLoss > occludingLoss + 0.03, "flowing \(flowingLoss * 100) %, occluding \(occludingLoss * 100) %")
+    print("vessel band \(band): 1 mm flowing \(flowingLoss), occluding \(occludingLoss)")
+    #expect(flowingLoss - occludingLoss > band, "flowing \(flowingLoss * 100) %, occluding \(occludingLoss * 100) % (band \(band * 100) %)")
     let open = try necroticVolumeML(try vesselCase(diameterMM: 6)).volume
     let never = try necroticVolumeML(try vesselCase(diameterMM: 6, flow: #"{"occlusion": "never"}"#)).volume
     #expect(open == never)
@@ -216,15 +249,19 @@ func anOccludedLumenStoresTheHeatItReceives(occlusion: String) throws {
 /// reach (2 mm) a 2 mm vessel closes as soon as part of its wall coagulates and hardly costs the zone
 /// anything, while a 3 mm vessel in the same place, which needs two thirds of a wall ring coagulated,
 /// stays open and spares the tissue beside it (17.5 % of the zone). With a reach of 0 (the whole ring
-/// at every size, the criterion before the thrombus reach) the 2 mm vessel stays open too.
+/// at every size, the criterion before the thrombus reach) the 2 mm vessel stays open too. Spared or
+/// not is told by the lost-zone band (`lostZoneResolution`: Lu et al. publish only whether a vessel
+/// showed a heat sink).
 @Test func theThresholdFallsBetweenTwoAndThreeMillimetres() throws {
-    let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
+    let (none, noneRun) = try necroticVolumeML(try vesselCase(diameterMM: 0))
+    let band = lostZoneResolution(withoutVessel: noneRun)
     let (two, twoRun) = try necroticVolumeML(try vesselCase(diameterMM: 2))
     let (three, threeRun) = try necroticVolumeML(try vesselCase(diameterMM: 3))
     let (wholeRing, wholeRingRun) = try necroticVolumeML(try vesselCase(diameterMM: 2, flow: #"{"thrombus_reach_mm": 0}"#))
-    #expect(twoRun.vessels.first?.occlusionTimeS != nil && 1 - two / none < 0.03, "2 mm: \(100 * (1 - two / none)) %")
-    #expect(threeRun.vessels.first?.occlusionTimeS == nil && 1 - three / none > 0.12, "3 mm: \(100 * (1 - three / none)) %")
-    #expect(wholeRingRun.vessels.first?.occlusionTimeS == nil && 1 - wholeRing / none > 0.12)
+    print("vessel band \(band): 2 mm \(1 - two / none), 3 mm \(1 - three / none), 2 mm whole ring \(1 - wholeRing / none)")
+    #expect(twoRun.vessels.first?.occlusionTimeS != nil && abs(1 - two / none) < band, "2 mm: \(100 * (1 - two / none)) %")
+    #expect(threeRun.vessels.first?.occlusionTimeS == nil && 1 - three / none > band, "3 mm: \(100 * (1 - three / none)) %")
+    #expect(wholeRingRun.vessels.first?.occlusionTimeS == nil && 1 - wholeRing / none > band)
 }
 
 @Test func closingShareGrowsWithTheLumen() {

@@ -65,11 +65,12 @@ func aLabelMapOfACylinderGivesTheCylindersZone(diameterMM d: Double) throws {
 /// The occlusion threshold of the cylinders (VesselFlowTests: largeVesselsSpareTissueSmallOnesHardlyDo,
 /// theThresholdFallsBetweenTwoAndThreeMillimetres) holds for the same vessels given as label maps:
 /// 1 and 2 mm vessels clot shut and hardly cost the zone anything, 3 and 6 mm vessels stay open and
-/// spare the tissue beside them.
+/// spare the tissue beside them, each told by the lost-zone band (`lostZoneResolution`).
 @Test func theOcclusionThresholdHoldsForLabelMaps() throws {
     let dir = try scratchDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let none = try necroticVolumeML(try vesselCase(diameterMM: 0)).volume
+    let (none, noneRun) = try necroticVolumeML(try vesselCase(diameterMM: 0))
+    let band = lostZoneResolution(withoutVessel: noneRun)
     var loss: [Double: Double] = [:]
     for d in [1.0, 2.0, 3.0, 6.0] {
         let (volume, run) = try necroticVolumeML(try labelMapTwin(diameterMM: d, in: dir))
@@ -83,9 +84,10 @@ func aLabelMapOfACylinderGivesTheCylindersZone(diameterMM d: Double) throws {
             #expect(v.occlusionTimeS == nil, "the \(d) mm vessel must stay open")
         }
     }
-    #expect(loss[1]! < 0.07 && loss[2]! < 0.03, "1 mm: \(100 * loss[1]!) %, 2 mm: \(100 * loss[2]!) %")
-    #expect(loss[3]! > 0.12 && loss[6]! > 0.18, "3 mm: \(100 * loss[3]!) %, 6 mm: \(100 * loss[6]!) %")
-    #expect(loss[6]! > 3 * loss[1]!)
+    print("vessel band \(band): label maps \(loss)")
+    #expect(abs(loss[1]!) < band && abs(loss[2]!) < band, "1 mm: \(100 * loss[1]!) %, 2 mm: \(100 * loss[2]!) % (band \(100 * band) %)")
+    #expect(loss[3]! > band && loss[6]! > band, "3 mm: \(100 * loss[3]!) %, 6 mm: \(100 * loss[6]!) % (band \(100 * band) %)")
+    #expect(loss[6]! - loss[1]! > band)
 }
 
 /// `direction` decides which end the blood enters: it warms towards the other, and its outlet rise
