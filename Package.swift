@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "AblationElectricTests", dependencies: ["AblationElectric", "AblationKernels"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "AblationSimulationTests",
-                    dependencies: ["AblationSimulation", "AblationPreset", "AblationJSON", "AblationTissue", "AblationAnalysis", "AblationRun",
+                    dependencies: ["AblationSimulation", "AblationElectric", "AblationPreset", "AblationJSON", "AblationTissue", "AblationAnalysis", "AblationRun",
                                    "AblationVerification", "AblationValidation", "AblationGrid", "AblationKernels", "AblationSpectral",
                                    "AblationMicrowave", "AblationRandom", "AblationIO"]),
         .testTarget(name: "AblationSweepTests", dependencies: ["AblationSweep", "AblationRun", "AblationPreset", "AblationJSON"]),

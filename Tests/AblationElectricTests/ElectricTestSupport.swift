@@ -54,13 +54,6 @@ struct ElectricProblem {
         return s
     }
 
-    /// Sphere of radius `radius` (m) centred in a cube of n voxels.
-    static func sphere(n: Int, spacingM: Double, radius: Double, sigma: Float) -> ElectricProblem {
-        var p = ElectricProblem(n: n, spacingM: spacingM, background: sigma)
-        p.addElectrode { x, y, z in x * x + y * y + z * z <= radius * radius }
-        return p
-    }
-
     /// Cooled-tip-like needle along z in liver: active cylinder of radius 0.75 mm and length 30 mm
     /// centred in an 80 mm cube, and an insulating shaft (sigma 1e-6 S/m) of the same radius from the
     /// top of the tip to the top face. The axis runs through the centre column of voxels.

@@ -19,6 +19,13 @@ private func wire(spacingMM h: Double, radiusM: Double) -> (ElectricProblem, Pot
 
 /// With the contact faces scaled for the wire's radius, the wire's resistance no longer depends on
 /// the voxel size (a node held at V alone is a wire of radius 0.198 h: at 0.5 mm half the radius).
+///
+/// Tolerance: self-convergence on 2, 1 and 0.5 mm. The scaling is exact for radial flow; the flow
+/// is not radial at the wire's two end voxels, an error of the order of one voxel's share of the
+/// wire, h / l: formal order 1 (the far field's error is second order). The change from 1 to
+/// 0.5 mm may then be at most Roache's safety factor 1.25 times the change from 2 to 1 mm over
+/// 2^1. (An error in the equivalent radius 0.198 h would shift R by the same ohms on every grid:
+/// no spacing dependence, so this test cannot see it.)
 @Test func thinWireResistanceIsIndependentOfTheSpacing() {
     func resistance(_ h: Double, radiusM: Double) -> Double {
         let (_, solver) = wire(spacingMM: h, radiusM: radiusM)
@@ -26,11 +33,13 @@ private func wire(spacingMM h: Double, radiusM: Double) -> (ElectricProblem, Pot
         #expect(r.converged)
         return r.resistance
     }
+    let coarsest = resistance(2, radiusM: 0.2e-3)
     let coarse = resistance(1, radiusM: 0.2e-3), fine = resistance(0.5, radiusM: 0.2e-3)
     let coarseRaw = resistance(1, radiusM: 0), fineRaw = resistance(0.5, radiusM: 0)
-    print("thin wire: R = \(coarse) / \(fine) ohm scaled, \(coarseRaw) / \(fineRaw) ohm unscaled")
-    // Measured 0.2 % apart (18 % unscaled).
-    #expect(abs(fine / coarse - 1) < 0.01, "R \(coarse) ohm at 1 mm, \(fine) ohm at 0.5 mm")
+    let bound = 1.25 * abs(coarse - coarsest) / 2
+    print("thin wire: R = \(coarsest) / \(coarse) / \(fine) ohm scaled at 2 / 1 / 0.5 mm (1 to 0.5 mm: \(abs(fine / coarse - 1)), "
+          + "bound \(bound / coarse)), \(coarseRaw) / \(fineRaw) ohm unscaled")
+    #expect(abs(fine - coarse) <= bound, "R \(coarse) ohm at 1 mm, \(fine) ohm at 0.5 mm")
     #expect(fineRaw / coarseRaw > 1.08, "unscaled: \(coarseRaw) vs \(fineRaw) ohm")
 }
 

@@ -30,6 +30,19 @@ func runZone(_ p: Preset) throws -> (SimulationResult, ZoneAnalysis.Zone) {
 /// than 2 K; measured December 2026, 1 mm). The same run at 1.5 mm overshoots by at most 8.4 K: the
 /// bound is the 15.1 K measured plus that 6.7 K grid-to-grid variation, 22 K
 /// (docs/devices.md#generator-modes).
+///
+/// The bench now measures 1.97 K (December 2026): a limit cycle of about 6.5 s between 88.5 and
+/// 92 °C from 100 to 200 s, where docs/devices.md reports 0.47 K; not investigated here.
+///
+/// These bounds are not derived, and cannot be from the controller: how far one step lifts the
+/// reading is the heat the field puts into the thermocouples' voxels per watt, times the power and
+/// the step, plus what flows in from dried voxels beside them (up to 209 °C); both are set by which
+/// contacts dry in that step, which the run does not record and no a priori estimate bounds (at the
+/// worst sample, 18 W for 1.06 s is 19 J, which could lift the 1-mm neighbourhoods of the tine ends
+/// by over 100 K if it all went there). What the gain does bound is checked instead: the output is
+/// Kp e + I with the integral I at most max_power_w and Kp = max_power_w / 10 K, so a reading more
+/// than 10 K above target turns the power off for the next step (every step is a sample here), which
+/// is what makes each excursion last one step.
 @Test(arguments: [("bench", ", \"materials\": {\"liver\": {\"perfusion_per_s\": 0}}", "", 2.0),
                   ("living, 100 V limit", "", ", \"max_voltage_v\": 100", 5.0),
                   ("living, no limit", "", "", 22.0)])
@@ -46,6 +59,11 @@ func temperatureControlHoldsTheTineTemperature(tissue: String, extra: String, li
     let settled = readings.filter { $0.0 >= 100 }
     let worst = settled.map { abs($0.1 - 90) }.max() ?? .infinity
     #expect(worst <= bound, "thermocouples off target by up to \(worst) K after 100 s")
+    let offAbove = TemperatureController.fullPowerBelowTargetK
+    for (a, b) in zip(readings, readings.dropFirst()) where a.1 > 90 + offAbove {
+        #expect(b.2 == 0, "\(b.2) W after a reading of \(a.1) °C at \(a.0) s")
+    }
+    print("temperature control (\(tissue)): worst \(worst) K after 100 s, \(readings.count { $0.1 > 90 + offAbove }) readings above \(90 + offAbove) °C")
     #expect(readings.contains { $0.0 < 60 && $0.2 == 40 }, "no full-power warm-up")
     let lateMean = settled.map(\.2).reduce(0, +) / Double(max(1, settled.count))
     #expect(lateMean < 0.8 * 40, "mean late power \(lateMean) W: the controller is not regulating")

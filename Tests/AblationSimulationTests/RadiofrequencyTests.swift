@@ -1,5 +1,6 @@
 @testable import AblationAnalysis
 @testable import AblationJSON
+@testable import AblationElectric
 import AblationKernels
 @testable import AblationPreset
 @testable import AblationRandom
@@ -38,11 +39,58 @@ func solvedRadiofrequencyHeat() throws -> (driver: RadiofrequencyElectrode, T: A
 
 /// The generator's power equals the Joule heat the grid receives (P = V² / R and the solver's
 /// energy identity), and between solves a drying voxel's heat collapses with its conductivity.
+///
+/// Tolerance, from the solve's own residual. For the unit-voltage field u (1 on the electrode, 0 on
+/// the pad) the heat of every link, summed, is sum_i u_i (net current out of voxel i): the
+/// electrode's current I on the electrode, 0 on the pad, and -r_i on a free voxel, r = b - A u the
+/// residual the solver stops on. So the heat is I - u . r exactly, and the generator, which sets
+/// V² = P / I, deposits P (1 - u . r / I). The stopping rule alone bounds that by Cauchy-Schwarz:
+/// |u . r| <= ||u|| ||r|| <= ||u|| e ||b||, e the relative residual (3e-3 for every run's solve),
+/// b_i the faces from free voxel i to the electrode. Here the residual itself is evaluated from the
+/// field and the solver's face conductances, so the heat must differ from P by -u . r / I up to
+/// rounding: the Float field's (each u_i within 2^-24 u_i, which moves u . r by at most
+/// 2^-24 sum |u_i| (b_i + 2 |r_i|)), and the Float heat's (each voxel's value rounded at most eight
+/// times: the heat per watt, the conductivity ratio's gain, law and product, the power, the sum
+/// with the base; 8 x 2^-24 relative).
 @Test func radiofrequencyHeatEqualsGeneratorPower() throws {
     let (driver, T, q, base, h) = try solvedRadiofrequencyHeat()
     var total = 0.0
     for i in 0..<q.count { total += Double(q[i]) }
-    #expect(abs(total * h * h * h - 20) / 20 < 1e-3, "deposited \(total * h * h * h) W")
+    // The run's solve again with its own tolerance: from the warm start it only evaluates the
+    // residual of the field that made the heat (no iteration, so the field is unchanged).
+    let check = driver.solver.solve(voltage: 1, tolerance: RadiofrequencyElectrode.numerics.solveTolerance)
+    #expect(check.iterations == 0 && check.converged)
+    let g = driver.solver.grid, L = driver.layout, u = driver.solver.potential
+    var uu = 0.0, bb = 0.0, ur = 0.0, fieldRounding = 0.0
+    func inside(_ i: Int, _ j: Int, _ k: Int) -> Bool { i >= 0 && j >= 0 && k >= 0 && i < L.nx && j < L.ny && k < L.nz }
+    for k in 0..<L.nz { for j in 0..<L.ny { for i in 0..<L.nx {
+        let idx = L.index(i, j, k)
+        guard g.diagonal[idx] > 0 else { continue }
+        let ui = Double(u[idx])
+        var b = 0.0, r = 0.0
+        for (di, dj, dk, face) in [(1, 0, 0, g.gx[idx]), (-1, 0, 0, g.gx[idx - 1]), (0, 1, 0, g.gy[idx]), (0, -1, 0, g.gy[idx - L.strideY]),
+                                   (0, 0, 1, g.gz[idx]), (0, 0, -1, g.gz[idx - L.strideZ])] {
+            // Ghosts (the pad) hold 0, electrode voxels 1.
+            let neighbour = inside(i + di, j + dj, k + dk) ? L.index(i + di, j + dj, k + dk) : -1
+            let un = neighbour < 0 ? 0 : Double(u[neighbour])
+            if neighbour >= 0 && g.diagonal[neighbour] == 0 { b += Double(face) }
+            r += Double(face) * (un - ui)
+        }
+        uu += ui * ui
+        bb += b * b
+        ur += ui * r
+        fieldRounding += Double(Float.ulpOfOne) / 2 * abs(ui) * (b + 2 * abs(r))
+    } } }
+    let current = 1 / driver.gridResistance
+    let predicted = -ur / current
+    let rounding = fieldRounding / current + 8 * Double(Float.ulpOfOne) / 2
+    let stoppingRule = uu.squareRoot() * RadiofrequencyElectrode.numerics.solveTolerance * bb.squareRoot() / current
+    let deposited = total * h * h * h
+    print("RF heat: \(deposited) W of 20 W (\(deposited / 20 - 1)); from the residual \(predicted) +- \(rounding) "
+          + "(relative residual \(check.relativeResidual), ||u|| \(uu.squareRoot()), ||b|| \(bb.squareRoot()) S, I \(current) A; "
+          + "the stopping rule's bound \(stoppingRule))")
+    #expect(abs(deposited / 20 - 1 - predicted) <= rounding, "deposited \(deposited) W")
+    #expect(abs(deposited / 20 - 1) <= stoppingRule)
     // Liver at 37 °C with a 10 mm x 2 mm electrode: tens of ohms.
     #expect(driver.resistance > 20 && driver.resistance < 200, "R = \(driver.resistance)")
     // Boil every heated voxel: its heat must fall by about the conductivity drop.
