@@ -1,4 +1,5 @@
 import AblationGrid
+import AblationTissue
 import Foundation
 import Testing
 @testable import AblationMicrowave
@@ -294,9 +295,20 @@ func powerIsNormalisedExactlyWhenThePatternIsInsideTheGrid(_ law: RadialLaw) thr
 
 // MARK: accuracy of the cylindrical resampling
 
+/// The default sampling (radial and axial steps h / 2, 64 rays) against two refinements by 2 in all
+/// three. Formal order 2: trapezoid tau along the rays and linear interpolation of the table in r, z
+/// and phi, of functions continuous with kinks at most (trilinear alpha, max(r, r0), the C1 axial
+/// profile). A hot sphere's shadow edge is a steep change of tau with phi that 64 rays do not resolve,
+/// and interpolating across an unresolved edge errs to first order in L1, so the default need not be
+/// in the second-order range: the check asks for at least first-order convergence (the medium-fine
+/// difference at most 1.25 / 2 of the coarse-medium one), and the tolerance of the default's
+/// difference from the finest is its grid convergence index from the three with the observed order,
+/// 1.25 d_cm 2^p / (2^p - 1). The outside-grid share: each ray counts its samples wholly in or out,
+/// which moves the face by up to half a step dr, a factor within exp(+-alpha dr) of what the ray
+/// carries out (alpha <= alpha(37 °C) here), plus the trapezoid's (alpha dr)^2.
 @Test func defaultResolutionIsCloseToAFineReference() throws {
     // A hot (100 C) sphere of 6 mm radius off the needle axis: the field is not axially symmetric, so
-    // the azimuthal interpolation is exercised. Reference: 4x finer radial and axial steps, 256 rays.
+    // the azimuthal interpolation is exercised.
     let g = Grid3D(centerMM: [0, 0, 10], sizeMM: [60, 60, 60], spacingMM: 0.5)
     let place = AntennaPlacement(tipMM: [0, 0, -5], entryMM: [8, 4, 60])
     let prof = try DeviceProfile.profile(.emprint, frequencyMHz: 2450)
@@ -305,23 +317,32 @@ func powerIsNormalisedExactlyWhenThePatternIsInsideTheGrid(_ law: RadialLaw) thr
         let p = g.worldPosition(i, j, k) - SIMD3(5, 2, 8)
         if (p * p).sum() < 36 { t[g.linearIndex(i, j, k)] = 100 }
     } } }
+    let resolutions = [SARResolution(), SARResolution(radialStep: 0.25, axialStep: 0.25, azimuths: 128),
+                       SARResolution(radialStep: 0.125, axialStep: 0.125, azimuths: 256)]
     var results: [[Float]] = []
     var reports: [DepositReport] = []
-    for res in [SARResolution(), SARResolution(radialStep: 0.125, axialStep: 0.125, azimuths: 256)] {
+    for res in resolutions {
         let sar = try MicrowaveSAR(grid: g, placement: place, profile: prof, threads: 2, radialLaw: .absorbing, resolution: res)
         var q: [Float] = []
         reports.append(sar.deposit(forwardPowerW: 100, temperature: t, into: &q))
         results.append(q)
     }
-    var l1 = 0.0, norm = 0.0, maxRel = 0.0
-    let peak = Double(results[1].max()!)
-    for i in 0..<g.voxelCount {
-        let a = Double(results[0][i]), b = Double(results[1][i])
-        l1 += abs(a - b); norm += b
-        if b > 0.01 * peak { maxRel = max(maxRel, abs(a - b) / b) }
+    func relativeL1(_ a: [Float], _ b: [Float]) -> Double {
+        var l1 = 0.0, norm = 0.0
+        for i in 0..<g.voxelCount { l1 += abs(Double(a[i]) - Double(b[i])); norm += Double(b[i]) }
+        return l1 / norm
     }
-    print(String(format: "default vs fine resolution: relative L1 %.2e, max relative (Q > 1%% of peak) %.2e; outside fraction %.5f vs %.5f",
-                 l1 / norm, maxRel, reports[0].outsideGridFraction, reports[1].outsideGridFraction))
-    #expect(l1 / norm < 0.01)
-    #expect(abs(reports[0].outsideGridFraction - reports[1].outsideGridFraction) < 0.002)
+    let coarseMedium = relativeL1(results[0], results[1]), mediumFine = relativeL1(results[1], results[2])
+    let measured = relativeL1(results[0], results[2])
+    let order = log2(coarseMedium / mediumFine)
+    let gci = 1.25 * coarseMedium * pow(2, order) / (pow(2, order) - 1)
+    let alpha = DielectricModel(frequency: .mhz2450).attenuation(37)
+    let alphaDr = resolutions.map { (res: SARResolution) -> Double in alpha * res.radialStep * g.spacingMM * 1e-3 }
+    let shareBound = (exp(alphaDr[0]) - 1) + (exp(alphaDr[2]) - 1) + 2 * alphaDr[0] * alphaDr[0]
+    let shareDifference = abs(reports[0].outsideGridFraction - reports[2].outsideGridFraction)
+    print(String(format: "default vs fine resolution: relative L1 %.2e (GCI %.2e, observed order %.2f); outside fraction %.5f vs %.5f (bound %.1e)",
+                 measured, gci, order, reports[0].outsideGridFraction, reports[2].outsideGridFraction, shareBound * reports[2].outsideGridFraction))
+    #expect(mediumFine <= 1.25 * coarseMedium / 2, "medium-fine \(mediumFine), coarse-medium \(coarseMedium)")
+    #expect(measured <= gci, "relative L1 \(measured), GCI \(gci)")
+    #expect(shareDifference <= shareBound * reports[2].outsideGridFraction, "\(shareDifference)")
 }
