@@ -49,7 +49,6 @@ struct BracketedRun {
         samples = recorded.count / count
         let peak = result.peakTemperature()
         var low = recorded, high = recorded
-        let band = TissuePropertyLaw.restingBandC, half = TissuePropertyLaw.quantumC / 2
         // Plain loops with comparisons: this runs for every voxel at every sample, and max, min and
         // closures are slow in debug builds.
         low.withUnsafeMutableBufferPointer { lo in high.withUnsafeMutableBufferPointer { hi in
@@ -60,8 +59,7 @@ struct BracketedRun {
                     lo[n] = floorC
                     hi[n] = top
                 } else {
-                    // TissuePropertyLaw.halfWidth(of:).
-                    let w = c == 37 ? band : half
+                    let w = TissuePropertyLaw.halfWidth(of: c)
                     lo[n] = c - w > floorC ? c - w : floorC
                     hi[n] = c + w < top ? c + w : top
                 }
