@@ -36,7 +36,7 @@ public enum ValidationReport {
     /// `mean_abs_error` and `counts` {chart, measured, measured_mwa, measured_rfa, fitted, held_out}, each
     /// {rows, within, volume_only, outside[]}.
     public static func run(_ rows: [ValidationRow], spacingMM: Double, threads: Int, overrides: [String] = [],
-                           json: Bool = false, log: (String) -> Void = { _ in }) throws -> String {
+                           json: Bool = false, log: @escaping @Sendable (String) -> Void = { _ in }) throws -> String {
         var lines = overrides.isEmpty ? [] : ["every row with: " + overrides.joined(separator: ", "), ""]
         lines += ["| row | device | tissue | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err | volume err | role |",
                      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -53,7 +53,6 @@ public enum ValidationReport {
         var jsonRows: [JSONValue] = []
         // Rows that map to the same simulation (Huang & Dodd's three lobes, one paper's zone in two
         // readings) are simulated once.
-        var simulated: [(mapping: ValidationMapping, result: Result)] = []
         func pct(_ a: Double, _ b: Double?) -> String {
             guard let b, b > 0 else { return "-" }
             return String(format: "%+.0f %%", 100 * (a - b) / b)
@@ -62,26 +61,44 @@ public enum ValidationReport {
         if !overrides.isEmpty, let json = rows.lazy.compactMap({ $0.presetJSON(spacingMM: spacingMM) }).first {
             _ = try Preset.parse(bytes: Array(json.utf8), source: "--set", overrides: overrides)
         }
+        // Which rows need which simulation, decided before any runs, so that the simulations can run
+        // side by side (ConcurrentRuns); the report is then assembled in the table's order.
+        enum Plan { case skip(ValidationSkip), simulate(ValidationMapping, run: Int) }
+        var plans: [Plan] = [], runs: [(mapping: ValidationMapping, row: ValidationRow)] = []
         for row in rows {
-            let mapping: ValidationMapping
             switch row.mapping {
-            case let .success(m): mapping = m
-            case let .failure(skip): skipped.append(skip); continue
+            case let .failure(skip): plans.append(.skip(skip))
+            case let .success(mapping):
+                // Nothing to compare with: not worth minutes of simulation.
+                guard row.shortAxisMM != nil || row.longAxisMM != nil || row.volumeML != nil else {
+                    plans.append(.skip(ValidationSkip(id: row.id, reason: "no size published"))); continue
+                }
+                if let earlier = runs.firstIndex(where: { $0.mapping == mapping }) {
+                    plans.append(.simulate(mapping, run: earlier))
+                } else {
+                    plans.append(.simulate(mapping, run: runs.count))
+                    runs.append((mapping, row))
+                }
             }
-            // Nothing to compare with: not worth minutes of simulation.
-            guard row.shortAxisMM != nil || row.longAxisMM != nil || row.volumeML != nil else {
-                skipped.append(ValidationSkip(id: row.id, reason: "no size published")); continue
+        }
+        // Longest simulated treatments first, so that the last to finish is a short one.
+        let order = runs.indices.sorted { runs[$0].mapping.minutes > runs[$1].mapping.minutes }
+        let width = ConcurrentRuns.width(jobs: runs.count, threads: threads)
+        let jobs = order.map { runs[$0].row }
+        let finished = try ConcurrentRuns.map(count: jobs.count, width: width, threads: threads) { i, jobThreads in
+            log("simulating \(jobs[i].id) ...")
+            return try simulate(jobs[i], spacingMM: spacingMM, threads: jobThreads, overrides: overrides)
+        }
+        var simulated = [Result?](repeating: nil, count: runs.count)
+        for (position, run) in order.enumerated() { simulated[run] = finished[position] }
+        for (row, plan) in zip(rows, plans) {
+            let mapping: ValidationMapping, run: Int
+            switch plan {
+            case let .skip(skip): skipped.append(skip); continue
+            case let .simulate(m, r): (mapping, run) = (m, r)
             }
-            let r: Result
-            if let earlier = simulated.first(where: { $0.mapping == mapping }) {
-                r = Result(row: row, shortAxisMM: earlier.result.shortAxisMM, longAxisMM: earlier.result.longAxisMM,
-                           volumeML: earlier.result.volumeML)
-            } else {
-                log("simulating \(row.id) ...")
-                guard let fresh = try simulate(row, spacingMM: spacingMM, threads: threads, overrides: overrides) else { continue }
-                r = fresh
-                simulated.append((mapping, fresh))
-            }
+            guard let earlier = simulated[run] else { continue }
+            let r = Result(row: row, shortAxisMM: earlier.shortAxisMM, longAxisMM: earlier.longAxisMM, volumeML: earlier.volumeML)
             let shortError = row.shortAxisMM.map { abs(r.shortAxisMM - $0) / $0 }
             let longError = row.longAxisMM.map { abs(r.longAxisMM - $0) / $0 }
             if let e = shortError { shortErrors.append(e) }

@@ -37,7 +37,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .long, help: "Voxel size in mm for the runs.")
     var spacing: Double = 1
 
-    @Option(name: .long, help: "Worker threads (default: all cores).")
+    @Option(name: .long, help: "Worker threads (default: all cores), shared out among rows simulated side by side.")
     var threads: Int?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of every row's preset by dotted path, as ablsim run --set, e.g. damage.threshold=4.6 (repeatable).", valueName: "path=value"))
