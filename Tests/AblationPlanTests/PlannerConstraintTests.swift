@@ -71,6 +71,12 @@ private func nearestApproach(_ plan: Preset, toCubesAt centres: [SIMD3<Double>])
         #expect((number(search?["paths_too_close_to_vessel"]) ?? 0) > (number(plans[0]!.0.summary["search"]?["paths_too_close_to_vessel"]) ?? .infinity),
                 "\(String(describing: search))")
         #expect(number(outcome.summary["planning"]?["clearance_mm"]) == clearance)
+        // Every placement is safe or refused for one reason.
+        for (o, _) in plans.values {
+            let s = try #require(o.summary["search"])
+            let parts = ["safe_placements", "paths_too_close_to_vessel", "paths_crossing_avoided_region", "paths_outside_entry", "paths_outside_grid"]
+            #expect(parts.map { number(s[$0]) ?? .nan }.reduce(0, +) == number(s["placements"]), "\(s)")
+        }
     }
 }
 
@@ -211,10 +217,12 @@ private func crossesSlab(_ n: (entryMM: SIMD3<Double>, tipMM: SIMD3<Double>), gr
             let vessel = try #require(number(search["paths_too_close_to_vessel"]))
             let avoided = try #require(number(search["paths_crossing_avoided_region"]))
             let outside = try #require(number(search["paths_outside_entry"]))
+            let outsideGrid = try #require(number(search["paths_outside_grid"]))
             #expect(placements > 0 && number(search["safe_placements"]) == 0)
-            #expect(number(search[blockedBy])! > 0 && vessel + avoided + outside <= placements)
+            // Every placement refused, each once, for the first reason found.
+            #expect(number(search[blockedBy])! > 0 && vessel + avoided + outside + outsideGrid == placements)
             #expect(outcome.explanation.contains(mention), "\(outcome.explanation)")
-            let counts = "(\(Int(vessel)) paths too close to a vessel, \(Int(avoided)) crossing an avoided region, \(Int(outside)) outside the entry window)"
+            let counts = "(\(Int(placements)) placements: \(Int(vessel)) with a path too close to a vessel, \(Int(avoided)) crossing an avoided region, \(Int(outside)) outside the entry window, \(Int(outsideGrid)) with the tip or electrode outside the grid)"
             #expect(outcome.explanation.contains(counts), "\(outcome.explanation)")
         }
     }
