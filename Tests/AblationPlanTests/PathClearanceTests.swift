@@ -173,6 +173,7 @@ private func vesselCentres(_ problem: PlanningProblem) -> [SIMD3<Double>] {
         if expected == nil { accepted += 1 } else { refused += 1 }
         #expect(verdict == expected, "\(tip) -> \(entry): \(touching) mm from an avoided voxel")
     }
+    print("avoided property: \(refused) refused, \(accepted) accepted, each as the brute force says")
     // Both outcomes occur often, or the property says little.
     #expect(refused > 150 && accepted > 150, "\(refused) refused, \(accepted) accepted")
 }
