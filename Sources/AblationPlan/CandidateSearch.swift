@@ -4,15 +4,32 @@ import AblationKernels
 import AblationSimulation
 import Foundation
 
-/// Why placements were thrown out, for the infeasibility reason.
+/// Why placements were thrown out, for the infeasibility reason. Every placement is either safe (one
+/// of its zones' paths is) or counted once under the first reason that refused it (its smallest zone's
+/// paths are checked first), so the counts add up to `placements`.
 struct SearchTally {
     var placements = 0
     var safePlacements = 0
     var rejectedVessel = 0
     var rejectedAvoid = 0
     var rejectedEntry = 0
+    /// A tip outside the grid, or an RF electrode's conductors less than a voxel inside it.
+    var rejectedOutsideGrid = 0
     var evaluations = 0
     var feasible = 0
+
+    enum Rejection { case vessel, avoided, entry, outsideGrid }
+
+    mutating func reject(_ r: Rejection) {
+        switch r {
+        case .vessel: rejectedVessel += 1
+        case .avoided: rejectedAvoid += 1
+        case .entry: rejectedEntry += 1
+        case .outsideGrid: rejectedOutsideGrid += 1
+        }
+    }
+
+    var rejectedPlacements: Int { rejectedVessel + rejectedAvoid + rejectedEntry + rejectedOutsideGrid }
 }
 
 /// What one search pass found: surrogate-feasible candidates (best first) and the nearest misses
@@ -88,6 +105,7 @@ struct CandidateSearch {
                     for t in libraries.indices where arrangement.pullBackMM == 0 || libraries[t].template.device.canStartLate {
                         tally.placements += 1
                         var checkedPaths: [String: Bool] = [:]
+                        var firstRejection: SearchTally.Rejection? = nil
                         /// Positions for one library entry per position; nil when a path is unsafe.
                         func place(_ entries: [Int]) -> [Candidate.Needle]? {
                             var needles: [Candidate.Needle] = []
@@ -107,20 +125,20 @@ struct CandidateSearch {
                             // The paths depend on the tips, which depend on the zones' centroids.
                             let key = needles.map { String(format: "%.6f,%.6f,%.6f", $0.tipMM.x, $0.tipMM.y, $0.tipMM.z) }.joined(separator: ";")
                             if let cached = checkedPaths[key] { return cached ? needles : nil }
-                            var ok = true
-                            for n in needles {
-                                if let entryShape, !entryShape.contains(n.entryMM) { tally.rejectedEntry += 1; ok = false; break }
+                            var rejection: SearchTally.Rejection? = nil
+                            for n in needles where rejection == nil {
+                                if let entryShape, !entryShape.contains(n.entryMM) { rejection = .entry; break }
                                 switch problem.pathProblem(entry: n.entryMM, tip: n.tipMM, clearanceMM: spec.clearanceMM,
                                                            reach: libraries[t].template.device.reach) {
-                                case .vessel?: tally.rejectedVessel += 1; ok = false
-                                case .avoided?: tally.rejectedAvoid += 1; ok = false
-                                case .tipOutside?: ok = false
+                                case .vessel?: rejection = .vessel
+                                case .avoided?: rejection = .avoided
+                                case .tipOutside?: rejection = .outsideGrid
                                 case nil: break
                                 }
-                                if !ok { break }
                             }
-                            checkedPaths[key] = ok
-                            return ok ? needles : nil
+                            checkedPaths[key] = rejection == nil
+                            if firstRejection == nil { firstRejection = rejection }
+                            return rejection == nil ? needles : nil
                         }
                         func zones(_ needles: [Candidate.Needle]) -> [PlacedZone] {
                             needles.map { PlacedZone(tipMM: $0.tipMM, axis: axis, profile: libraries[t].entries[$0.entryIndex].profile) }
@@ -179,7 +197,11 @@ struct CandidateSearch {
                                 if misses.count > CandidateSearch.nearMissesKept { misses.removeLast() }
                             }
                         }
-                        if anySafe { tally.safePlacements += 1 }
+                        if anySafe {
+                            tally.safePlacements += 1
+                        } else if let firstRejection {
+                            tally.reject(firstRejection)
+                        }
                     }
                 }
             }

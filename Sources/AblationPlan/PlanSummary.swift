@@ -106,6 +106,7 @@ enum PlanSummary {
                 "paths_too_close_to_vessel": .number(Double(tally.rejectedVessel)),
                 "paths_crossing_avoided_region": .number(Double(tally.rejectedAvoid)),
                 "paths_outside_entry": .number(Double(tally.rejectedEntry)),
+                "paths_outside_grid": .number(Double(tally.rejectedOutsideGrid)),
                 "surrogate_evaluations": .number(Double(tally.evaluations)), "surrogate_feasible": .number(Double(tally.feasible)),
                 "library_s": rounded(timings["library_s"] ?? 0), "search_s": rounded(timings["search_s"] ?? 0),
                 "coarse_simulations": .number(Double(coarse.simulations)), "coarse_spacing_mm": .number(coarse.spacingMM),

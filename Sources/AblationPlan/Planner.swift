@@ -433,7 +433,7 @@ public struct Planner {
                 explanation = "a vessel lies within margin_mm (\(JSONWriter.format(preset.marginMM)) mm) of target " + problem.vesselInMargin.map { "\"\($0)\"" }.joined(separator: ", ") + ": blood keeps that tissue alive, so no plan can give the full margin there"
             } else if tally.safePlacements == 0 {
                 reason = .noSafePath
-                explanation = "no straight needle path keeps \(JSONWriter.format(spec.clearanceMM)) mm from every vessel" + (spec.avoid.isEmpty ? "" : " and avoids " + spec.avoid.joined(separator: ", ")) + (spec.entry == nil ? "" : " from planning.entry") + String(format: " (%d paths too close to a vessel, %d crossing an avoided region, %d outside the entry window)", tally.rejectedVessel, tally.rejectedAvoid, tally.rejectedEntry)
+                explanation = "no straight needle path keeps \(JSONWriter.format(spec.clearanceMM)) mm from every vessel" + (spec.avoid.isEmpty ? "" : " and avoids " + spec.avoid.joined(separator: ", ")) + (spec.entry == nil ? "" : " from planning.entry") + String(format: " (%d placements: %d with a path too close to a vessel, %d crossing an avoided region, %d outside the entry window, %d with the tip or electrode outside the grid)", tally.placements, tally.rejectedVessel, tally.rejectedAvoid, tally.rejectedEntry, tally.rejectedOutsideGrid)
             } else if verifications.isEmpty {
                 reason = .tooLarge
                 explanation = "no arrangement of up to \(spec.maxApplicators) applicator(s) within the power and duration ranges covers the target(s) with the margin"

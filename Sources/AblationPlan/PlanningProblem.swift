@@ -28,6 +28,8 @@ struct PlanningProblem {
     let vesselDistance: [Double]
     /// 1 where a region listed in planning.avoid lies.
     let avoidMask: [UInt8]
+    /// Clearance from the vessels and avoided regions for needle paths, exact per point.
+    let pathCheck: NeedlePathCheck
     /// Targets and vessels: necrosis there is not healthy tissue.
     let notHealthy: [Bool]
     /// Targets whose required margin region reaches into a vessel: a full margin cannot exist there.
@@ -64,6 +66,7 @@ struct PlanningProblem {
         let avoidLabels = Set(preset.regions.enumerated().filter { spec.avoid.contains($0.element.name) }.map { UInt8($0.offset + 1) })
         for i in avoid.indices where avoidLabels.contains(scene.labels[i]) { avoid[i] = 1 }
         avoidMask = avoid
+        pathCheck = NeedlePathCheck(grid: g, isVessel: vesselMask, vesselDistance: vesselDistance, avoided: avoid.map { $0 != 0 })
         let vesselVoxels = scene.vesselVoxels
         var excluded = vesselMask
         var sum = SIMD3<Double>(), count = 0
@@ -196,9 +199,10 @@ struct PlanningProblem {
 
     enum PathProblem: Equatable { case vessel, avoided, tipOutside }
 
-    /// Checks the straight path from entry to tip: clearance from vessels and no avoided region,
-    /// sampled every half voxel inside the grid. `reach`: an RF electrode's conductors, which must
-    /// stay a voxel inside the grid (as the preset decoder demands); counted as `tipOutside`.
+    /// Checks the straight path from entry to tip: every point of it at least `clearanceMM` from the
+    /// vessels' voxels and touching no avoided voxel, decided exactly (`NeedlePathCheck`). `reach`:
+    /// an RF electrode's conductors, which must stay a voxel inside the grid (as the preset decoder
+    /// demands); counted as `tipOutside`.
     func pathProblem(entry: SIMD3<Double>, tip: SIMD3<Double>, clearanceMM: Double,
                      reach: TemplateDevice.Reach = .init()) -> PathProblem? {
         let g = grid
@@ -211,18 +215,11 @@ struct PlanningProblem {
                 return .tipOutside
             }
         }
-        let d = entry - tip
-        let length = (d * d).sum().squareRoot()
-        let steps = max(1, Int((length / (g.spacingMM / 2)).rounded(.up)))
-        for s in 0...steps {
-            let p = tip + d * (Double(s) / Double(steps))
-            guard let (i, j, k) = g.voxel(containing: p) else { break }
-            let idx = g.linearIndex(i, j, k)
-            // Vessel voxel centres lie half a voxel inside the vessel's surface.
-            if vesselDistance[idx] < clearanceMM + g.spacingMM / 2 { return .vessel }
-            if avoidMask[idx] != 0 { return .avoided }
+        switch pathCheck.problem(entry: entry, tip: tip, clearanceMM: clearanceMM) {
+        case .vessel?: return .vessel
+        case .avoided?: return .avoided
+        case nil: return nil
         }
-        return nil
     }
 }
 

@@ -19,29 +19,6 @@ private func number(_ value: JSONValue?) -> Double? {
     return nil
 }
 
-private func distance(_ p: SIMD3<Double>, toSegment a: SIMD3<Double>, _ b: SIMD3<Double>) -> Double {
-    let ab = b - a
-    let l2 = (ab * ab).sum()
-    let s = l2 > 0 ? min(1, max(0, ((p - a) * ab).sum() / l2)) : 0
-    let d = p - (a + s * ab)
-    return (d * d).sum().squareRoot()
-}
-
-/// Voxel centres of `grid` inside a capped cylinder (a region owns the voxels whose centres it contains).
-private func cylinderVoxelCentres(_ grid: Grid3D, start: SIMD3<Double>, end: SIMD3<Double>, radiusMM: Double) -> [SIMD3<Double>] {
-    let axis = end - start
-    let length = (axis * axis).sum().squareRoot()
-    let u = axis / length
-    var out: [SIMD3<Double>] = []
-    for k in 0..<grid.nz { for j in 0..<grid.ny { for i in 0..<grid.nx {
-        let p = grid.worldPosition(i, j, k)
-        let t = ((p - start) * u).sum()
-        let radial = p - start - t * u
-        if t >= 0, t <= length, (radial * radial).sum() <= radiusMM * radiusMM { out.append(p) }
-    } } }
-    return out
-}
-
 /// planPreset on a 62 mm grid (room for a zone of about 40 mm without growing the grid) with one
 /// 80 W, 120 s setting: a one-point library, so each run takes a few coarse runs and one verification.
 private let constraintPreset = planPreset
@@ -52,16 +29,20 @@ private func planned(_ dir: URL) throws -> Preset {
     try Preset.load(contentsOf: dir.appendingPathComponent("plan.json").path).0
 }
 
-/// Nearest approach (mm) of any needle path of `plan` (tip to entry) to any of `points`.
-private func nearestApproach(_ plan: Preset, to points: [SIMD3<Double>]) -> Double {
-    plan.applicators.compactMap(\.needle).map { n in points.map { distance($0, toSegment: n.tipMM, n.entryMM) }.min()! }.min()!
+/// Nearest approach (mm) of any needle path of `plan` (tip to entry) to the cubes of the voxels
+/// centred on `centres` (brute force, PathGeometryReference.swift; infinite beyond 20 mm).
+private func nearestApproach(_ plan: Preset, toCubesAt centres: [SIMD3<Double>]) -> Double {
+    let h = plan.makeGrid().spacingMM
+    return plan.applicators.compactMap(\.needle).map { n in
+        segmentCubesDistance(n.tipMM, n.entryMM, centres: centres, side: h, within: 20)
+    }.min()!
 }
 
 /// A vein along x at y = 20 mm (radius 2 mm), across the path the planner takes without it (along y).
-/// With planning.clearance_mm = 0 the chosen path passes within 5 mm of the vein's voxel centres;
-/// with 4 mm, every path of plan.json stays clearance_mm + half a voxel from every vein voxel centre
-/// (docs/planning.md: clearance plus half a voxel between centres, vessel voxel centres lying half a
-/// voxel inside the vessel's surface), with the vein's voxels computed here from its cylinder.
+/// With planning.clearance_mm = 0 the chosen path passes closer than 4 mm to the vein's voxels; with
+/// 4 mm, every point of every path of plan.json stays at least clearance_mm from the vein's surface,
+/// the faces of its voxels' cubes (docs/planning.md#path-clearance), with the vein's voxels computed
+/// here from its cylinder and the distance by brute force.
 @Test func clearanceIsKeptByEveryPathOfAPlan() throws {
     let clearance = 4.0
     let text = constraintPreset.replacingOccurrences(of: "\"start_mm\": [15, -25, 0], \"end_mm\": [15, 25, 0]",
@@ -80,17 +61,22 @@ private func nearestApproach(_ plan: Preset, to points: [SIMD3<Double>]) -> Doub
         let grid = plans[clearance]!.1.makeGrid()
         let vein = cylinderVoxelCentres(grid, start: [-25, 20, 0], end: [25, 20, 0], radiusMM: 2)
         #expect(!vein.isEmpty)
-        let required = clearance + grid.spacingMM / 2
         // The constraint bites: without it the planner's path comes closer than it allows.
-        let free = nearestApproach(plans[0]!.1, to: cylinderVoxelCentres(plans[0]!.1.makeGrid(), start: [-25, 20, 0], end: [25, 20, 0], radiusMM: 2))
-        #expect(free < required, "with clearance 0 the path already keeps \(free) mm: the case does not test the clearance")
-        let kept = nearestApproach(plans[clearance]!.1, to: vein)
-        #expect(kept >= required - planRoundingMM, "a path passes \(kept) mm from a vein voxel centre, \(required) mm required")
+        let free = nearestApproach(plans[0]!.1, toCubesAt: cylinderVoxelCentres(plans[0]!.1.makeGrid(), start: [-25, 20, 0], end: [25, 20, 0], radiusMM: 2))
+        #expect(free < clearance, "with clearance 0 the path already keeps \(free) mm: the case does not test the clearance")
+        let kept = nearestApproach(plans[clearance]!.1, toCubesAt: vein)
+        #expect(kept >= clearance - planRoundingMM, "a path passes \(kept) mm from the vein's voxels, \(clearance) mm required")
         let outcome = plans[clearance]!.0
         let search = outcome.summary["search"]
         #expect((number(search?["paths_too_close_to_vessel"]) ?? 0) > (number(plans[0]!.0.summary["search"]?["paths_too_close_to_vessel"]) ?? .infinity),
                 "\(String(describing: search))")
         #expect(number(outcome.summary["planning"]?["clearance_mm"]) == clearance)
+        // Every placement is safe or refused for one reason.
+        for (o, _) in plans.values {
+            let s = try #require(o.summary["search"])
+            let parts = ["safe_placements", "paths_too_close_to_vessel", "paths_crossing_avoided_region", "paths_outside_entry", "paths_outside_grid"]
+            #expect(parts.map { number(s[$0]) ?? .nan }.reduce(0, +) == number(s["placements"]), "\(s)")
+        }
     }
 }
 
@@ -231,10 +217,12 @@ private func crossesSlab(_ n: (entryMM: SIMD3<Double>, tipMM: SIMD3<Double>), gr
             let vessel = try #require(number(search["paths_too_close_to_vessel"]))
             let avoided = try #require(number(search["paths_crossing_avoided_region"]))
             let outside = try #require(number(search["paths_outside_entry"]))
+            let outsideGrid = try #require(number(search["paths_outside_grid"]))
             #expect(placements > 0 && number(search["safe_placements"]) == 0)
-            #expect(number(search[blockedBy])! > 0 && vessel + avoided + outside <= placements)
+            // Every placement refused, each once, for the first reason found.
+            #expect(number(search[blockedBy])! > 0 && vessel + avoided + outside + outsideGrid == placements)
             #expect(outcome.explanation.contains(mention), "\(outcome.explanation)")
-            let counts = "(\(Int(vessel)) paths too close to a vessel, \(Int(avoided)) crossing an avoided region, \(Int(outside)) outside the entry window)"
+            let counts = "(\(Int(placements)) placements: \(Int(vessel)) with a path too close to a vessel, \(Int(avoided)) crossing an avoided region, \(Int(outside)) outside the entry window, \(Int(outsideGrid)) with the tip or electrode outside the grid)"
             #expect(outcome.explanation.contains(counts), "\(outcome.explanation)")
         }
     }
