@@ -5,9 +5,9 @@
 #   2. scripts/interop/run.sh: the schema against the decoder, and the outputs of every bundled
 #      preset re-read with independent readers (nibabel, SimpleITK, vtk, meshio, Pillow), run by the
 #      optimised ablsim of that build;
-#   3. scripts/validation/ci.sh: re-measures the whole validation table with that ablsim at the voxel
-#      size of validation/expected-ci.json (1 mm, the size README quotes): every held-out row within its
-#      stated tolerance, and the fitted and held-out counts README and docs/validation.md quote unchanged;
+#   3. scripts/validation/ci.sh: re-measures the validation table with that ablsim, the held-out rows at
+#      1 mm (the size README quotes) and the whole table at 2 mm: every held-out row within its stated
+#      tolerance, and the fitted and held-out counts README and docs/validation.md quote unchanged;
 #   4. scripts/slurm/integration.sh: a private one-node SLURM cluster runs a 6-case sweep submitted
 #      by `ablsim sweep slurm --submit` (installs slurm-wlm and munge if missing);
 #   5. scripts/fuzz.sh: libFuzzer on the preset decoder, the NIfTI reader, the NRRD reader and the sweep

@@ -2,11 +2,12 @@ import Foundation
 
 /// Runs independent jobs (one validation row's simulation each) several at a time.
 ///
-/// Why: a table of forty rows on few cores finishes sooner as whole simulations side by side, each on
-/// its share of the threads, than one after another on all of them (a simulation's threads split
-/// planes and wait for each other every step: two 1-thread runs on 2 cores use ~1.95 cores, one
-/// 2-thread run ~1.7). A simulation's result does not depend on its thread count (docs/physics.md,
-/// determinism), so the report is the same however the jobs are spread.
+/// Why: a simulation's threads split planes and wait for each other every step, so a table of forty
+/// rows uses many cores better as whole simulations side by side, each on its share of the threads,
+/// than one after another on all of them. On 2 cores it saves CPU but not time (the table at 1 mm:
+/// 1008 s of CPU instead of 1089 s, 676 s of wall time instead of 648 s, as a few long rows leave
+/// one core idle at the end). A simulation's result does not depend on its thread count
+/// (docs/physics.md, determinism), so the report is the same however the jobs are spread.
 package enum ConcurrentRuns {
     /// How many jobs to run at once on `threads` threads: one per thread, at most `jobs`, and at most
     /// one per `bytesPerJob` of the machine's memory (the largest validation runs at 1 mm take

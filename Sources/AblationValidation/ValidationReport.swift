@@ -87,7 +87,10 @@ public enum ValidationReport {
         let jobs = order.map { runs[$0].row }
         let finished = try ConcurrentRuns.map(count: jobs.count, width: width, threads: threads) { i, jobThreads in
             log("simulating \(jobs[i].id) ...")
-            return try simulate(jobs[i], spacingMM: spacingMM, threads: jobThreads, overrides: overrides)
+            let started = Date()
+            let result = try simulate(jobs[i], spacingMM: spacingMM, threads: jobThreads, overrides: overrides)
+            log(String(format: "simulated %@ in %.0f s", jobs[i].id, Date().timeIntervalSince(started)))
+            return result
         }
         var simulated = [Result?](repeating: nil, count: runs.count)
         for (position, run) in order.enumerated() { simulated[run] = finished[position] }

@@ -1,22 +1,24 @@
 #!/usr/bin/env python3
-"""Compares an `ablsim validate --json` report with validation/expected-ci.json.
+"""Compares two `ablsim validate --json` reports with validation/expected-ci.json.
 
-    check_ci.py EXPECTED REPORT            compare; exit 1 naming every row or count that differs
-    check_ci.py EXPECTED REPORT --record   rewrite EXPECTED's counts and held-out rows from REPORT
+    check_ci.py EXPECTED HELD_OUT TABLE            compare; exit 1 naming every row or count that differs
+    check_ci.py EXPECTED HELD_OUT TABLE --record   rewrite EXPECTED's counts and held-out rows from them
 
-Checks, each counted in the last line (`N passed, M failed`):
-- every held-out row of the expectations is simulated, and its worst published axis (for a row publishing
-  only a volume: the axis error of a sphere of that volume, the band of VolumeTarget) stays within its
-  stated tolerance (`expected: within`); a row known to miss its tolerance (`expected: outside`) must
-  still miss it (else the counts quoted in the docs changed) and stay within its `bound` (the error
-  recorded plus one voxel of its published axis: a drift guard, not a target);
-- every held-out row the report simulates has an expectation (a new row needs its tolerance stated);
-- every count (chart, measured, per modality, fitted, held-out: rows and rows within target) equals the
-  expected one, which is what README and docs/validation.md quote at this spacing.
+HELD_OUT: the held-out rows alone at `held_out_spacing_mm` (1 mm, the size README quotes); TABLE: the
+whole table at `table_spacing_mm` (2 mm). Checks, each counted in the last line (`N passed, M failed`):
+- each report's spacing is the expected one;
+- every held-out row of the expectations is simulated in HELD_OUT, and its worst published axis (for a row
+  publishing only a volume: the axis error of a sphere of that volume, the band of VolumeTarget) stays
+  within its stated tolerance (`expected: within`); a row known to miss its tolerance (`expected:
+  outside`) must still miss it (else the counts quoted in the docs changed) and stay within its `bound`
+  (the error recorded plus one voxel of its published axis: a drift guard, not a target);
+- every held-out row HELD_OUT simulates has an expectation (a new row needs its tolerance stated);
+- every count of both reports (chart, measured, per modality, fitted, held-out: rows and rows within
+  target) equals the expected one, which is what README and docs/validation.md quote at that spacing.
 
 --record keeps the tolerances and their sources written by hand, adds new held-out rows with the
 report's target (25 % for measured rows) as tolerance, drops rows no longer simulated or no longer held
-out, sets the drift bound of rows outside their tolerance, and takes every count from the report.
+out, sets the drift bound of rows outside their tolerance, and takes every count from the reports.
 """
 import json, sys
 
@@ -47,15 +49,17 @@ def held_out_rows(report):
     return {r["id"]: r for r in report["rows"] if r["role"] == "held_out" and worst(r) is not None}
 
 
-def compare(expected, report):
+def compare(expected, report, table):
     passed, failed = [], []
 
     def check(ok, message):
         (passed if ok else failed).append(message)
         print(("ok   " if ok else "FAIL ") + message)
 
-    check(report["spacing_mm"] == expected["spacing_mm"],
-          f"spacing {report['spacing_mm']} mm (expected {expected['spacing_mm']} mm)")
+    check(report["spacing_mm"] == expected["held_out_spacing_mm"],
+          f"held-out rows at {report['spacing_mm']} mm (expected {expected['held_out_spacing_mm']} mm)")
+    check(table["spacing_mm"] == expected["table_spacing_mm"],
+          f"whole table at {table['spacing_mm']} mm (expected {expected['table_spacing_mm']} mm)")
     simulated = held_out_rows(report)
     for rid, e in expected["held_out"].items():
         row = simulated.get(rid)
@@ -73,19 +77,21 @@ def compare(expected, report):
                 check(w <= e["bound"], f"{rid}: worst axis {100 * w:.1f} % against its drift bound {100 * e['bound']:.1f} %")
     for rid in sorted(set(simulated) - set(expected["held_out"])):
         check(False, f"{rid}: a held-out row without a stated tolerance (add it, or run scripts/validation/ci.sh --record)")
-    counts = report["counts"]
-    for name in sorted(set(expected["counts"]) | set(counts)):
-        e, c = expected["counts"].get(name), counts.get(name)
-        if e is None or c is None:
-            check(False, f"count {name}: {'not expected' if e is None else 'not in the report'}")
-            continue
-        outside = f" (outside: {', '.join(c['outside'])})" if c["outside"] else ""
-        check((c["within"], c["rows"]) == (e["within"], e["rows"]),
-              f"count {name}: {c['within']} of {c['rows']} within target{outside} (expected {e['within']} of {e['rows']})")
+    for key, rep in (("held_out_counts", report), ("table_counts", table)):
+        where = f"{'held-out rows' if rep is report else 'whole table'} at {rep['spacing_mm']} mm"
+        counts = rep["counts"]
+        for name in sorted(set(expected[key]) | set(counts)):
+            e, c = expected[key].get(name), counts.get(name)
+            if e is None or c is None:
+                check(False, f"count {name} ({where}): {'not expected' if e is None else 'not in the report'}")
+                continue
+            outside = f" (outside: {', '.join(c['outside'])})" if c["outside"] else ""
+            check((c["within"], c["rows"]) == (e["within"], e["rows"]),
+                  f"count {name} ({where}): {c['within']} of {c['rows']} within target{outside} (expected {e['within']} of {e['rows']})")
     return passed, failed
 
 
-def record(expected, report):
+def record(expected, report, table):
     rows = {}
     for rid, row in sorted(held_out_rows(report).items()):
         w = worst(row)
@@ -109,27 +115,31 @@ def record(expected, report):
         rows[rid] = entry
     for rid in set(expected.get("held_out", {})) - set(rows):
         print(f"note: {rid} dropped: no longer simulated as a held-out row")
-    expected["spacing_mm"] = report["spacing_mm"]
-    expected["held_out"] = rows
-    expected["counts"] = {k: {"rows": v["rows"], "within": v["within"], "outside": v["outside"]} for k, v in report["counts"].items()}
-    return expected
+    def counts(rep):
+        return {k: {"rows": v["rows"], "within": v["within"], "outside": v["outside"]} for k, v in rep["counts"].items()}
+    recorded = {"about": expected.get("about", ""),
+                "held_out_spacing_mm": report["spacing_mm"], "table_spacing_mm": table["spacing_mm"],
+                "held_out": rows, "held_out_counts": counts(report), "table_counts": counts(table)}
+    return recorded
 
 
 def main():
-    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and sys.argv[3] != "--record"):
+    if len(sys.argv) not in (4, 5) or (len(sys.argv) == 5 and sys.argv[4] != "--record"):
         sys.exit(__doc__)
     with open(sys.argv[1]) as f:
         expected = json.load(f)
     with open(sys.argv[2]) as f:
         report = json.load(f)
-    if len(sys.argv) == 4:
-        recorded = record(expected, report)  # before the file is opened: a failure leaves it as it was
+    with open(sys.argv[3]) as f:
+        table = json.load(f)
+    if len(sys.argv) == 5:
+        recorded = record(expected, report, table)  # before the file is opened: a failure leaves it as it was
         with open(sys.argv[1], "w") as f:
             json.dump(recorded, f, indent=2)
             f.write("\n")
         print(f"recorded {sys.argv[1]}")
         return
-    passed, failed = compare(expected, report)
+    passed, failed = compare(expected, report, table)
     print(f"{len(passed)} passed, {len(failed)} failed")
     sys.exit(1 if failed else 0)
 
