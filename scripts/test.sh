@@ -12,7 +12,7 @@
 #      by `ablsim sweep slurm --submit` (installs slurm-wlm and munge if missing);
 #   5. scripts/fuzz.sh: libFuzzer on the preset decoder, the NIfTI reader, the NRRD reader and the sweep
 #      decoder, FUZZ_SECONDS each
-#      (default 30, which keeps the whole script near 25 min on 2 cores; FUZZ_SECONDS=0 skips it, and
+#      (default 30, which keeps the whole script near 21 min on 2 idle cores; FUZZ_SECONDS=0 skips it, and
 #      the last line says so; scripts/fuzz.sh 600 fuzzes longer).
 # Any failure stops the script with a non-zero status; the last line totals every stage.
 set -euo pipefail
