@@ -119,7 +119,7 @@ let package = Package(
                                    "AblationMicrowave", "AblationRandom", "AblationIO"]),
         .testTarget(name: "AblationSweepTests", dependencies: ["AblationSweep", "AblationRun", "AblationPreset", "AblationJSON"]),
         .testTarget(name: "AblationPlanTests", dependencies: ["AblationPlan", "AblationRun", "AblationSimulation", "AblationAnalysis",
-                                                             "AblationPreset", "AblationJSON", "AblationGrid"]),
+                                                             "AblationPreset", "AblationJSON", "AblationGrid", "AblationRandom"]),
         // Help/ holds the recorded --help texts HelpTextTests compares with, read from the source tree.
         .testTarget(name: "CLITests", dependencies: ["ablsim"], exclude: ["Help"]),
     ]

@@ -50,8 +50,6 @@ struct NeedlePathCheck {
 
     static let roundingGuardMM = 1e-9
 
-    enum Problem: Equatable { case vessel, avoided }
-
     init(grid g: Grid3D, isVessel: [Bool], vesselDistance: [Double], avoided: [Bool]) {
         grid = g
         self.isVessel = isVessel
@@ -74,7 +72,7 @@ struct NeedlePathCheck {
     }
 
     /// The first problem met walking from `tip` to `entry`, or nil for a safe path. `tip` lies in the grid.
-    func problem(entry: SIMD3<Double>, tip: SIMD3<Double>, clearanceMM: Double) -> Problem? {
+    func problem(entry: SIMD3<Double>, tip: SIMD3<Double>, clearanceMM: Double) -> PlanningProblem.PathProblem? {
         guard hasVessel || hasAvoided else { return nil }
         let g = grid, h = g.spacingMM
         let limit = clearanceMM + NeedlePathCheck.roundingGuardMM
@@ -91,7 +89,7 @@ struct NeedlePathCheck {
         // A vessel cube (di, dj, dk) voxels away is h * |max(|di| - 1, 0), ...| from this voxel's cube:
         // below the limit only for offsets up to ceil(limit / h) on every axis.
         let reach = Int((limit / h).rounded(.up))
-        var found: Problem? = nil
+        var found: PlanningProblem.PathProblem? = nil
         VoxelTraversal.walk(origin: tip, direction: d, tStart: 0, tEnd: max(0, tEnd), cornerMM: lo, spacingMM: h) { c, t0, t1 in
             let clamped = pointwiseMax(SIMD3<Int>(repeating: 0), pointwiseMin(c, n &- 1))
             let inside = clamped == c

@@ -215,11 +215,7 @@ struct PlanningProblem {
                 return .tipOutside
             }
         }
-        switch pathCheck.problem(entry: entry, tip: tip, clearanceMM: clearanceMM) {
-        case .vessel?: return .vessel
-        case .avoided?: return .avoided
-        case nil: return nil
-        }
+        return pathCheck.problem(entry: entry, tip: tip, clearanceMM: clearanceMM)
     }
 }
 

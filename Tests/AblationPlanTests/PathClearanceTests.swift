@@ -1,6 +1,7 @@
 import AblationGrid
 @testable import AblationPlan
 import AblationPreset
+import AblationRandom
 import AblationSimulation
 import Testing
 
@@ -94,7 +95,7 @@ private func vesselCentres(_ problem: PlanningProblem) -> [SIMD3<Double>] {
     let g = problem.grid
     let vessel = vesselCentres(problem)
     #expect(vessel.count > 60)
-    var random = SeededRandom(state: 20261207)
+    var random = SplitMix64(seed: 20261207)
     func uniform(_ lo: Double, _ hi: Double) -> Double { Double.random(in: lo..<hi, using: &random) }
     func direction() -> SIMD3<Double> {
         while true {
@@ -140,7 +141,7 @@ private func vesselCentres(_ problem: PlanningProblem) -> [SIMD3<Double>] {
 /// it touches an avoided voxel's cube (below 1e-10 mm, the golden-section search's rounding; paths
 /// between that and 1e-6 mm, too close to call for either side, are skipped).
 @Test func randomPathsAreRefusedExactlyWhenTheyTouchAnAvoidedVoxel() throws {
-    var random = SeededRandom(state: 7)
+    var random = SplitMix64(seed: 7)
     var boxes = ""
     var chosen: [SIMD3<Double>] = []
     for n in 0..<120 {

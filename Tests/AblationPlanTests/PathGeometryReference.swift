@@ -1,4 +1,5 @@
 import AblationGrid
+import AblationRandom
 
 // Independent references for needle paths against voxel cubes, by brute force: every cube is looked
 // at, and the least distance along the segment is found by golden-section search on a convex
@@ -67,14 +68,6 @@ func cylinderVoxelCentres(_ grid: Grid3D, start: SIMD3<Double>, end: SIMD3<Doubl
     return out
 }
 
-/// A small seeded generator (SplitMix64), so random cases are the same on every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's seeded generator, so random cases are the same on every run; as a
+/// RandomNumberGenerator for the standard library's `random(in:using:)`.
+extension SplitMix64: RandomNumberGenerator {}
