@@ -40,7 +40,9 @@ LIT-GOLD98-CL-IV12,RFA,Radionics cool-tip cluster,,,12,in vivo liver (animal),31
 LIT-GOLD98-SINGLE-EX,RFA,single internally cooled electrode,,,(max),ex vivo liver,29,,,,"Goldberg SN et al. Radiology 1998;209:371-379 (cluster cooled electrodes), abstract (maximal single-electrode coagulation)"
 LIT-GOLD98-SINGLE-IV,RFA,single internally cooled electrode,,,(max),in vivo liver (animal),18,,,,"Goldberg SN et al. Radiology 1998;209:371-379 (cluster cooled electrodes), abstract (maximal single-electrode coagulation)"
 LIT-GOLD98-CL-CLIN,RFA,Radionics cool-tip cluster,,,12-15,clinical colorectal metastases,45-70 (range),,,10 pts,"Goldberg SN et al. Radiology 1998;209:371-379 (cluster cooled electrodes), abstract"
-LIT-DENYS03-RADIONICS-CL,RFA,Radionics cluster (cool-tip),,,per manufacturer protocol,in vivo porcine liver,,,29,not in abstract,"Denys A et al. Eur Radiol 2003;13:2346-2352, abstract (doc.rero.ch/record/322455); Dt/Dv 0.88±0.09"
+LIT-DENYS03-RADIONICS-CL,RFA,Radionics cluster (cool-tip),,,per manufacturer protocol,in vivo porcine liver,36.5,41.5,29,not in abstract,"Denys A et al. Eur Radiol 2003;13:2346-2352, abstract (doc.rero.ch/record/322455); Dt/Dv 0.88±0.09; axes derived from the mean volume and Dt/Dv, taking V = pi/6 Dt^2 Dv and Dv along the needle: Dt = (6 V (Dt/Dv) / pi)^(1/3)"
+LIT-DENYS03-LEVEEN40,RFA,RadioTherapeutics (now Boston Scientific) LeVeen 4.0 cm array,,,per manufacturer protocol,in vivo porcine liver,43.3,42.8,42,not in abstract,"Denys A et al. Eur Radiol 2003;13:2346-2352, abstract (doc.rero.ch/record/322455); 42±10 cm3, Dt/Dv 1.01±0.16 (spherical); axes derived from the mean volume and Dt/Dv, taking V = pi/6 Dt^2 Dv and Dv along the needle: Dt = (6 V (Dt/Dv) / pi)^(1/3)"
+LIT-DENYS03-STARBURST-XL,RFA,"RITA StarBurst XL, 5 cm array (the XL's full deployment; the abstract names the needle, not the deployment)",,,per manufacturer protocol,in vivo porcine liver,41.6,42.9,39,not in abstract,"Denys A et al. Eur Radiol 2003;13:2346-2352, abstract (doc.rero.ch/record/322455); 39±4 cm3, Dt/Dv 0.97±0.1 (spherical); axes derived from the mean volume and Dt/Dv, taking V = pi/6 Dt^2 Dv and Dv along the needle: Dt = (6 V (Dt/Dv) / pi)^(1/3)"
 LIT-DODD12-RLA,RFA,"3.0-cm monopolar internally cooled electrode, 480-kHz generator (brand not in text read)",0.48,,,"blood-perfused ex vivo bovine liver, portal flow 10-50 mL/min/100 g (pooled)",26,40,15.0,25,"Huang L, Dodd GD, Lanctot AC. Acad Radiol 2012;19(8), Table 1 via ClinicalTree _posts/2012-08-01-radiofrequency-ablation-of-the-liver.md (right lobe anterior)"
 LIT-DODD12-LL,RFA,same,0.48,,,blood-perfused bovine liver (pooled flows),28,39,17.2,21,"Huang L, Dodd GD, Lanctot AC. Acad Radiol 2012;19(8), Table 1 via ClinicalTree _posts/2012-08-01-radiofrequency-ablation-of-the-liver.md (left lobe)"
 LIT-DODD12-RLP,RFA,same,0.48,,,blood-perfused bovine liver (pooled flows),28,40,17.4,11,"Huang L, Dodd GD, Lanctot AC. Acad Radiol 2012;19(8), Table 1 via ClinicalTree _posts/2012-08-01-radiofrequency-ablation-of-the-liver.md (right lobe posterior)"
@@ -118,6 +120,8 @@ LIT-GOLD98-SINGLE-EX,held_out,
 LIT-GOLD98-SINGLE-IV,held_out,
 LIT-GOLD98-CL-CLIN,held_out,
 LIT-DENYS03-RADIONICS-CL,held_out,
+LIT-DENYS03-LEVEEN40,held_out,
+LIT-DENYS03-STARBURST-XL,held_out,
 LIT-DODD12-RLA,fitted,living-tissue-stasis-dose;perfused-bench-perfusion;cool-tip-roll-off
 LIT-DODD12-LL,fitted,living-tissue-stasis-dose;perfused-bench-perfusion;cool-tip-roll-off
 LIT-DODD12-RLP,fitted,living-tissue-stasis-dose;perfused-bench-perfusion;cool-tip-roll-off

@@ -139,10 +139,10 @@ func namedRadiofrequencyDevicesRefuseWhatTheyDoNotHave(_ applicator: String, _ e
     let simulated = rows.compactMap { row -> (ValidationRow, ValidationMapping)? in
         if case let .success(m) = row.mapping { return (row, m) } else { return nil }
     }
-    #expect(simulated.count == 16, "\(simulated.map(\.0.id))")
+    #expect(simulated.count == 18, "\(simulated.map(\.0.id))")
     #expect(Set(simulated.map { $0.1.device.split(separator: " ").first.map(String.init) ?? "" }) == ["cool_tip", "leveen", "starburst"])
     let heldOut = simulated.filter { ValidationRole.of($0.0) == .heldOut }.map(\.0.id).sorted()
-    #expect(heldOut == ["LIT-CVIR09-IC-EX", "LIT-DENYS03-RADIONICS-CL", "LIT-GOLD98-CL-EX45", "LIT-LUBIENSKI-LEVEEN4-PERF",
+    #expect(heldOut == ["LIT-CVIR09-IC-EX", "LIT-DENYS03-LEVEEN40", "LIT-DENYS03-RADIONICS-CL", "LIT-DENYS03-STARBURST-XL", "LIT-GOLD98-CL-EX45", "LIT-LUBIENSKI-LEVEEN4-PERF",
                         "LIT-LUBIENSKI-LEVEEN4-UNPERF", "LIT-PMC4463338-1500X-3CM", "LIT-PMC4463338-1500X-5CM",
                         "LIT-PMC4463338-RF3000-3CM", "LIT-PMC4463338-RF3000-5CM"])
     #expect(ValidationRole.of(rows.first { $0.id == "LIT-DODD12-RLA" }!) == .fitted)

@@ -129,8 +129,9 @@ private func rfRow(_ device: String, id: String = "T", tissue: String = "ex vivo
 
 /// The bundled table: its rows of devices ablsim does not model are listed as such, whatever else
 /// they lack; the dry twin of the internally cooled wet electrode maps to the 2 cm Cool-tip tip its
-/// paper states; the volume-only cluster row is simulated, and so are the volume-only multi-tine rows
-/// as the StarBurst and LeVeen arrays of the sizes their device column names.
+/// paper states; Denys's in vivo cluster and arrays are simulated on the axes derived from their volume
+/// and shape ratio, and the volume-only multi-tine rows as the StarBurst and LeVeen arrays of the sizes
+/// their device column names.
 @Test func bundledRowsOfUnmodelledDevicesAreListedAsNotModelled() throws {
     let rows = try ValidationData.load(path: nil)
     var notModelled: [String] = []
@@ -141,16 +142,24 @@ private func rfRow(_ device: String, id: String = "T", tissue: String = "ex vivo
         "LIT-RAD05-3CL-SEQ", "LIT-RAD05-3CL-SIMUL", "LIT-RAD05-3CL-SWITCH", "LIT-REMPP14-BIP-WATER-600mA",
         "LIT-REMPP14-MONO-GAS-1250mA", "LIT-SB15-ICW-SWITCH-BIPOLAR", "LIT-SB15-ICW-SWITCH-MONO", "LIT-THIEME14-CRYO-IMP",
     ])
-    // The rest: 40 simulated (24 MWA with Kuang's in vivo and clinical rows, 16 RF), 14 lacking data
+    // The rest: 42 simulated (24 MWA with Kuang's in vivo and clinical rows, 18 RF), 14 lacking data
     // (docs/validation.md#rf-rows).
     let simulated = rows.filter { if case .success = $0.mapping { return true } else { return false } }
-    #expect(simulated.count == 40 && rows.count - simulated.count - notModelled.count == 14, "\(rows.count) rows, \(simulated.count) simulated")
+    #expect(simulated.count == 42 && rows.count - simulated.count - notModelled.count == 14, "\(rows.count) rows, \(simulated.count) simulated")
     let dry = try #require(rows.first { $0.id == "LIT-CVIR09-IC-EX" })
     guard case let .success(m) = dry.mapping else { Issue.record("the IC row is not mapped"); return }
     #expect(m.applicator == .radiofrequency(device: "cool_tip", electrode: "cooled_tip", sizeMM: 20, maxPowerW: 200) && m.tissue == .exVivo)
+    // Denys's in vivo rows publish a volume and Dt/Dv; the table carries the axes derived from both.
     let denys = try #require(rows.first { $0.id == "LIT-DENYS03-RADIONICS-CL" })
-    #expect(denys.shortAxisMM == nil && denys.longAxisMM == nil && denys.volumeML == 29)
-    guard case .success = denys.mapping else { Issue.record("the volume-only cluster row is not mapped"); return }
+    #expect(denys.shortAxisMM == 36.5 && denys.longAxisMM == 41.5 && denys.volumeML == 29)
+    guard case .success = denys.mapping else { Issue.record("the in vivo cluster row is not mapped"); return }
+    for (id, family, size) in [("LIT-DENYS03-LEVEEN40", "leveen", 40.0), ("LIT-DENYS03-STARBURST-XL", "starburst", 50)] {
+        let row = try #require(rows.first { $0.id == id })
+        guard case let .success(m) = row.mapping, case let .radiofrequency(device, electrode, sizeMM, _) = m.applicator else {
+            Issue.record("\(id) is not mapped to an RF array"); continue
+        }
+        #expect(device == family && electrode == "multi_tine" && sizeMM == size && m.tissue == .inVivo, "\(id)")
+    }
     for (id, family, size) in [("LIT-PMC4463338-1500X-3CM", "starburst", 30.0), ("LIT-PMC4463338-1500X-5CM", "starburst", 50),
                                ("LIT-PMC4463338-RF3000-3CM", "leveen", 30), ("LIT-PMC4463338-RF3000-5CM", "leveen", 50)] {
         let row = try #require(rows.first { $0.id == id })
