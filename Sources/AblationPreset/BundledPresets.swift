@@ -299,11 +299,11 @@ public enum BundledPresets {
   "margin_mm": 5
 }
 """#),
-        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against one published 4 cm array, not fitted: the zone is 20-46 % wider than published, made so by the tine ends in the first minutes rather than by a late roll-off, so read its width as an upper bound; docs/validation.md#multi-tine-against-a-published-array)", #"""
+        ("rfa-multi-tine-leveen-40mm", "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against published 4 cm arrays, not fitted: the zone is 20-46 % wider than published on the bench and, in living pig liver, a disc of the published volume where the published zone is a sphere (+27 % across, -35 % along); the width is made by the tine ends in the first minutes rather than by a late roll-off, so read it as an upper bound; docs/validation.md#multi-tine-arrays-in-living-pig-liver)", #"""
 {
   "ablsim": 1,
   "name": "rfa-multi-tine-leveen-40mm",
-  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against one published 4 cm array, not fitted: the zone is 20-46 % wider than published, made so by the tine ends in the first minutes rather than by a late roll-off, so read its width as an upper bound; docs/validation.md#multi-tine-against-a-published-array)",
+  "description": "LeVeen-like 4 cm umbrella array (12 tines of 0.4 mm from a 14G trocar), LeVeen protocol (40 W, +10 W/min to 90 W, stop after the second roll-off; at most 12 min), around a 24 mm tumour; 1 mm voxels in a 100 mm cube (the zone outgrows 70 mm) (checked against published 4 cm arrays, not fitted: the zone is 20-46 % wider than published on the bench and, in living pig liver, a disc of the published volume where the published zone is a sphere (+27 % across, -35 % along); the width is made by the tine ends in the first minutes rather than by a late roll-off, so read it as an upper bound; docs/validation.md#multi-tine-arrays-in-living-pig-liver)",
   "grid": { "center_mm": [0, 0, 0], "size_mm": [100, 100, 100], "spacing_mm": 1 },
   "boundary": { "type": "dirichlet", "temperature_c": 37 },
   "initial_temperature_c": 37,

@@ -10,24 +10,26 @@ enum RadiofrequencyCalibrationNote {
         case .generic:
             return nil
         case .coolTip:
-            return prefix + "checked against 8 published Cool-tip zones (Goldberg 1998 clusters on the bench at 15-45 min and in vivo, "
-                + "Huang & Dodd 2012 single 3 cm electrodes in blood-perfused bovine liver, PME 2012 single electrode in vivo): every axis "
-                + "within 25 % at 1 mm, the worst the 45-min bench cluster (-18 %); its roll-off threshold was fitted on 6 of them (the perfused "
-                + "bench condition's perfusion on Huang & Dodd's 3, the living-tissue stasis dose on the in vivo rows), the in vivo single "
-                + "electrode (-9 / -4 %) was used by the stasis-dose fit, only the 45-min bench cluster is held out (-18 %); "
-                + "bench clusters grow too little with time and zones respond to perfusion at 70 % of the published "
+            return prefix + "checked against 10 published Cool-tip zones (Goldberg 1998 clusters on the bench at 15-45 min and in vivo, "
+                + "Huang & Dodd 2012 single 3 cm electrodes in blood-perfused bovine liver, PME 2012 single electrode in vivo, a 2 cm "
+                + "electrode ex vivo (2009), Denys 2003 cluster in vivo): every axis within 25 % at 1 mm, the worst the 45-min bench "
+                + "cluster (-18 %); its roll-off threshold was fitted on 6 of them (the perfused bench condition's perfusion on Huang & "
+                + "Dodd's 3, the living-tissue stasis dose on the in vivo rows), the in vivo single electrode (-9 / -4 %) was used by the "
+                + "stasis-dose fit; held out: the 45-min bench cluster (-18 %), the 2 cm electrode (+13 / +13 %), Denys's in vivo "
+                + "cluster (-5 / +6 %); bench clusters grow too little with time and zones respond to perfusion at 70 % of the published "
                 + "rate (docs/validation.md#rf-device-calibration)"
         case .leveen:
             return prefix + "not fitted: checked against one published 4 cm array (Lubienski, bovine liver, held out): +21 / +1 % unperfused, "
-                + "+43 / -1 % perfused, and the volumes of 3 and 5 cm arrays at the RF 3000's default protocol (ex vivo, held out): "
-                + "-12 / +13 % (1 mm); multi-tine zones come out too wide, so read this zone's width as an upper bound "
-                + "(docs/validation.md#rf-device-calibration)"
+                + "+43 / -1 % perfused; a 4 cm array in living pig liver (Denys 2003, held out): the volume +8 % but +27 / -35 % on the "
+                + "axes (a disc where the published zone is a sphere); and the volumes of 3 and 5 cm arrays at the RF 3000's default "
+                + "protocol (ex vivo, held out): -12 / +13 % (1 mm); multi-tine zones come out too wide, so read this zone's width as "
+                + "an upper bound (docs/validation.md#multi-tine-arrays-in-living-pig-liver)"
         case .starburst:
             return prefix + "not fitted; checked against the volumes of 3 and 5 cm arrays at the 1500X's default protocol (ex vivo, held out): "
                 + "+81 / +158 % (1 mm), because without a voltage limit the generator drives kilovolts into the dried tissue at the tine "
-                + "ends (set control.max_voltage_v; no published limit was found); the array is deployed at once, not in the product's "
-                + "steps, so read this zone as an uncalibrated upper bound "
-                + "(docs/validation.md#multi-tine-arrays-at-their-default-protocols-four-system-comparison)"
+                + "ends (set control.max_voltage_v; no published limit was found), and a StarBurst XL in living pig liver (Denys 2003, "
+                + "held out): +50 / -7 %; the array is deployed at once, not in the product's steps, so read this zone as an "
+                + "uncalibrated upper bound (docs/validation.md#multi-tine-arrays-at-their-default-protocols-four-system-comparison)"
         }
     }
 }

@@ -105,6 +105,10 @@ func namedRadiofrequencyDevicesRefuseWhatTheyDoNotHave(_ applicator: String, _ e
     #expect(RadiofrequencyCalibrationNote.warning(device: .leveen, applicator: 1)?.contains("3 and 5 cm arrays") == true)
     #expect(RadiofrequencyCalibrationNote.warning(device: .starburst, applicator: 0)?.contains("+81 / +158 %") == true)
     #expect(RadiofrequencyCalibrationNote.warning(device: .starburst, applicator: 0)?.contains("uncalibrated") == true)
+    // Denys's in vivo rows (held out, docs/validation.md#multi-tine-arrays-in-living-pig-liver), one per family.
+    #expect(coolTip.contains("Denys 2003") && coolTip.contains("-5 / +6 %"))
+    #expect(RadiofrequencyCalibrationNote.warning(device: .leveen, applicator: 1)?.contains("+27 / -35 %") == true)
+    #expect(RadiofrequencyCalibrationNote.warning(device: .starburst, applicator: 0)?.contains("+50 / -7 %") == true)
     #expect(RadiofrequencyCalibrationNote.warning(device: .generic, applicator: 0) == nil)
 
     // Through a (short, coarse) run: the note replaces the generic warning for a named device only.
