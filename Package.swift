@@ -104,7 +104,7 @@ let package = Package(
                           dependencies: ["AblationRun", "AblationSimulation", "AblationPreset", "AblationJSON", "AblationVerification",
                                          "AblationValidation", "AblationSweep", "AblationPlan",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "AblationGridTests", dependencies: ["AblationGrid"]),
+        .testTarget(name: "AblationGridTests", dependencies: ["AblationGrid", "AblationRandom"]),
         .testTarget(name: "AblationVesselsTests", dependencies: ["AblationVessels", "AblationGrid"], swiftSettings: optimizedInDebug),
         .testTarget(name: "AblationKernelsTests", dependencies: ["AblationKernels", "AblationRandom"]),
         .testTarget(name: "AblationSpectralTests", dependencies: ["AblationSpectral", "AblationRandom"]),

@@ -4,7 +4,9 @@
 /// on every platform and Swift version. The helpers below use fixed, documented
 /// arithmetic (not the standard library's `random(in:using:)`, whose algorithm
 /// is not guaranteed to stay the same), so verification fields are reproducible.
-public struct SplitMix64: Sendable {
+/// It is a `RandomNumberGenerator` for tests that draw inputs with the standard
+/// library's helpers, where only the stream's determinism matters.
+public struct SplitMix64: Sendable, RandomNumberGenerator {
     public private(set) var state: UInt64
 
     public init(seed: UInt64) {

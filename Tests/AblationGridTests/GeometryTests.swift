@@ -1,3 +1,4 @@
+import AblationRandom
 import Testing
 @testable import AblationGrid
 
@@ -86,15 +87,9 @@ func sphereFractionsAddUpToItsVolume(offset: Double) {
         variance += 9 * j1 * j1 / (q * q)
     } } }
     let sigma = variance.squareRoot()
-    // SplitMix64 (Steele, Lea & Flood 2014): offsets uniform over one voxel, a whole number of lattice cells.
-    var state: UInt64 = 2026
-    func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / 9_007_199_254_740_992
-    }
+    // Offsets uniform over one voxel, a whole number of lattice cells, from the project's seeded generator.
+    var rng = SplitMix64(seed: 2026)
+    func uniform() -> Double { rng.nextUnitDouble() }
     let n = 64, exact = 4.0 / 3.0 * Double.pi * pow(r, 3) / g.voxelVolumeMM3
     var sum = 0.0, squares = 0.0
     for _ in 0..<n {

@@ -1,3 +1,4 @@
+import AblationRandom
 import Foundation
 import Testing
 @testable import AblationIO

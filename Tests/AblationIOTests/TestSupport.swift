@@ -1,18 +1,6 @@
+import AblationRandom
 import Foundation
 @testable import AblationIO
-
-/// Deterministic generator so random-input tests reproduce exactly.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func randomBytes(_ count: Int, using rng: inout SplitMix64) -> Data {
     Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) })

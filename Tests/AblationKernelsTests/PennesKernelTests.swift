@@ -1,22 +1,11 @@
+import AblationRandom
 import Testing
 @testable import AblationKernels
-
-/// Deterministic generator so kernel tests see the same fields on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A block of uniform tissue with a heterogeneous inclusion, random temperatures and a source
 /// in part of the volume: exercises both the uniform-row and the general-row SIMD paths.
 func makeOperator(nx: Int, ny: Int, nz: Int, seed: UInt64) -> (PennesOperator, AlignedBuffer<Float>) {
-    var rng = SplitMix64(state: seed)
+    var rng = SplitMix64(seed: seed)
     let L = PaddedLayout(nx: nx, ny: ny, nz: nz)
     let op = PennesOperator(layout: L)
     let h: Float = 5e-4

@@ -67,7 +67,3 @@ func cylinderVoxelCentres(_ grid: Grid3D, start: SIMD3<Double>, end: SIMD3<Doubl
     } } }
     return out
 }
-
-/// The project's seeded generator, so random cases are the same on every run; as a
-/// RandomNumberGenerator for the standard library's `random(in:using:)`.
-extension SplitMix64: RandomNumberGenerator {}
