@@ -111,7 +111,7 @@ let package = Package(
         // AblationRun: a whole run, so preview.png is checked as a user gets it.
         .testTarget(name: "AblationIOTests", dependencies: ["AblationIO", "AblationPreview", "AblationRandom", "AblationRun"]),
         .testTarget(name: "AblationMicrowaveTests", dependencies: ["AblationMicrowave", "AblationTissue"]),
-        .testTarget(name: "AblationElectricTests", dependencies: ["AblationElectric", "AblationKernels"],
+        .testTarget(name: "AblationElectricTests", dependencies: ["AblationElectric", "AblationKernels", "AblationRandom"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "AblationSimulationTests",
                     dependencies: ["AblationSimulation", "AblationElectric", "AblationPreset", "AblationJSON", "AblationTissue", "AblationAnalysis", "AblationRun",

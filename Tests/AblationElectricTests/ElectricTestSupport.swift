@@ -77,18 +77,6 @@ struct ElectricProblem {
     }
 }
 
-/// Deterministic generator so the tests see the same fields on every run.
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// sum over interior voxels of values * volume.
 func integrate(_ q: AlignedBuffer<Float>, layout L: PaddedLayout, spacingM h: Double) -> Double {
     var s = 0.0

@@ -1,3 +1,4 @@
+import AblationRandom
 import Foundation
 import Testing
 import AblationKernels
@@ -101,7 +102,7 @@ import AblationKernels
 /// jump across the plane z = 5 mm and random +-10 % texture.
 func heterogeneousTip(n: Int) -> ElectricProblem {
     let p = ElectricProblem.cooledTip(n: n)
-    var rng = TestRandom(state: 7)
+    var rng = SplitMix64(seed: 7)
     let s = p.sigma, e = p.electrode
     p.forEachVoxel { idx, _, _, z in
         guard e[idx] == 0, s[idx] > 1e-3 else { return }
@@ -137,7 +138,7 @@ func heterogeneousTip(n: Int) -> ElectricProblem {
 @Test(arguments: [(16, 8, 5), (21, 7, 6), (37, 19, 11), (3, 2, 1)])
 func simdOperatorMatchesScalarReference(dims: (Int, Int, Int)) {
     var p = ElectricProblem(nx: dims.0, ny: dims.1, nz: dims.2, spacingM: 1e-3, background: 0.333)
-    var rng = TestRandom(state: 11)
+    var rng = SplitMix64(seed: 11)
     let s = p.sigma
     p.forEachVoxel { idx, _, _, _ in s[idx] = Float.random(in: 0.1...1.0, using: &rng) }
     p.addElectrode { x, y, z in abs(x) < 1.2e-3 && abs(y) < 1.2e-3 && abs(z) < 2e-3 }
