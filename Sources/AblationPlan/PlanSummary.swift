@@ -66,6 +66,20 @@ enum PlanSummary {
         ]
     }
 
+    /// Templates whose zone model is known to miss published zones in a way that changes a coverage
+    /// decision. Multi-tine arrays: wider across and shorter along than published arrays
+    /// (docs/validation.md#multi-tine-arrays-in-living-pig-liver), so a plan's margin across the
+    /// needle may be overstated.
+    static func deviceModelRisks(_ spec: PlanningSpec) -> [String] {
+        spec.templates.enumerated().compactMap { n, template in
+            guard case let .radiofrequency(_, rf) = template.device, case .multiTine = rf.electrode else { return nil }
+            return "planning.applicators.\(n) (rfa multi_tine): the model's multi-tine zones are wider across the needle and shorter "
+                + "along it than published arrays (a 4 cm LeVeen array +21 to +43 % across on the bench; in living pig liver +27 % across "
+                + "and -35 % along at the published volume), so this plan's margins across the needle may not be reached "
+                + "(docs/validation.md#multi-tine-arrays-in-living-pig-liver)"
+        }
+    }
+
     static func json(preset: Preset, presetBytes: [UInt8], spec: PlanningSpec, libraries: [ZoneLibrary], problem: PlanningProblem,
                      tally: SearchTally, verifications: [Planner.Verification], feasible: Bool, reason: Planner.Reason?,
                      explanation: String, timings: [String: Double], coarse: CoarseStage) -> JSONValue {
@@ -73,6 +87,7 @@ enum PlanSummary {
         for (n, shell) in problem.shells.enumerated() where problem.vesselDistanceToTarget[n] < 10 {
             risks.append(.string(String(format: "target \"%@\": a vessel lies %.1f mm from it (voxel centres); its heat sink is in the verifying simulation, but perfusion and flow vary between patients", shell.name, problem.vesselDistanceToTarget[n])))
         }
+        risks += deviceModelRisks(spec).map { .string($0) }
         let library: [JSONValue] = libraries.map { lib in
             JSONValue.object(lib.template.device.summaryMembers).setting("spacing_mm", .number(lib.spacingMM)).setting(
              "points", .array(lib.entries.map { e in
@@ -93,6 +108,9 @@ enum PlanSummary {
         if let reason {
             document = document.setting("reason", .string(reason.rawValue)).setting("explanation", .string(explanation))
         }
+        // What the verified zone rests on (device calibration, resolution), as the verifying run's
+        // summary.json says it: the decision should not travel without it.
+        document = document.setting("warnings", .array((verifications.last?.computed.warnings ?? []).map { .string($0) }))
         if feasible, let plan = verifications.last {
             document = document.setting("plan", verificationJSON(plan, problem: problem))
         } else if let attempt = verifications.last {

@@ -58,6 +58,17 @@ func rfPlanningError(_ overrides: [String]) -> PresetError? {
     #expect(m.control == .temperature(targetC: 95, maxPowerW: 50))
 }
 
+/// A multi-tine template puts the model's known shape error among plan-summary.json's risks
+/// (wider across, shorter along than published arrays); a cooled needle's template adds none.
+@Test func multiTineTemplatesAreNamedAmongThePlansRisks() throws {
+    let cooled = try PlanningSpec.decode(try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json").0, baseDirectory: nil)
+    #expect(PlanSummary.deviceModelRisks(cooled).isEmpty)
+    let tines = try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json", overrides: [
+        "planning.applicators.0={\"type\": \"rfa\", \"device\": \"leveen\", \"deployed_diameter_mm\": 30, \"power_w\": [50, 90], \"duration_s\": [300, 600]}"]).0
+    let risks = PlanSummary.deviceModelRisks(try PlanningSpec.decode(tines, baseDirectory: nil))
+    #expect(risks.count == 1 && risks[0].hasPrefix("planning.applicators.0 (rfa multi_tine)") && risks[0].contains("-35 % along"), "\(risks)")
+}
+
 @Test func malformedRFTemplatesNameTheirPath() {
     let cases: [([String], String, String)] = [
         (["planning.applicators.0.spacing_mm=5"], "planning.applicators.0.spacing_mm", "applies to \"cluster\" electrodes only"),

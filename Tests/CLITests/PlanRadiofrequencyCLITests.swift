@@ -3,7 +3,8 @@ import Testing
 
 /// An RF plan from the command line, then its plan.json through `ablsim run`: the run must
 /// reproduce the verified margin exactly (same preset, same solver, deterministic), which shows
-/// plan.json is the complete preset the plan was verified with.
+/// plan.json is the complete preset the plan was verified with; plan-summary.json's warnings are
+/// that run's.
 @Test func rfPlanJSONRerunsWithAblsimRun() throws {
     let dir = try CLI.scratch()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -30,6 +31,10 @@ import Testing
     let rerun = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("rerun/summary.json"))) as! [String: Any]
     let margin = try #require((rerun["targets"] as? [[String: Any]])?.first?["min_margin_mm"] as? Double)
     #expect(abs(margin - planned) < 1e-3, "ablsim run gives \(margin) mm, the plan verified \(planned) mm")
+    // The plan carries what its verified zone rests on: the verifying run's warnings, the same as the rerun's.
+    let warnings = try #require(summary["warnings"] as? [String])
+    #expect(warnings == rerun["warnings"] as? [String], "\(warnings)")
+    #expect(warnings.contains { $0.contains("not calibrated per device") }, "\(warnings)")
     let text = try String(contentsOf: dir.appendingPathComponent("out/plan.json"), encoding: .utf8)
     #expect(text.contains("\"type\": \"rfa\"") && text.contains("\"max_power_w\": 60") && text.contains("\"duration_s\": 240"), "\(text)")
 }
