@@ -66,17 +66,29 @@ enum PlanSummary {
         ]
     }
 
-    /// Templates whose zone model is known to miss published zones in a way that changes a coverage
-    /// decision. Multi-tine arrays: wider across and shorter along than published arrays
-    /// (docs/validation.md#multi-tine-arrays-in-living-pig-liver), so a plan's margin across the
-    /// needle may be overstated.
-    static func deviceModelRisks(_ spec: PlanningSpec) -> [String] {
+    /// Templates whose zone, as the planner verifies it, may not be what it claims, in a way that changes a
+    /// coverage decision:
+    /// - multi-tine arrays: wider across and shorter along than published arrays
+    ///   (docs/validation.md#multi-tine-arrays-in-living-pig-liver), so margins across the needle may be overstated;
+    /// - cooled needles thinner than two voxels of the verifying grid: the tissue kept cold beside and between
+    ///   them is not resolved, and the verified margin near them depends on the grid (docs/planning.md#rf-specifics).
+    static func deviceModelRisks(_ spec: PlanningSpec, spacingMM: Double) -> [String] {
         spec.templates.enumerated().compactMap { n, template in
-            guard case let .radiofrequency(_, rf) = template.device, case .multiTine = rf.electrode else { return nil }
-            return "planning.applicators.\(n) (rfa multi_tine): the model's multi-tine zones are wider across the needle and shorter "
-                + "along it than published arrays (a 4 cm LeVeen array +21 to +43 % across on the bench; in living pig liver +27 % across "
-                + "and -35 % along at the published volume), so this plan's margins across the needle may not be reached "
-                + "(docs/validation.md#multi-tine-arrays-in-living-pig-liver)"
+            guard case let .radiofrequency(_, rf) = template.device else { return nil }
+            let path = "planning.applicators.\(n)"
+            switch rf.electrode {
+            case .multiTine:
+                return path + " (rfa multi_tine): the model's multi-tine zones are wider across the needle and shorter "
+                    + "along it than published arrays (a 4 cm LeVeen array +21 to +43 % across on the bench; in living pig liver +27 % across "
+                    + "and -35 % along at the published volume), so this plan's margins across the needle may not be reached "
+                    + "(docs/validation.md#multi-tine-arrays-in-living-pig-liver)"
+            case .cooledTip, .cluster:
+                guard rf.diameterMM < 2 * spacingMM else { return nil }
+                return path + String(format: " (rfa, cooled needles of %.2f mm): the verifying grid (%@ mm) does not resolve the tissue "
+                    + "the coolant keeps cold beside and between the needles, so the verified margin near them depends on the grid "
+                    + "(a cluster plan verified at 7.1 mm on 1 mm voxels has 4.6 mm at 0.75 mm); verify with grid.spacing_mm <= %.3g "
+                    + "(docs/planning.md#rf-specifics)", rf.diameterMM, JSONWriter.format(spacingMM), rf.diameterMM / 2)
+            }
         }
     }
 
@@ -87,7 +99,7 @@ enum PlanSummary {
         for (n, shell) in problem.shells.enumerated() where problem.vesselDistanceToTarget[n] < 10 {
             risks.append(.string(String(format: "target \"%@\": a vessel lies %.1f mm from it (voxel centres); its heat sink is in the verifying simulation, but perfusion and flow vary between patients", shell.name, problem.vesselDistanceToTarget[n])))
         }
-        risks += deviceModelRisks(spec).map { .string($0) }
+        risks += deviceModelRisks(spec, spacingMM: preset.grid.spacingMM).map { .string($0) }
         let library: [JSONValue] = libraries.map { lib in
             JSONValue.object(lib.template.device.summaryMembers).setting("spacing_mm", .number(lib.spacingMM)).setting(
              "points", .array(lib.entries.map { e in

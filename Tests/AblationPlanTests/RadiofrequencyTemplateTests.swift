@@ -59,13 +59,17 @@ func rfPlanningError(_ overrides: [String]) -> PresetError? {
 }
 
 /// A multi-tine template puts the model's known shape error among plan-summary.json's risks
-/// (wider across, shorter along than published arrays); a cooled needle's template adds none.
+/// (wider across, shorter along than published arrays); a cooled needle's template adds one only when
+/// the verifying grid does not resolve its needles (diameter under two voxels).
 @Test func multiTineTemplatesAreNamedAmongThePlansRisks() throws {
     let cooled = try PlanningSpec.decode(try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json").0, baseDirectory: nil)
-    #expect(PlanSummary.deviceModelRisks(cooled).isEmpty)
+    #expect(PlanSummary.deviceModelRisks(cooled, spacingMM: 0.75).isEmpty)
+    let unresolved = PlanSummary.deviceModelRisks(cooled, spacingMM: 1)
+    #expect(unresolved.count == 1 && unresolved[0].hasPrefix("planning.applicators.0 (rfa, cooled needles of 1.50 mm)")
+            && unresolved[0].contains("grid.spacing_mm <= 0.75"), "\(unresolved)")
     let tines = try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json", overrides: [
         "planning.applicators.0={\"type\": \"rfa\", \"device\": \"leveen\", \"deployed_diameter_mm\": 30, \"power_w\": [50, 90], \"duration_s\": [300, 600]}"]).0
-    let risks = PlanSummary.deviceModelRisks(try PlanningSpec.decode(tines, baseDirectory: nil))
+    let risks = PlanSummary.deviceModelRisks(try PlanningSpec.decode(tines, baseDirectory: nil), spacingMM: 0.75)
     #expect(risks.count == 1 && risks[0].hasPrefix("planning.applicators.0 (rfa multi_tine)") && risks[0].contains("-35 % along"), "\(risks)")
 }
 
