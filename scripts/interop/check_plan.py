@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An independent run of a plan confirms it: `ablsim run PLAN_DIR/plan.json` must give the margin that
 plan-summary.json reports as verified, meet the preset's margin, cover every target and stay off the
-grid's faces; the plan's clinical fields must agree with its RAS positions.
+grid's faces, and give the warnings plan-summary.json carries; the plan's clinical fields must agree with
+its RAS positions.
 Usage: check_plan.py PLAN_DIR RUN_DIR"""
 import json
 import math
@@ -29,6 +30,9 @@ for t in run["targets"]:
     needed = min(margin, capped) if capped is not None else margin
     check(t["min_margin_mm"] >= needed - 0.25, f"{t['name']}: margin {t['min_margin_mm']} mm meets {needed} mm")
 check(run["ablation"]["touches_boundary"] is False, "the zone stays off the grid's faces")
+# What the verified zone rests on travels with the plan: plan-summary.json's warnings are the run's.
+check(plan.get("warnings") == run.get("warnings"), "plan-summary.json warnings are the independent run's",
+      f"{plan.get('warnings')} against {run.get('warnings')}")
 for a in plan["plan"]["applicators"]:
     tip, entry = a["tip_mm"], a["entry_mm"]
     check(a["tip_mm_lps"] == [-tip[0], -tip[1], tip[2]] and a["entry_mm_lps"] == [-entry[0], -entry[1], entry[2]],
