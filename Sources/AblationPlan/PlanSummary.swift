@@ -70,8 +70,11 @@ enum PlanSummary {
     /// coverage decision:
     /// - multi-tine arrays: wider across and shorter along than published arrays
     ///   (docs/validation.md#multi-tine-arrays-in-living-pig-liver), so margins across the needle may be overstated;
-    /// - cooled needles thinner than two voxels of the verifying grid: the tissue kept cold beside and between
-    ///   them is not resolved, and the verified margin near them depends on the grid (docs/planning.md#rf-specifics).
+    /// - clusters: the tissue between the cooled needles (little field between conductors at one potential,
+    ///   cold walls on three sides) survives closer to the tumour the finer the grid, so the verified margin
+    ///   near them does not converge (docs/planning.md#the-rf-plans-verified-margin-depends-on-the-grid);
+    /// - single cooled needles thinner than two voxels of the verifying grid: the tissue the coolant keeps
+    ///   cold beside them is not resolved.
     static func deviceModelRisks(_ spec: PlanningSpec, spacingMM: Double) -> [String] {
         spec.templates.enumerated().compactMap { n, template in
             guard case let .radiofrequency(_, rf) = template.device else { return nil }
@@ -82,12 +85,16 @@ enum PlanSummary {
                     + "along it than published arrays (a 4 cm LeVeen array +21 to +43 % across on the bench; in living pig liver +27 % across "
                     + "and -35 % along at the published volume), so this plan's margins across the needle may not be reached "
                     + "(docs/validation.md#multi-tine-arrays-in-living-pig-liver)"
-            case .cooledTip, .cluster:
+            case .cluster:
+                return path + " (rfa cluster): tissue between the cooled needles survives closer to the tumour the finer the grid "
+                    + "(a bundled cluster plan: margin 4.7 / 7.1 / 4.6 / 1.6 mm at 1.5 / 1 / 0.75 / 0.5 mm, the zone unchanged), so "
+                    + "the verified margin near the needles is not converged (docs/planning.md#the-rf-plans-verified-margin-depends-on-the-grid)"
+            case .cooledTip:
                 guard rf.diameterMM < 2 * spacingMM else { return nil }
-                return path + String(format: " (rfa, cooled needles of %.2f mm): the verifying grid (%@ mm) does not resolve the tissue "
-                    + "the coolant keeps cold beside and between the needles, so the verified margin near them depends on the grid "
-                    + "(a cluster plan verified at 7.1 mm on 1 mm voxels has 4.6 mm at 0.75 mm); verify with grid.spacing_mm <= %.3g "
-                    + "(docs/planning.md#rf-specifics)", rf.diameterMM, JSONWriter.format(spacingMM), rf.diameterMM / 2)
+                return path + String(format: " (rfa cooled_tip of %.2f mm): the verifying grid (%@ mm) does not resolve the tissue "
+                    + "the coolant keeps cold beside the needle, so the verified margin near it depends on the grid; verify with "
+                    + "grid.spacing_mm <= %.3g (docs/planning.md#the-rf-plans-verified-margin-depends-on-the-grid)",
+                    rf.diameterMM, JSONWriter.format(spacingMM), rf.diameterMM / 2)
             }
         }
     }

@@ -58,15 +58,20 @@ func rfPlanningError(_ overrides: [String]) -> PresetError? {
     #expect(m.control == .temperature(targetC: 95, maxPowerW: 50))
 }
 
-/// A multi-tine template puts the model's known shape error among plan-summary.json's risks
-/// (wider across, shorter along than published arrays); a cooled needle's template adds one only when
-/// the verifying grid does not resolve its needles (diameter under two voxels).
-@Test func multiTineTemplatesAreNamedAmongThePlansRisks() throws {
+/// plan-summary.json's risks name the templates whose verified margin may not hold: a multi-tine
+/// array (wider across, shorter along than published arrays), a cluster (the tissue between its cooled
+/// needles, not converged with the grid) at any spacing, and a single cooled needle only when the
+/// verifying grid does not resolve it (diameter under two voxels).
+@Test func templatesWhoseMarginMayNotHoldAreNamedAmongThePlansRisks() throws {
     let cooled = try PlanningSpec.decode(try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json").0, baseDirectory: nil)
     #expect(PlanSummary.deviceModelRisks(cooled, spacingMM: 0.75).isEmpty)
     let unresolved = PlanSummary.deviceModelRisks(cooled, spacingMM: 1)
-    #expect(unresolved.count == 1 && unresolved[0].hasPrefix("planning.applicators.0 (rfa, cooled needles of 1.50 mm)")
+    #expect(unresolved.count == 1 && unresolved[0].hasPrefix("planning.applicators.0 (rfa cooled_tip of 1.50 mm)")
             && unresolved[0].contains("grid.spacing_mm <= 0.75"), "\(unresolved)")
+    let cluster = try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json", overrides: [
+        "planning.applicators.0.electrode=\"cluster\"", "planning.applicators.0.spacing_mm=5"]).0
+    let clusterRisks = PlanSummary.deviceModelRisks(try PlanningSpec.decode(cluster, baseDirectory: nil), spacingMM: 0.5)
+    #expect(clusterRisks.count == 1 && clusterRisks[0].hasPrefix("planning.applicators.0 (rfa cluster)"), "\(clusterRisks)")
     let tines = try Preset.parse(bytes: Array(rfPlanPreset.utf8), source: "t.json", overrides: [
         "planning.applicators.0={\"type\": \"rfa\", \"device\": \"leveen\", \"deployed_diameter_mm\": 30, \"power_w\": [50, 90], \"duration_s\": [300, 600]}"]).0
     let risks = PlanSummary.deviceModelRisks(try PlanningSpec.decode(tines, baseDirectory: nil), spacingMM: 0.75)
