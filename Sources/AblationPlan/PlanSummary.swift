@@ -90,7 +90,7 @@ enum PlanSummary {
                     + "(a bundled cluster plan: margin 4.7 / 7.1 / 4.6 / 1.6 mm at 1.5 / 1 / 0.75 / 0.5 mm, the zone unchanged), so "
                     + "the verified margin near the needles is not converged (docs/planning.md#the-rf-plans-verified-margin-depends-on-the-grid)"
             case .cooledTip:
-                guard rf.diameterMM < 2 * spacingMM else { return nil }
+                guard !rf.resolvesNeedles(atSpacingMM: spacingMM) else { return nil }
                 return path + String(format: " (rfa cooled_tip of %.2f mm): the verifying grid (%@ mm) does not resolve the tissue "
                     + "the coolant keeps cold beside the needle, so the verified margin near it depends on the grid; verify with "
                     + "grid.spacing_mm <= %.3g (docs/planning.md#the-rf-plans-verified-margin-depends-on-the-grid)",

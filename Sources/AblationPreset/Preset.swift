@@ -191,6 +191,10 @@ public struct Preset: Sendable {
         public var maxVoltageV: Double? = nil
         public var maxCurrentA: Double? = nil
         public var hasOutputLimits: Bool { maxVoltageV != nil || maxCurrentA != nil }
+        /// Whether voxels of `spacingMM` resolve cooled needles of this diameter: two or more across it.
+        /// On coarser grids the needle's surface still lies inside its voxels, but the tissue the coolant
+        /// keeps cold beside it is averaged over a voxel, so margins set next to it depend on the grid.
+        public func resolvesNeedles(atSpacingMM spacingMM: Double) -> Bool { diameterMM >= 2 * spacingMM }
         /// Cooled electrodes (extension `track_ablation`, default none): after the pump-off check
         /// the needle is pulled back `lengthMM` along its path at `speedMMS` with its bare tip held
         /// at `temperatureC`, as cooled-tip protocols coagulate the needle track (TrackAblation).

@@ -102,7 +102,7 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
             let spacing = JSONWriter.format(preset.grid.spacingMM)
             switch rf.electrode {
             case .cooledTip, .cluster:
-                if rf.diameterMM < 2 * preset.grid.spacingMM {
+                if !rf.resolvesNeedles(atSpacingMM: preset.grid.spacingMM) {
                     let what = rf.electrode == .cooledTip ? "the electrode" : "each cluster needle"
                     warnings.append(String(format: "applicators.%d: %@ (%.2f mm) is thinner than two voxels at grid.spacing_mm = %@; its surface is placed inside its voxels, but the heating and drying next to it are averaged over a voxel: use grid.spacing_mm <= %.3g to resolve them", n, what, rf.diameterMM, spacing, rf.diameterMM / 2))
                 }

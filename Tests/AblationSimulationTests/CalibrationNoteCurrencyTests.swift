@@ -10,8 +10,7 @@ import Testing
 /// model change that moves a held-out row makes CI record new errors, and this test then names the note
 /// still quoting the old ones. (Consistency, not accuracy: the errors themselves are CI's.)
 @Test func calibrationNotesQuoteTheHeldOutErrorsCIMeasures() throws {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let data = try Data(contentsOf: folder.appendingPathComponent("validation/expected-ci.json"))
+    let data = try Data(contentsOf: summaryTestsRepositoryRoot.appendingPathComponent("validation/expected-ci.json"))
     let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let heldOut = try #require(root["held_out"] as? [String: [String: Any]])
     let rows = try ValidationData.load(path: nil)
