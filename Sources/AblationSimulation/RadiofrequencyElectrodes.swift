@@ -112,7 +112,7 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
             case let .multiTine(m):
                 if m.tineDiameterMM < preset.grid.spacingMM {
                     // Modelled as wires through voxel centres (PotentialSolver.thinConductor).
-                    warnings.append(String(format: "applicators.%d: the tines (%.2f mm) are thinner than a voxel at grid.spacing_mm = %@, so each is a wire through its voxels' centres with its contact scaled to its radius; the heating next to it is averaged over a voxel, so the roll-off and the zone depend on the spacing (the 4 cm preset: about 10 % in volume between 1 and 0.75 mm): use grid.spacing_mm <= %.3g to resolve it", n, m.tineDiameterMM, spacing, m.tineDiameterMM / 2))
+                    warnings.append(String(format: "applicators.%d: the tines (%.2f mm) are thinner than a voxel at grid.spacing_mm = %@, so each is a wire through its voxels' centres with its contact scaled to its radius; the heating next to it is averaged over a voxel, so the roll-off and the zone depend on the spacing (the 4 cm preset: about 10 %% in volume between 1 and 0.75 mm): use grid.spacing_mm <= %.3g to resolve it", n, m.tineDiameterMM, spacing, m.tineDiameterMM / 2))
                 } else if m.tineDiameterMM < 2 * preset.grid.spacingMM {
                     warnings.append(String(format: "applicators.%d: the tines (%.2f mm) are thinner than two voxels at grid.spacing_mm = %@, so each is rasterised at least one voxel thick; the impedance and the heating next to them are not resolved: use grid.spacing_mm <= %.3g", n, m.tineDiameterMM, spacing, m.tineDiameterMM / 2))
                 }
