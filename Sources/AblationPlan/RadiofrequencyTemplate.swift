@@ -9,7 +9,7 @@ enum RadiofrequencyTemplate {
     /// Keys a template may fix: every `rfa` applicator key except what the planner chooses.
     static let fixedKeys = ["device", "electrode", "diameter_mm", "active_length_mm", "coolant_temperature_c", "pump_off_s",
                             "track_ablation", "spacing_mm", "tines", "deployed_diameter_mm", "tine_diameter_mm", "tine_shape",
-                            "control", "update_interval_s", "return_path_ohm"]
+                            "deployment", "control", "update_interval_s", "return_path_ohm"]
     /// Impedance control ramping to the power setting (RadiofrequencyElectrode): what the product's
     /// cooled electrodes run with.
     static let defaultControl: JSONValue = ["mode": "impedance"]

@@ -30,7 +30,9 @@ package struct ElectrodeGeometry {
     private(set) var shafts: [Rod] = []
     let isCooled: Bool
 
-    package init(_ spec: Preset.RadiofrequencySpec) {
+    /// `deployedToMM`: a multi-tine array pushed out only until it spans this diameter (a step of
+    /// a staged deployment); nil: fully deployed.
+    package init(_ spec: Preset.RadiofrequencySpec, deployedToMM: Double? = nil) {
         isCooled = spec.electrode.isCooled
         let (forward, e1, e2) = NeedleFrame.basis(tipMM: spec.tipMM, entryMM: spec.entryMM)
         let radius = spec.diameterMM / 2
@@ -46,7 +48,8 @@ package struct ElectrodeGeometry {
                 addNeedle(tip: spec.tipMM + offset, entry: spec.entryMM + offset, forward: forward, spec: spec)
             }
         case let .multiTine(tines):
-            tineArray = MultiTineArray(tipMM: spec.tipMM, entryMM: spec.entryMM, trocarDiameterMM: spec.diameterMM, spec: tines)
+            tineArray = MultiTineArray(tipMM: spec.tipMM, entryMM: spec.entryMM, trocarDiameterMM: spec.diameterMM, spec: tines,
+                                       deployedToMM: deployedToMM)
             tineRadiusMM = tines.tineDiameterMM / 2
             shafts.append(Rod(startMM: spec.tipMM, endMM: spec.entryMM, radiusMM: radius))
         }

@@ -22,16 +22,27 @@ package struct MultiTineArray {
     /// segments stay under 0.6 mm, and the rasteriser fills the segments exactly anyway.
     static let pointsPerTine = 97
 
-    init(tipMM: SIMD3<Double>, entryMM: SIMD3<Double>, trocarDiameterMM: Double, spec: Preset.RadiofrequencySpec.MultiTineSpec) {
+    /// `deployedToMM`: the tines pushed out only until the array spans this diameter. A pre-shaped
+    /// tine leaving a straight trocar takes its set curve from its end backwards, so a partly
+    /// deployed tine is the first part of the same arc, cut where it reaches half this diameter
+    /// from the axis.
+    init(tipMM: SIMD3<Double>, entryMM: SIMD3<Double>, trocarDiameterMM: Double, spec: Preset.RadiofrequencySpec.MultiTineSpec,
+         deployedToMM: Double? = nil) {
         self.tipMM = tipMM
         let (f, e1, e2) = NeedleFrame.basis(tipMM: tipMM, entryMM: entryMM)
         forward = f
         let rim = trocarDiameterMM / 2
         let reach = spec.deployedDiameterMM / 2
-        let turn: Double, radius: Double
+        var turn: Double
+        let radius: Double
         switch spec.shape {
         case .umbrella: turn = Double.pi; radius = (reach - rim) / 2
         case .star: turn = Double.pi / 2; radius = reach - rim
+        }
+        if let partial = deployedToMM, partial < spec.deployedDiameterMM {
+            // The arc's distance from the axis is rim + radius (1 - cos theta), rising on [0, pi].
+            let fraction = min(max((partial / 2 - rim) / radius, 0), 2)
+            turn = min(turn, acos(1 - fraction))
         }
         tines = (0..<spec.tines).map { n in
             let phi = 2 * Double.pi * Double(n) / Double(spec.tines)

@@ -157,10 +157,24 @@ public struct Preset: Sendable {
                 /// StarBurst-like: every tine leaves forward and bends out to perpendicular.
                 case star
             }
+            /// One step of a staged deployment: the tines pushed out until the array spans
+            /// `deployedDiameterMM`, held there for `holdS` (under temperature control, counted from
+            /// when the reading first reaches the target).
+            public struct DeploymentStep: Sendable, Equatable {
+                public var deployedDiameterMM: Double
+                public var holdS: Double
+                public init(deployedDiameterMM: Double, holdS: Double) {
+                    self.deployedDiameterMM = deployedDiameterMM
+                    self.holdS = holdS
+                }
+            }
             public var tines: Int
             public var deployedDiameterMM: Double
             public var tineDiameterMM: Double
             public var shape: Shape
+            /// Staged deployment (extension `deployment`), the last step at `deployedDiameterMM`; the
+            /// generator stops after the last hold. Empty: the whole array from the start, for `duration_s`.
+            public var deployment: [DeploymentStep] = []
         }
         public var device: String
         public var electrode: Electrode

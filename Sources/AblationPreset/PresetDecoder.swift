@@ -229,6 +229,34 @@ extension Preset {
         return m
     }
 
+    /// A multi-tine array's staged deployment: steps of growing diameter ending at the array's.
+    static func decodeDeployment(_ r: inout JSONObjectReader, deployedDiameterMM deployed: Double, trocarDiameterMM trocar: Double,
+                                 default fallback: [RadiofrequencySpec.MultiTineSpec.DeploymentStep]) throws(PresetError)
+        -> [RadiofrequencySpec.MultiTineSpec.DeploymentStep] {
+        guard let items = try r.array("deployment", required: false) else { return fallback }
+        guard items.count <= 8 else {
+            throw PresetError(path: r.child("deployment"), "has \(items.count) steps; expected at most 8 {deployed_diameter_mm, hold_s} steps")
+        }
+        var steps: [RadiofrequencySpec.MultiTineSpec.DeploymentStep] = []
+        for (n, item) in items.enumerated() {
+            var p = try JSONObjectReader(item, path: "\(r.child("deployment")).\(n)")
+            let d = try p.number("deployed_diameter_mm", .range(2, 70, unit: "mm"))
+            let hold = try p.number("hold_s", .positiveAtMost(3600, unit: "s"))
+            try p.finish()
+            if d <= trocar {
+                throw PresetError(path: p.child("deployed_diameter_mm"), "got \(JSONWriter.format(d)) mm; expected more than the trocar's diameter_mm (\(JSONWriter.format(trocar)) mm), or no tine is out")
+            }
+            if let last = steps.last, d <= last.deployedDiameterMM {
+                throw PresetError(path: p.child("deployed_diameter_mm"), "got \(JSONWriter.format(d)) mm after \(JSONWriter.format(last.deployedDiameterMM)) mm; expected each step to deploy the tines further")
+            }
+            steps.append(.init(deployedDiameterMM: d, holdS: hold))
+        }
+        if let last = steps.last, last.deployedDiameterMM != deployed {
+            throw PresetError(path: "\(r.child("deployment")).\(steps.count - 1).deployed_diameter_mm", "got \(JSONWriter.format(last.deployedDiameterMM)) mm; expected the last step to deploy the whole array (deployed_diameter_mm, \(JSONWriter.format(deployed)) mm)")
+        }
+        return steps
+    }
+
     static func decodeSchedule(_ r: inout JSONObjectReader) throws(PresetError) -> [PowerPhase] {
         guard let items = try r.array("schedule", required: true), !items.isEmpty else {
             throw PresetError(path: r.child("schedule"), "is empty; expected at least one {duration_s, power_w} phase")
@@ -282,7 +310,7 @@ extension Preset {
         ("pump_off_s", ["cooled_tip", "cluster"]), ("track_ablation", ["cooled_tip", "cluster"]),
         ("spacing_mm", ["cluster"]),
         ("tines", ["multi_tine"]), ("deployed_diameter_mm", ["multi_tine"]), ("tine_diameter_mm", ["multi_tine"]),
-        ("tine_shape", ["multi_tine"]),
+        ("tine_shape", ["multi_tine"]), ("deployment", ["multi_tine"]),
     ]
 
     static func decodeRadiofrequency(_ r: inout JSONObjectReader) throws(PresetError) -> RadiofrequencySpec {
@@ -326,8 +354,10 @@ extension Preset {
             if let profile, shape != profile.tineShape.rawValue {
                 throw PresetError(path: r.child("tine_shape"), "got \"\(shape)\"; device \"\(device)\" (\(profile.name)) has \"\(profile.tineShape.rawValue)\" tines")
             }
+            let deployment = try decodeDeployment(&r, deployedDiameterMM: deployed, trocarDiameterMM: diameter,
+                                                  default: profile?.deploymentsByDiameterMM[deployed] ?? [])
             electrode = .multiTine(.init(tines: Int(tines), deployedDiameterMM: deployed, tineDiameterMM: tineDiameter,
-                                         shape: RadiofrequencySpec.MultiTineSpec.Shape(rawValue: shape)!))
+                                         shape: RadiofrequencySpec.MultiTineSpec.Shape(rawValue: shape)!, deployment: deployment))
         } else {
             let exposures = electrodeName == "cluster" ? profile?.clusterExposuresMM : profile?.singleExposuresMM
             active = try fixed("active_length_mm", try r.number("active_length_mm", default: exposures?.last ?? 30, .range(2, 60, unit: "mm")),

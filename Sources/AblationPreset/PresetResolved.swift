@@ -74,6 +74,14 @@ extension Preset {
                     members += [("diameter_mm", .number(rf.diameterMM)), ("tines", .number(Double(m.tines))),
                                 ("deployed_diameter_mm", .number(m.deployedDiameterMM)), ("tine_diameter_mm", .number(m.tineDiameterMM)),
                                 ("tine_shape", .string(m.shape.rawValue))]
+                    // Restated whenever it is not the plain default, so that the resolved preset
+                    // reads back the same (a device's staged protocol may have been turned off).
+                    let deviceSteps = RadiofrequencyDevice(rawValue: rf.device)?.profile?.deploymentsByDiameterMM[m.deployedDiameterMM]
+                    if !m.deployment.isEmpty || deviceSteps != nil {
+                        members.append(("deployment", .array(m.deployment.map {
+                            ["deployed_diameter_mm": .number($0.deployedDiameterMM), "hold_s": .number($0.holdS)]
+                        })))
+                    }
                 }
                 members += [("tip_mm", v(rf.tipMM)), ("entry_mm", v(rf.entryMM)), ("control", control),
                             ("duration_s", .number(rf.durationS)), ("update_interval_s", .number(rf.updateIntervalS)),

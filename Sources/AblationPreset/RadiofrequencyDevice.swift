@@ -79,6 +79,9 @@ public struct RadiofrequencyDeviceProfile: Sendable, Equatable {
     /// Impedance rise above the baseline that counts as roll-off (ohm): the family's one
     /// calibrated parameter where it has one (docs/validation.md#rf-device-calibration).
     public var rollOffRiseOhm: Double = Preset.RadiofrequencySpec.defaultRollOffRiseOhm
+    /// Multi-tine arrays deployed in steps: the protocol's steps for each array size (mm); a size
+    /// not listed is deployed at once.
+    public var deploymentsByDiameterMM: [Double: [Preset.RadiofrequencySpec.MultiTineSpec.DeploymentStep]] = [:]
 
     /// Cool-tip: 17-G (1.47 mm, simulated as 1.5 mm like the validation rows) single electrodes with
     /// 2 or 3 cm exposures, or the cluster of three 2.5 cm tips 5 mm apart; the 200 W generator
@@ -101,11 +104,19 @@ public struct RadiofrequencyDeviceProfile: Sendable, Equatable {
         defaultPowerW: 90, defaultDurationS: 720)
 
     /// StarBurst XL / Semi-Flex on the 1500X: star arrays of 3-5 cm, 9 tines (0.4 mm assumed) on a
-    /// 14-G trocar; temperature control at 105 °C with the 250 W generator. The product deploys in
-    /// steps (Go-Smart's 5 cm protocol holds 105 °C for 30, 30, 420 and 420 s at growing
-    /// extensions, 15 min): ablsim deploys the whole array at once, for the 15 min.
+    /// 14-G trocar; temperature control at 105 °C with the 250 W generator, deployed in steps of
+    /// 1 cm from 2 cm, each held at 105 °C (Go-Smart's rita-starburst-{3,4,5}cm-phase.xml: 30 and
+    /// 600 s; 30, 30 and 420 s; 30, 30, 420 and 420 s), the generator off after the last hold; at
+    /// most 20 min (the holds and the warm-ups of the 5 cm protocol take about 16).
     public static let starburst = RadiofrequencyDeviceProfile(
         name: "StarBurst", electrodes: ["multi_tine"], arrayDiametersMM: [30, 40, 50], tines: 9, tineDiameterMM: 0.4,
         tineShape: .star, diameterMM: 2.1, control: .temperature(targetC: 105), generatorMaxPowerW: 250,
-        defaultPowerW: 250, defaultDurationS: 900)
+        defaultPowerW: 250, defaultDurationS: 1200,
+        deploymentsByDiameterMM: [30: steps([(20, 30), (30, 600)]),
+                                  40: steps([(20, 30), (30, 30), (40, 420)]),
+                                  50: steps([(20, 30), (30, 30), (40, 420), (50, 420)])])
+
+    private static func steps(_ list: [(Double, Double)]) -> [Preset.RadiofrequencySpec.MultiTineSpec.DeploymentStep] {
+        list.map { .init(deployedDiameterMM: $0.0, holdS: $0.1) }
+    }
 }

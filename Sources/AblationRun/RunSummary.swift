@@ -29,6 +29,10 @@ public enum RunSummary {
                 if let e = rf.coolantEnergyJ { entry.append(("coolant_energy_j", num(e, 9))) }
                 entry.append(("peak_voltage_v", num(rf.peakVoltageV)))
                 if let s = rf.powerLimitedS { entry.append(("power_limited_s", num(s))) }
+                if let starts = rf.deploymentStepStartsS {
+                    entry.append(("deployment_step_starts_s", .array(starts.map { num($0) })))
+                    entry.append(("deployment_end_s", rf.deploymentEndS.map { num($0) } ?? .null))
+                }
             }
             if let d = report.microwave {
                 // The last evaluation of the antenna pattern (forward power x efficiency, split by grid).

@@ -83,4 +83,8 @@ public struct RadiofrequencyReport: Sendable {
     public var powerLimitedS: Double?
     /// Cooled electrodes only: heat the coolant took from the tissue (J).
     public var coolantEnergyJ: Double?
+    /// Staged multi-tine deployments only: when each step's tines went out (s), and when the
+    /// generator stopped after the last step's hold (nil if the run ended first).
+    public var deploymentStepStartsS: [Double]? = nil
+    public var deploymentEndS: Double? = nil
 }

@@ -40,17 +40,33 @@ final class RadiofrequencyElectrode {
     private var scheduled = false
     /// Padded indices of the voxels the thermocouples read (multi-tine: around the tine ends);
     /// empty for cooled electrodes, whose conductors sit at the coolant temperature.
-    let thermocouples: [Int]
+    private(set) var thermocouples: [Int] = []
     /// The generator's control mode.
     let control: any GeneratorControl
     /// Padded indices of the voxels that hold a wire thinner than the voxel (tines), and for each
     /// how far its wire's surface runs above the voxel mean per unit heat density (K per W/m³;
     /// WireSurfaceTemperature): their contact follows the surface temperature.
-    let wireVoxels: [Int]
-    let wireExcessPerHeat: [Float]
+    private(set) var wireVoxels: [Int] = []
+    private(set) var wireExcessPerHeat: [Float] = []
+    /// What deploying the tines again needs: the grid, its labels and their materials.
+    private let scene: Scene
+    private let materials: [Material]
+
+    /// Staged deployment (multi-tine `deployment`; empty: the whole array from the start).
+    private let steps: [Preset.RadiofrequencySpec.MultiTineSpec.DeploymentStep]
+    /// The step deployed now, when its hold began (nil: not yet), and when each step began.
+    private(set) var step = 0
+    private var holdStartS: Double?
+    private(set) var stepStartsS: [Double] = []
+    /// The last step's hold has ended (at `deploymentEndS`): the generator is off for good.
+    private(set) var deploymentDone = false
+    private(set) var deploymentEndS: Double?
+    var isStaged: Bool { !steps.isEmpty }
+    /// The tines moved since the last solve, so the last field says nothing about their contacts.
+    private var redeployed = false
 
     /// Whether the generator is off at `time` whatever the tissue does.
-    func isOff(at time: Double) -> Bool { control.isOff(at: time) }
+    func isOff(at time: Double) -> Bool { deploymentDone || control.isOff(at: time) }
 
     /// The numerical constants of the potential solve and the held field (RadiofrequencyNumerics).
     static let numerics = RadiofrequencyNumerics()
@@ -63,7 +79,7 @@ final class RadiofrequencyElectrode {
     func needsSolve(at time: Double) -> Bool {
         guard scheduled, !isOff(at: time) else { return false }
         return time - lastSolveTime >= spec.updateIntervalS - 1e-9 || lastSolveTime < control.pausedUntil
-            || (isHeating && heat.heatRatio < HeldFieldJouleHeat.minimumHeldRatio)
+            || (isHeating && heat.heatRatio < HeldFieldJouleHeat.minimumHeldRatio) || holdEnded(at: time)
     }
 
     let threads: Int
@@ -72,6 +88,9 @@ final class RadiofrequencyElectrode {
         self.index = index
         self.threads = threads
         self.spec = spec
+        self.scene = scene
+        self.materials = materials
+        if case let .multiTine(m) = spec.electrode { steps = m.deployment } else { steps = [] }
         let g = scene.grid
         let L = PaddedLayout(nx: g.nx, ny: g.ny, nz: g.nz)
         layout = L
@@ -90,6 +109,16 @@ final class RadiofrequencyElectrode {
         for v in geometry.shaftVoxels(grid: g) {
             insulated[L.index(linear: v)] = 1
         }
+        solver.hierarchyLag = RadiofrequencyElectrode.numerics.multigridLag
+        control = spec.makeGeneratorControl()
+        deploy(steps.first.map { $0.deployedDiameterMM })
+    }
+
+    /// Places the conductors: the whole electrode, or a multi-tine array pushed out until it spans
+    /// `deployedToMM` (a step of a staged deployment). The shaft's insulation does not change.
+    private func deploy(_ deployedToMM: Double?) {
+        let g = scene.grid, L = layout
+        let geometry = ElectrodeGeometry(spec, deployedToMM: deployedToMM)
         let mask = AlignedBuffer<UInt8>(count: L.count, repeating: 0)
         for v in geometry.electrodeVoxels(grid: g) {
             mask[L.index(linear: v)] = 1
@@ -109,7 +138,6 @@ final class RadiofrequencyElectrode {
         solver.setSurfaceContacts(geometry.surfaceContacts(grid: g).map {
             (electrode: L.index(linear: $0.electrodeVoxel), tissue: L.index(linear: $0.tissueVoxel), fraction: $0.fraction)
         })
-        solver.hierarchyLag = RadiofrequencyElectrode.numerics.multigridLag
         // A thermocouple reads the mean over a junction-sized neighbourhood of its tine end (voxel
         // centres within 1 mm, or the nearest voxel on coarse grids), which keeps the reading from
         // following one voxel and makes it depend less on the spacing.
@@ -120,7 +148,44 @@ final class RadiofrequencyElectrode {
             sensed += voxels.map { L.index(linear: $0) }
         }
         thermocouples = sensed
-        control = spec.makeGeneratorControl()
+    }
+
+    /// The target of a temperature-controlled generator (nil in other modes).
+    private var targetC: Double? {
+        if case let .temperature(target, _) = spec.control { return target }
+        return nil
+    }
+
+    /// A step's hold begins when the step does, or under temperature control when the reading
+    /// first reaches the target (as the generator's protocol counts it).
+    private func startHoldIfDue(time: Double, temperature: AlignedBuffer<Float>) {
+        guard !steps.isEmpty, !deploymentDone, holdStartS == nil else { return }
+        if stepStartsS.isEmpty { stepStartsS = [time] }
+        if let target = targetC {
+            if let reading = measuredTemperature(temperature), reading >= target { holdStartS = time }
+        } else {
+            holdStartS = time
+        }
+    }
+
+    private func holdEnded(at time: Double) -> Bool {
+        guard !deploymentDone, let start = holdStartS else { return false }
+        return time - start >= steps[step].holdS - 1e-9
+    }
+
+    /// After a step's hold: the next step's tines go out, or after the last the generator stops.
+    private func advanceDeployment(time: Double, temperature: AlignedBuffer<Float>) {
+        startHoldIfDue(time: time, temperature: temperature)
+        guard holdEnded(at: time) else { return }
+        guard step + 1 < steps.count else { deploymentDone = true; deploymentEndS = time; return }
+        step += 1
+        holdStartS = nil
+        stepStartsS.append(time)
+        deploy(steps[step].deployedDiameterMM)
+        redeployed = true
+        // Impedance control measures its roll-off from the new array's own first impedance.
+        baseline = .nan
+        startHoldIfDue(time: time, temperature: temperature)
     }
 
     /// Mean of the thermocouple readings (°C), or nil for electrodes without thermocouples.
@@ -151,6 +216,7 @@ final class RadiofrequencyElectrode {
     /// Re-solves the potential for the current temperatures and applies the control law.
     func update(temperature: AlignedBuffer<Float>, time: Double) {
         scheduled = true
+        advanceDeployment(time: time, temperature: temperature)
         if isOff(at: time) {
             // The generator is off until its pause ends (or for good) and decides nothing before
             // then, so there is nothing to solve for: the impedance shown stays the last measured.
@@ -167,7 +233,7 @@ final class RadiofrequencyElectrode {
         }
         // A wire's contact follows the tissue at its surface, hotter than its voxel's mean by the
         // voxel's heat at the power now delivered (the last solve's field; none before the first).
-        if power > 0 {
+        if power > 0 && !redeployed {
             for (n, idx) in wireVoxels.enumerated() {
                 let excess = wireExcessPerHeat[n] * heatPerWatt[idx] * Float(power)
                 sigma[idx] = conductivity(idx, temperature[idx] + excess)
@@ -178,6 +244,7 @@ final class RadiofrequencyElectrode {
         // Between solves a wire voxel's heat follows its mean temperature (the held field's
         // sigma(T now) / sigma(T at the solve)), so the reference is its mean's conductivity too.
         for idx in wireVoxels { sigma[idx] = conductivity(idx, temperature[idx]) }
+        redeployed = false
         lastSolveTime = time
         solves += 1
         iterations += result.iterations
@@ -273,9 +340,10 @@ final class RadiofrequencyElectrode {
     func refreshHeat(temperature: AlignedBuffer<Float>, time: Double, dt: Double, base: AlignedBuffer<Float>?, alone: Bool,
                      into q: AlignedBuffer<Float>) -> Bool {
         guard isHeating else { return false }
-        requestedPower = control.powerBetweenSolves(requested: requestedPower, time: time, dt: dt) {
+        requestedPower = deploymentDone ? 0 : control.powerBetweenSolves(requested: requestedPower, time: time, dt: dt) {
             measuredTemperature(temperature) ?? .nan
         }
+        startHoldIfDue(time: time, temperature: temperature)
         // Between solves the limit stays the one the last solve's impedance set.
         power = min(requestedPower, powerLimit)
         if requestedPower > powerLimit && power > 0 { limitedS += dt }

@@ -146,7 +146,8 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
             report.radiofrequency = RadiofrequencyReport(
                 finalImpedanceOhm: e.resistance, potentialSolves: e.solves, cgIterations: e.iterations, peakVoltageV: e.peakVoltage,
                 powerLimitedS: e.spec.hasOutputLimits ? e.limitedS : nil,
-                coolantEnergyJ: e.spec.electrode.isCooled ? state.model.cooledContact.map { $0.removedEnergyJ[e.index] } : nil)
+                coolantEnergyJ: e.spec.electrode.isCooled ? state.model.cooledContact.map { $0.removedEnergyJ[e.index] } : nil,
+                deploymentStepStartsS: e.isStaged ? e.stepStartsS : nil, deploymentEndS: e.deploymentEndS)
             return (e.index, report)
         }
     }
