@@ -215,7 +215,9 @@ public struct ValidationMapping: Sendable, Equatable {
                 : "time not stated, the Cool-tip protocol's \(JSONWriter.format(protocolMinutes)) min assumed")
         } else if minutes == nil, row.timeText.lowercased().contains("protocol") {
             minutes = protocolMinutes
-            assumptions.append("time \"\(row.timeText)\": the \(profile.name) protocol's \(JSONWriter.format(protocolMinutes)) min")
+            // A staged protocol ends itself after its last hold; its duration is only the cap.
+            let ends = family == "starburst" ? " at most (it stops after the hold of its last deployment step)" : ""
+            assumptions.append("time \"\(row.timeText)\": the \(profile.name) protocol's \(JSONWriter.format(protocolMinutes)) min\(ends)")
         }
         guard let minutes else { return skip("time not published (or a maximum, not a setting)") }
         return .success(ValidationMapping(
