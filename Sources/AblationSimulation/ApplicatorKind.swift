@@ -87,4 +87,6 @@ public struct RadiofrequencyReport: Sendable {
     /// generator stopped after the last step's hold (nil if the run ended first).
     public var deploymentStepStartsS: [Double]? = nil
     public var deploymentEndS: Double? = nil
+    /// When the hold of the step deployed last began (nil: its reading never reached the target).
+    public var deploymentHoldStartS: Double? = nil
 }

@@ -56,11 +56,11 @@ final class RadiofrequencyElectrode {
     private let steps: [Preset.RadiofrequencySpec.MultiTineSpec.DeploymentStep]
     /// The step deployed now, when its hold began (nil: not yet), and when each step began.
     private(set) var step = 0
-    private var holdStartS: Double?
+    private(set) var holdStartS: Double?
     private(set) var stepStartsS: [Double] = []
-    /// The last step's hold has ended (at `deploymentEndS`): the generator is off for good.
-    private(set) var deploymentDone = false
+    /// When the last step's hold ended: from then on the generator is off for good.
     private(set) var deploymentEndS: Double?
+    var deploymentDone: Bool { deploymentEndS != nil }
     var isStaged: Bool { !steps.isEmpty }
     /// The tines moved since the last solve, so the last field says nothing about their contacts.
     private var redeployed = false
@@ -177,7 +177,7 @@ final class RadiofrequencyElectrode {
     private func advanceDeployment(time: Double, temperature: AlignedBuffer<Float>) {
         startHoldIfDue(time: time, temperature: temperature)
         guard holdEnded(at: time) else { return }
-        guard step + 1 < steps.count else { deploymentDone = true; deploymentEndS = time; return }
+        guard step + 1 < steps.count else { deploymentEndS = time; return }
         step += 1
         holdStartS = nil
         stepStartsS.append(time)

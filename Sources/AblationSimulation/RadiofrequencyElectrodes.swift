@@ -124,6 +124,7 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
                 warnings.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and this run set no limit, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, a lower power, or the generator's limit (control.max_voltage_v)", n, v))
             }
         }
+        warnings += unfinishedDeployments(preset: preset, result: result)
         // A named device says what it was calibrated on; generic electrodes get the general note.
         var generic = false
         for (n, a) in preset.applicators.enumerated() {
@@ -140,6 +141,36 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
         return warnings
     }
 
+    /// Staged deployments the run ended before their last step's hold was over: the zone is then
+    /// that of a partly deployed array, which a user reading the preset would not expect.
+    static func unfinishedDeployments(preset: Preset, result: SimulationResult) -> [String] {
+        result.applicators.enumerated().compactMap { n, report in
+            guard case let .radiofrequency(rf) = preset.applicators[n], case let .multiTine(m) = rf.electrode,
+                  let rfReport = report.radiofrequency else { return nil }
+            return unfinishedDeploymentWarning(applicator: n, spec: rf, steps: m.deployment, report: rfReport)
+        }
+    }
+
+    static func unfinishedDeploymentWarning(applicator n: Int, spec: Preset.RadiofrequencySpec,
+                                         steps: [Preset.RadiofrequencySpec.MultiTineSpec.DeploymentStep],
+                                         report: RadiofrequencyReport) -> String? {
+        guard let starts = report.deploymentStepStartsS, !starts.isEmpty, report.deploymentEndS == nil,
+              starts.count <= steps.count else { return nil }
+        let reached = steps[starts.count - 1].deployedDiameterMM
+        var why: String
+        if report.deploymentHoldStartS == nil, case let .temperature(target, _) = spec.control {
+            why = String(format: "the tine-end reading never reached control.target_c (%@ °C) in that step, so its hold never began", JSONWriter.format(target))
+            if let limited = report.powerLimitedS, limited > 0 {
+                why += String(format: " (an output limit held the power down for %.0f s while the tissue at the tines dried)", limited)
+            }
+        } else {
+            why = String(format: "duration_s (%@ s) ended before the step's hold did", JSONWriter.format((spec.durationS * 10).rounded() / 10))
+        }
+        let ofSteps = starts.count < steps.count ? String(format: "; the later steps to %@ mm were never deployed", JSONWriter.format(steps.last!.deployedDiameterMM)) : ""
+        return String(format: "applicators.%d: the run ended in step %d of %d of the deployment (the array at %@ mm): %@%@, so the zone is that of the partly deployed array", n, starts.count, steps.count,
+                      JSONWriter.format(reached), why, ofSteps)
+    }
+
     func reports(state: SimulationState) -> [(index: Int, report: ApplicatorReport)] {
         electrodes.map { e in
             var report = ApplicatorReport()
@@ -147,7 +178,8 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
                 finalImpedanceOhm: e.resistance, potentialSolves: e.solves, cgIterations: e.iterations, peakVoltageV: e.peakVoltage,
                 powerLimitedS: e.spec.hasOutputLimits ? e.limitedS : nil,
                 coolantEnergyJ: e.spec.electrode.isCooled ? state.model.cooledContact.map { $0.removedEnergyJ[e.index] } : nil,
-                deploymentStepStartsS: e.isStaged ? e.stepStartsS : nil, deploymentEndS: e.deploymentEndS)
+                deploymentStepStartsS: e.isStaged ? e.stepStartsS : nil, deploymentEndS: e.deploymentEndS,
+                deploymentHoldStartS: e.holdStartS)
             return (e.index, report)
         }
     }

@@ -123,3 +123,35 @@ func partlyDeployedTinesFollowTheirWholeArcs(_ shape: Preset.RadiofrequencySpec.
     #expect(reachedAgain - starts[1] > 2 * interval, "the whole array's reading is back at 60 °C only at \(reachedAgain) s")
     #expect(abs(end - (reachedAgain + 10)) <= interval, "ended at \(end) s, back at target at \(reachedAgain) s")
 }
+
+/// A run that ends before the last step's hold is over says so in its warnings, with why: the
+/// zone is then that of a partly deployed array, which the preset alone does not show.
+@Test func aDeploymentTheRunDidNotFinishIsWarnedAbout() throws {
+    func warnings(_ applicator: String) throws -> [String] {
+        let p = try decode(stagedPreset(applicator, size: 60))
+        let scene = try Scene(preset: p)
+        let result = try Simulation(preset: p, scene: scene, threads: 1).run()
+        let unfinished = Simulation.unfinishedDeployments(preset: p, result: result)
+        // summary.json carries the same warnings as ablsim validate's per-row note.
+        let all = Simulation.applicatorWarnings(preset: p, scene: scene, result: result)
+        #expect(unfinished.allSatisfy(all.contains), "\(unfinished) not among \(all)")
+        return unfinished
+    }
+    let steps = "\"deployment\": [{\"deployed_diameter_mm\": 20, \"hold_s\": 12}, {\"deployed_diameter_mm\": 40, \"hold_s\": 12}]"
+    // Finished (60 s is longer than both holds): nothing to say.
+    #expect(try warnings("{\(array), \(steps)}").isEmpty)
+    // Cut short in the last step's hold.
+    let short = try warnings("{\(array.replacingOccurrences(of: "\"duration_s\": 60", with: "\"duration_s\": 18")), \(steps)}")
+    #expect(short.count == 1 && short[0].hasPrefix("applicators.0: the run ended in step 2 of 2 of the deployment (the array at 40 mm): duration_s (18 s) ended"), "\(short)")
+    #expect(!(short.first ?? "").contains("never deployed"))
+    // A target the limited generator cannot reach: the first step is never held, the second never deployed.
+    let stalled = try warnings("""
+        {"type": "rfa", "electrode": "multi_tine", "tines": 8, "deployed_diameter_mm": 40, \(path), "duration_s": 30,
+         "control": {"mode": "temperature", "target_c": 90, "max_power_w": 50, "max_voltage_v": 10}, \(steps)}
+        """)
+    #expect(stalled.count == 1, "\(stalled)")
+    for part in ["step 1 of 2 of the deployment (the array at 20 mm)", "never reached control.target_c (90 °C)",
+                 "an output limit held the power down", "the later steps to 40 mm were never deployed"] {
+        #expect((stalled.first ?? "").contains(part), "missing \"\(part)\" in \(stalled)")
+    }
+}
