@@ -27,7 +27,8 @@ enum RadiofrequencyCalibrationNote {
         case .starburst:
             return prefix + "not fitted; checked against the volumes of 3 and 5 cm arrays at the 1500X's default protocol (ex vivo, held out): "
                 + "+74 / +129 % (1 mm), because without a voltage limit the generator drives kilovolts into the dried tissue at the tine "
-                + "ends (set control.max_voltage_v; no published limit was found), and a StarBurst XL in living pig liver (Denys 2003, "
+                + "ends (no published limit was found; with control.max_voltage_v the tine-end reading seldom reaches 105 °C and the "
+                + "deployment stalls in an early step, which a warning then says), and a StarBurst XL in living pig liver (Denys 2003, "
                 + "held out): +48 / -2 %, each deployed in the protocol's steps; read this zone as an "
                 + "uncalibrated upper bound (docs/validation.md#multi-tine-arrays-at-their-default-protocols-four-system-comparison)"
         }
