@@ -118,13 +118,7 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
                 }
             }
         }
-        for (n, report) in result.applicators.enumerated() {
-            guard case let .radiofrequency(rf) = preset.applicators[n], rf.maxVoltageV == nil, let v = report.radiofrequency?.peakVoltageV else { continue }
-            if v > RadiofrequencyElectrode.plausibleVoltageV {
-                warnings.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and this run set no limit, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, a lower power, or the generator's limit (control.max_voltage_v)", n, v))
-            }
-        }
-        warnings += unfinishedDeployments(preset: preset, result: result)
+        warnings += zoneCaveats(preset: preset, result: result)
         // A named device says what it was calibrated on; generic electrodes get the general note.
         var generic = false
         for (n, a) in preset.applicators.enumerated() {
@@ -141,14 +135,22 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
         return warnings
     }
 
-    /// Staged deployments the run ended before their last step's hold was over: the zone is then
-    /// that of a partly deployed array, which a user reading the preset would not expect.
-    static func unfinishedDeployments(preset: Preset, result: SimulationResult) -> [String] {
-        result.applicators.enumerated().compactMap { n, report in
-            guard case let .radiofrequency(rf) = preset.applicators[n], case let .multiTine(m) = rf.electrode,
-                  let rfReport = report.radiofrequency else { return nil }
-            return unfinishedDeploymentWarning(applicator: n, spec: rf, steps: m.deployment, report: rfReport)
+    /// What a generator did that the zone rests on and the preset does not show: voltages past what
+    /// a clinical generator drives (unlimited runs into dried tissue), and staged deployments the run
+    /// ended before their last step's hold was over (the zone is then a partly deployed array's).
+    static func zoneCaveats(preset: Preset, result: SimulationResult) -> [String] {
+        var caveats: [String] = []
+        for (n, report) in result.applicators.enumerated() {
+            guard case let .radiofrequency(rf) = preset.applicators[n], let rfReport = report.radiofrequency else { continue }
+            if rf.maxVoltageV == nil && rfReport.peakVoltageV > RadiofrequencyElectrode.plausibleVoltageV {
+                caveats.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and this run set no limit, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, a lower power, or the generator's limit (control.max_voltage_v)", n, rfReport.peakVoltageV))
+            }
+            if case let .multiTine(m) = rf.electrode,
+               let stalled = unfinishedDeploymentWarning(applicator: n, spec: rf, steps: m.deployment, report: rfReport) {
+                caveats.append(stalled)
+            }
         }
+        return caveats
     }
 
     static func unfinishedDeploymentWarning(applicator n: Int, spec: Preset.RadiofrequencySpec,

@@ -54,10 +54,11 @@ public final class Simulation {
         applicatorKinds.flatMap { $0.warnings(preset: preset, scene: scene, result: result) }
     }
 
-    /// Multi-tine arrays whose staged deployment the run did not finish (a warning each): the zone
-    /// is a partly deployed array's. Also among `applicatorWarnings`; `ablsim validate` notes them per row.
-    public static func unfinishedDeployments(preset: Preset, result: SimulationResult) -> [String] {
-        RadiofrequencyElectrodes.unfinishedDeployments(preset: preset, result: result)
+    /// The warnings about what a generator did that the zone rests on: RF voltages past a clinical
+    /// generator's, staged deployments the run did not finish. Also among `applicatorWarnings`;
+    /// `ablsim validate` lists them per row.
+    public static func zoneCaveats(preset: Preset, result: SimulationResult) -> [String] {
+        RadiofrequencyElectrodes.zoneCaveats(preset: preset, result: result)
     }
 
     /// Runs the treatment. What happens, in order (docs/architecture.md, "The time loop"):

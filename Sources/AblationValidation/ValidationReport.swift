@@ -12,8 +12,8 @@ public enum ValidationReport {
         public var shortAxisMM: Double
         public var longAxisMM: Double
         public var volumeML: Double
-        /// Staged deployments the run did not finish (the zone is a partly deployed array's).
-        public var unfinishedDeployments: [String] = []
+        /// What the run's generator did that its zone rests on (Simulation.zoneCaveats).
+        public var caveats: [String] = []
     }
 
     /// `overrides` (`path=value`, as `ablsim run --set`) apply to the row's generated preset, so a
@@ -28,7 +28,7 @@ public enum ValidationReport {
                                     zoneField: result.zoneField())
         return Result(row: row, shortAxisMM: analysis.zone.shortAxisMM, longAxisMM: analysis.zone.longAxisMM,
                       volumeML: analysis.zone.volumeML,
-                      unfinishedDeployments: Simulation.unfinishedDeployments(preset: preset, result: result))
+                      caveats: Simulation.zoneCaveats(preset: preset, result: result))
     }
 
     /// The report as text (a Markdown table and the counted targets), or with `json` as one JSON
@@ -44,7 +44,7 @@ public enum ValidationReport {
         lines += ["| row | device | tissue | power W | time min | short mm (published) | long mm (published) | volume mL (published) | short err | long err | volume err | role |",
                      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         var skipped: [ValidationSkip] = [], assumed: [(id: String, what: [String])] = []
-        var unfinished: [(id: String, what: [String])] = []
+        var caveats: [(id: String, what: [String])] = []
         var shortErrors: [Double] = [], longErrors: [Double] = [], volumeOnlyErrors: [Double] = []
         // The calibration targets: every axis of a manufacturer chart row within 15 %, of a
         // measured (literature) row within 25 %. Rows outside are named. RF and MWA measured rows
@@ -106,8 +106,8 @@ public enum ValidationReport {
             }
             guard let earlier = simulated[run] else { continue }
             let r = Result(row: row, shortAxisMM: earlier.shortAxisMM, longAxisMM: earlier.longAxisMM, volumeML: earlier.volumeML,
-                           unfinishedDeployments: earlier.unfinishedDeployments)
-            if !r.unfinishedDeployments.isEmpty { unfinished.append((row.id, r.unfinishedDeployments)) }
+                           caveats: earlier.caveats)
+            if !r.caveats.isEmpty { caveats.append((row.id, r.caveats)) }
             let shortError = row.shortAxisMM.map { abs(r.shortAxisMM - $0) / $0 }
             let longError = row.longAxisMM.map { abs(r.longAxisMM - $0) / $0 }
             if let e = shortError { shortErrors.append(e) }
@@ -153,7 +153,7 @@ public enum ValidationReport {
                                        ("long_axis", signed(r.longAxisMM, row.longAxisMM)),
                                        ("volume", signed(r.volumeML, row.volumeML))])),
                     ("target", .number(limit)), ("within_target", within.map { .bool($0) } ?? .null),
-                    ("unfinished_deployments", .array(r.unfinishedDeployments.map { .string($0) })),
+                    ("caveats", .array(r.caveats.map { .string($0) })),
                 ]))
             }
             lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ | %@ | %@ |",
@@ -196,10 +196,10 @@ public enum ValidationReport {
             lines.append("assumed where the row does not say:")
             for a in assumed { lines.append("- \(a.id): " + a.what.joined(separator: "; ")) }
         }
-        if !unfinished.isEmpty {
+        if !caveats.isEmpty {
             lines.append("")
-            lines.append("deployments a run did not finish (the row's zone is a partly deployed array's):")
-            for u in unfinished { lines.append("- \(u.id): " + u.what.joined(separator: "; ")) }
+            lines.append("what a row's generator did that its zone rests on (voltages no clinical generator drives, deployments not finished):")
+            for c in caveats { lines.append("- \(c.id): " + c.what.joined(separator: "; ")) }
         }
         if !notModelled.isEmpty {
             lines.append("")
