@@ -145,19 +145,15 @@ final class RadiofrequencyElectrodes: ApplicatorKind {
             if rf.maxVoltageV == nil && rfReport.peakVoltageV > RadiofrequencyElectrode.plausibleVoltageV {
                 caveats.append(String(format: "applicators.%d: the generator needed up to %.0f V rms (sqrt(P R) at a potential solve) to keep its power into dried tissue; clinical RF generators drive at most a few hundred volts and this run set no limit, so temperatures beside the electrode after it dried (max_temperature_c) are not physical: use impedance control, a lower power, or the generator's limit (control.max_voltage_v)", n, rfReport.peakVoltageV))
             }
-            if case let .multiTine(m) = rf.electrode,
-               let stalled = unfinishedDeploymentWarning(applicator: n, spec: rf, steps: m.deployment, report: rfReport) {
-                caveats.append(stalled)
-            }
+            if let stalled = unfinishedDeploymentWarning(applicator: n, spec: rf, report: rfReport) { caveats.append(stalled) }
         }
         return caveats
     }
 
-    static func unfinishedDeploymentWarning(applicator n: Int, spec: Preset.RadiofrequencySpec,
-                                         steps: [Preset.RadiofrequencySpec.MultiTineSpec.DeploymentStep],
-                                         report: RadiofrequencyReport) -> String? {
-        guard let starts = report.deploymentStepStartsS, !starts.isEmpty, report.deploymentEndS == nil,
-              starts.count <= steps.count else { return nil }
+    static func unfinishedDeploymentWarning(applicator n: Int, spec: Preset.RadiofrequencySpec, report: RadiofrequencyReport) -> String? {
+        guard case let .multiTine(m) = spec.electrode, let starts = report.deploymentStepStartsS, !starts.isEmpty,
+              report.deploymentEndS == nil, starts.count <= m.deployment.count else { return nil }
+        let steps = m.deployment
         let reached = steps[starts.count - 1].deployedDiameterMM
         var why: String
         if report.deploymentHoldStartS == nil, case let .temperature(target, _) = spec.control {

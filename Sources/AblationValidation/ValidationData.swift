@@ -216,7 +216,7 @@ public struct ValidationMapping: Sendable, Equatable {
         } else if minutes == nil, row.timeText.lowercased().contains("protocol") {
             minutes = protocolMinutes
             // A staged protocol ends itself after its last hold; its duration is only the cap.
-            let ends = family == "starburst" ? " at most (it stops after the hold of its last deployment step)" : ""
+            let ends = profile.deploymentsByDiameterMM.isEmpty ? "" : " at most (it stops after the hold of its last deployment step)"
             assumptions.append("time \"\(row.timeText)\": the \(profile.name) protocol's \(JSONWriter.format(protocolMinutes)) min\(ends)")
         }
         guard let minutes else { return skip("time not published (or a maximum, not a setting)") }

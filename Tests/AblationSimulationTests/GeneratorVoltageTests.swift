@@ -11,9 +11,9 @@ import Foundation
 import Testing
 
 /// A 10 mm cooled tip for 120 s under `control` (JSON), on 1 mm voxels.
-private func peakVoltageAndWarnings(control: String) throws -> (volts: Double, warnings: [String]) {
+private func peakVoltageAndWarnings(control: String) throws -> (volts: Double, warnings: [String], result: SimulationResult) {
     let (result, warnings) = try run(control: control)
-    return (try #require(result.applicators.first?.radiofrequency).peakVoltageV, warnings)
+    return (try #require(result.applicators.first?.radiofrequency).peakVoltageV, warnings, result)
 }
 
 private func run(control: String) throws -> (SimulationResult, [String]) {
@@ -39,8 +39,7 @@ private func run(control: String) throws -> (SimulationResult, [String]) {
     #expect(constant.volts > RadiofrequencyElectrode.plausibleVoltageV)
     #expect(constant.warnings.contains { $0.hasPrefix("applicators.0: the generator needed up to") })
     // The same warning is one of the caveats ablsim validate lists under a row.
-    let (result, _) = try run(control: #"{"mode": "constant_power", "power_w": 25}"#)
-    #expect(Simulation.zoneCaveats(preset: result.preset, result: result).contains { $0.hasPrefix("applicators.0: the generator needed up to") })
+    #expect(Simulation.zoneCaveats(preset: constant.result.preset, result: constant.result).contains { $0.hasPrefix("applicators.0: the generator needed up to") })
     #expect(impedance.volts > 0 && impedance.volts < RadiofrequencyElectrode.plausibleVoltageV)
     #expect(!impedance.warnings.contains { $0.contains("the generator needed up to") })
 }
