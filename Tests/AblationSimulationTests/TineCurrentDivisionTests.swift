@@ -2,6 +2,7 @@
 @testable import AblationKernels
 @testable import AblationPreset
 @testable import AblationSimulation
+@testable import AblationVerification
 import AblationGrid
 import Foundation
 import Testing
@@ -47,24 +48,8 @@ private func referenceShareOfLastMillimetres(_ tines: [[SIMD3<Double>]], wireRad
             }
         }
     }
-    // Gaussian elimination with partial pivoting: matrix x = 1 (the common potential).
-    var rhs = [Double](repeating: 1, count: n)
-    for c in 0..<n {
-        let pivot = (c..<n).max { abs(matrix[$0][c]) < abs(matrix[$1][c]) }!
-        matrix.swapAt(c, pivot); rhs.swapAt(c, pivot)
-        for r in (c + 1)..<n {
-            let f = matrix[r][c] / matrix[c][c]
-            if f == 0 { continue }
-            for k in c..<n { matrix[r][k] -= f * matrix[c][k] }
-            rhs[r] -= f * rhs[c]
-        }
-    }
-    var density = [Double](repeating: 0, count: n)
-    for r in stride(from: n - 1, through: 0, by: -1) {
-        var v = rhs[r]
-        for k in (r + 1)..<n { v -= matrix[r][k] * density[k] }
-        density[r] = v / matrix[r][r]
-    }
+    // The common potential, 1 on every tine.
+    let density = DenseLinearSystem.solve(matrix, [Double](repeating: 1, count: n))
     let current = (0..<n).map { density[$0] * (edges[$0 + 1] - edges[$0]) }
     let total = current.reduce(0, +)
     return windowsMM.map { w in
