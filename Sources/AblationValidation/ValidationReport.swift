@@ -105,8 +105,9 @@ public enum ValidationReport {
             case let .simulate(m, r): (mapping, run) = (m, r)
             }
             guard let earlier = simulated[run] else { continue }
-            let r = Result(row: row, shortAxisMM: earlier.shortAxisMM, longAxisMM: earlier.longAxisMM, volumeML: earlier.volumeML,
-                           caveats: earlier.caveats)
+            // Rows that share a run share its result; only the row differs.
+            var r = earlier
+            r.row = row
             if !r.caveats.isEmpty { caveats.append((row.id, r.caveats)) }
             let shortError = row.shortAxisMM.map { abs(r.shortAxisMM - $0) / $0 }
             let longError = row.longAxisMM.map { abs(r.longAxisMM - $0) / $0 }

@@ -7,6 +7,13 @@ import AblationGrid
 import Foundation
 import Testing
 
+/// Arc length along a tine of every centreline point (the tines are alike, so one serves for all).
+private func arcLengths(_ t: [SIMD3<Double>]) -> [Double] {
+    var s = [0.0]
+    for i in 1..<t.count { let d = t[i] - t[i - 1]; s.append(s[i - 1] + (d * d).sum().squareRoot()) }
+    return s
+}
+
 /// How the current divides along an array's tines, against an independent thin-wire solution.
 ///
 /// Reference: the electrostatic thin-wire integral equation for the twelve tine centrelines at one
@@ -18,11 +25,6 @@ import Testing
 /// the centrelines, which are the input both start from.
 private func referenceShareOfLastMillimetres(_ tines: [[SIMD3<Double>]], wireRadiusMM a: Double, segments n: Int,
                                              windowsMM: [Double]) -> [Double] {
-    func arcLengths(_ t: [SIMD3<Double>]) -> [Double] {
-        var s = [0.0]
-        for i in 1..<t.count { let d = t[i] - t[i - 1]; s.append(s[i - 1] + (d * d).sum().squareRoot()) }
-        return s
-    }
     let s = arcLengths(tines[0])
     let length = s[s.count - 1]
     func point(_ tine: [SIMD3<Double>], _ at: Double) -> SIMD3<Double> {
@@ -84,9 +86,7 @@ private func modelShareOfLastMillimetres(spacingMM h: Double, windowMM: Double) 
     let isWire = Set(wires)
     let V = e.solver.potential, G = e.solver.grid
     let sy = L.strideY, sz = L.strideZ
-    // Arc length along a tine of every centreline point.
-    var arc = [0.0]
-    for i in 1..<tines[0].count { let d = tines[0][i] - tines[0][i - 1]; arc.append(arc[i - 1] + (d * d).sum().squareRoot()) }
+    let arc = arcLengths(tines[0])
     let length = arc[arc.count - 1]
     var inWindow = 0.0, total = 0.0
     for (n, idx) in wires.enumerated() {
