@@ -50,6 +50,9 @@ public struct RunPipeline {
         public var result: SimulationResult
         public var necrosis: [UInt8]
         public var analysis: ZoneAnalysis
+        /// The zone after the tissue's shrinkage, for runs whose zone is the physics' own (nil with a
+        /// microwave antenna: its calibrated profile already gives the measured, shrunk zone).
+        public var contracted: ContractedZone?
         public var warnings: [String]
         var timings: [(String, Double)]
         var started: ContinuousClock.Instant
@@ -115,9 +118,12 @@ public struct RunPipeline {
         let reference = preset.referenceZone.map { ReferenceComparison.mask(of: $0, grid: scene.grid) }
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: axis, marginMM: preset.marginMM,
                                     zoneField: zoneField, reference: reference)
+        let hasAntenna = preset.applicators.contains { if case .microwave = $0 { return true } else { return false } }
+        let contracted = hasAntenna ? nil : ContractedZone(necrosis: necrosis, peakTemperature: result.peakTemperature(),
+                                                            grid: scene.grid, axis: analysis.zone.axis)
         mark("analysis_s")
         return Computed(preset: preset, presetBytes: bytes, scene: scene, result: result, necrosis: necrosis,
-                        analysis: analysis, warnings: RunPipeline.warnings(preset: preset, scene: scene, result: result, analysis: analysis),
+                        analysis: analysis, contracted: contracted, warnings: RunPipeline.warnings(preset: preset, scene: scene, result: result, analysis: analysis),
                         timings: timings, started: started)
     }
 
@@ -166,7 +172,8 @@ public struct RunPipeline {
         timings.append(("encode_s", Double(encode.components.seconds) + Double(encode.components.attoseconds) * 1e-18))
         let wall = clock.now - c.started
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-        let summary = RunSummary.json(result: result, analysis: analysis, presetSHA256: SHA256.hex(c.presetBytes),
+        let summary = RunSummary.json(result: result, analysis: analysis, contracted: c.contracted,
+                                      presetSHA256: SHA256.hex(c.presetBytes),
                                       wallTimeS: wallSeconds, threads: threads, warnings: c.warnings,
                                       outputs: files.map(\.0) + ["summary.json"], timings: timings)
         files.append(("summary.json", Data(JSONWriter.string(summary).utf8)))

@@ -7,7 +7,8 @@ import Foundation
 
 /// summary.json: the contract's keys (docs/preset-format.md) plus run diagnostics.
 public enum RunSummary {
-    public static func json(result r: SimulationResult, analysis a: ZoneAnalysis, presetSHA256: String,
+    public static func json(result r: SimulationResult, analysis a: ZoneAnalysis, contracted: ContractedZone? = nil,
+                            presetSHA256: String,
                             wallTimeS: Double, threads: Int, warnings: [String], outputs: [String],
                             timings: [(String, Double)] = []) -> JSONValue {
         let g = r.scene.grid
@@ -15,6 +16,19 @@ public enum RunSummary {
         func num(_ x: Double, _ digits: Int = 6) -> JSONValue {
             guard x.isFinite else { return .null }
             return .number(Double(String(format: "%.\(digits)g", x)) ?? x)
+        }
+        var ablation: [(String, JSONValue)] = [
+            ("volume_ml", num(a.zone.volumeML)), ("long_axis_mm", num(a.zone.longAxisMM)),
+            ("short_axis_mm", num(a.zone.shortAxisMM)), ("sphericity", num(a.zone.sphericity, 4)),
+            ("axis", v(a.zone.axis)), ("healthy_ablated_ml", num(a.healthyAblatedML)),
+            ("touches_boundary", .bool(a.boundary.touchesBoundary)),
+            ("boundary_faces", .array(a.boundary.faces.map { .string($0) })),
+        ]
+        if let c = contracted {
+            ablation.append(("contracted_estimate", [
+                "volume_ml": num(c.volumeML), "long_axis_mm": num(c.longAxisMM), "short_axis_mm": num(c.shortAxisMM),
+                "shrinkage": .string(TissueShrinkage.source),
+            ]))
         }
         let labels: [JSONValue] = r.scene.labelNames.enumerated().map { n, name in
             ["value": .number(Double(n)), "name": .string(name), "material": .string(r.scene.labelMaterials[n])]
@@ -82,11 +96,7 @@ public enum RunSummary {
             "threads": .number(Double(threads)),
             "active_row_fraction": num(r.meanActiveRowFraction, 3),
             "timings": .object(timings.map { ($0.0, num($0.1, 4)) }),
-            "ablation": ["volume_ml": num(a.zone.volumeML), "long_axis_mm": num(a.zone.longAxisMM),
-                         "short_axis_mm": num(a.zone.shortAxisMM), "sphericity": num(a.zone.sphericity, 4),
-                         "axis": v(a.zone.axis), "healthy_ablated_ml": num(a.healthyAblatedML),
-                         "touches_boundary": .bool(a.boundary.touchesBoundary),
-                         "boundary_faces": .array(a.boundary.faces.map { .string($0) })],
+            "ablation": .object(ablation),
             "targets": .array(targets),
             "max_temperature_c": num(r.peakTemperatureC),
             "applicators": .array(applicators),

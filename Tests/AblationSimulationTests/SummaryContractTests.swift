@@ -22,6 +22,8 @@ let documentedSummaryKeys: Set<String> = [
     "timings", "timings.setup_s", "timings.solver_s", "timings.analysis_s", "timings.encode_s",
     "ablation", "ablation.volume_ml", "ablation.long_axis_mm", "ablation.short_axis_mm", "ablation.sphericity", "ablation.axis",
     "ablation.healthy_ablated_ml", "ablation.touches_boundary", "ablation.boundary_faces",
+    "ablation.contracted_estimate", "ablation.contracted_estimate.volume_ml", "ablation.contracted_estimate.long_axis_mm",
+    "ablation.contracted_estimate.short_axis_mm", "ablation.contracted_estimate.shrinkage",
     "targets", "targets[].name", "targets[].volume_ml", "targets[].coverage_percent", "targets[].min_margin_mm",
     "targets[].complete", "targets[].complete_with_margin", "targets[].weakest_margin_point_mm",
     "targets[].weakest_margin_direction", "targets[].surface_margin_shares", "targets[].surface_margin_shares.below_0_mm",
@@ -490,6 +492,7 @@ func vtiFloats(_ file: Data, _ name: String) throws -> [Float] {
     #expect(keys.subtracting(documentedSummaryKeys).isEmpty, "undocumented keys: \(keys.subtracting(documentedSummaryKeys).sorted())")
     let mwaKeys: Set<String> = ["applicators[].absorbed_power_w", "applicators[].outside_grid_fraction", "applicators[].near_field_wavelength_ratio"]
     #expect(mwaKeys.isSubset(of: keys), "missing: \(mwaKeys.subtracting(keys).sorted())")
+    #expect(!keys.contains("ablation.contracted_estimate"), "a calibrated antenna's zone is already the measured, shrunk one")
     let a = run.applicator
     #expect(a["type"] as? String == "mwa")
     #expect(abs((a["delivered_energy_j"] as! Double) - 600) <= 600 * 1e-9)

@@ -1,0 +1,90 @@
+import AblationGrid
+import Foundation
+
+/// Estimated size of the necrosis zone after the ablated tissue has shrunk, the size a published
+/// measurement (gross pathology, post-ablation imaging) sees. The simulation's grid does not deform,
+/// so its zone is the tissue killed in the pre-ablation frame; this maps it to the measured one.
+///
+/// Free shrinkage toward the zone's centroid: a necrotic voxel at distance r from the centroid moves
+/// to the distance integral_0^r (1 - s(T_peak)) along the ray between them, where s is the linear
+/// shrinkage of the tissue the ray crosses (`TissueShrinkage`); each voxel's volume shrinks by
+/// (1 - s)^3. The axes are then measured on the moved voxel centres as `ZoneAnalysis` measures
+/// them (72 directions across the axis, one along it, plus one voxel). An estimate: the tissue
+/// around the zone, which holds it back in an organ, is ignored, and so is how long each voxel was hot.
+public struct ContractedZone: Sendable, Equatable {
+    public var volumeML: Double
+    public var longAxisMM: Double
+    public var shortAxisMM: Double
+
+    /// `necrosis` and `peakTemperature` on `grid`'s voxels; `axis` as given to `ZoneAnalysis`.
+    public init(necrosis: [UInt8], peakTemperature: [Float], grid g: Grid3D, axis: SIMD3<Double>,
+                law: TissueShrinkage = .rossmannPorcineLiver) {
+        let h = g.spacingMM
+        var centroid = SIMD3<Double>(repeating: 0)
+        var count = 0
+        for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx where necrosis[g.linearIndex(i, j, k)] != 0 {
+            centroid += g.worldPosition(i, j, k)
+            count += 1
+        } } }
+        guard count > 0 else {
+            volumeML = 0; longAxisMM = 0; shortAxisMM = 0
+            return
+        }
+        centroid /= Double(count)
+        let u = axis / ((axis * axis).sum()).squareRoot()
+        let helper: SIMD3<Double> = abs(u.x) < 0.9 ? [1, 0, 0] : [0, 1, 0]
+        var e1 = helper - (helper * u).sum() * u
+        e1 /= ((e1 * e1).sum()).squareRoot()
+        let e2 = SIMD3<Double>(u.y * e1.z - u.z * e1.y, u.z * e1.x - u.x * e1.z, u.x * e1.y - u.y * e1.x)
+        let directions = 72
+        let across: [SIMD3<Double>] = (0..<directions).map { d in
+            let angle = Double.pi * Double(d) / Double(directions)
+            return cos(angle) * e1 + sin(angle) * e2
+        }
+        var lo = [Double](repeating: .infinity, count: directions + 1)
+        var hi = [Double](repeating: -.infinity, count: directions + 1)
+        var volumeMM3 = 0.0
+        // The voxel whose centre is nearest to a world point (clamped: the ray stays in the grid's box).
+        func voxel(_ p: SIMD3<Double>) -> Int {
+            let q = (p - g.originMM) / h
+            let i = min(max(Int(q.x.rounded()), 0), g.nx - 1)
+            let j = min(max(Int(q.y.rounded()), 0), g.ny - 1)
+            let k = min(max(Int(q.z.rounded()), 0), g.nz - 1)
+            return g.linearIndex(i, j, k)
+        }
+        for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
+            let idx = g.linearIndex(i, j, k)
+            guard necrosis[idx] != 0 else { continue }
+            let s = Double(law.shrinkage(atPeak: peakTemperature[idx]))
+            volumeMM3 += pow(1 - s, 3) * g.voxelVolumeMM3
+            let p = g.worldPosition(i, j, k)
+            let d = p - centroid
+            let r = ((d * d).sum()).squareRoot()
+            var moved = centroid
+            if r > 0 {
+                // Midpoint rule in steps of at most a quarter voxel.
+                let steps = max(1, Int((4 * r / h).rounded(.up)))
+                let dr = r / Double(steps)
+                var contracted = 0.0
+                for n in 0..<steps {
+                    let q = centroid + d * ((Double(n) + 0.5) * dr / r)
+                    contracted += (1 - Double(law.shrinkage(atPeak: peakTemperature[voxel(q)]))) * dr
+                }
+                moved = centroid + d * (contracted / r)
+            }
+            let along = (moved * u).sum()
+            lo[directions] = min(lo[directions], along)
+            hi[directions] = max(hi[directions], along)
+            for n in 0..<directions {
+                let x = (moved * across[n]).sum()
+                lo[n] = min(lo[n], x)
+                hi[n] = max(hi[n], x)
+            }
+        } } }
+        var shortAxis = 0.0
+        for n in 0..<directions { shortAxis = max(shortAxis, hi[n] - lo[n] + h) }
+        volumeML = volumeMM3 / 1000
+        longAxisMM = hi[directions] - lo[directions] + h
+        shortAxisMM = shortAxis
+    }
+}
