@@ -14,6 +14,10 @@ public enum ValidationReport {
         public var volumeML: Double
         /// What the run's generator did that its zone rests on (Simulation.zoneCaveats).
         public var caveats: [String] = []
+        /// The zone after the tissue's shrinkage, for RF rows (a calibrated antenna's zone is
+        /// already the measured one): what a published, shrunk zone is compared with when judged
+        /// contracted (docs/validation.md#tissue-contraction-not-modelled).
+        public var contracted: ContractedZone? = nil
     }
 
     /// `overrides` (`path=value`, as `ablsim run --set`) apply to the row's generated preset, so a
@@ -24,11 +28,15 @@ public enum ValidationReport {
         let preset = try Preset.parse(bytes: Array(json.utf8), source: row.id, overrides: overrides).0
         let scene = try Scene(preset: preset)
         let result = try Simulation(preset: preset, scene: scene, threads: threads).run()
-        let analysis = ZoneAnalysis(necrosis: result.necrosis(), scene: scene, axis: [0, 0, -1], marginMM: 0,
+        let necrosis = result.necrosis()
+        let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: [0, 0, -1], marginMM: 0,
                                     zoneField: result.zoneField())
+        let radiofrequency = preset.applicators.contains { if case .radiofrequency = $0 { return true } else { return false } }
         return Result(row: row, shortAxisMM: analysis.zone.shortAxisMM, longAxisMM: analysis.zone.longAxisMM,
                       volumeML: analysis.zone.volumeML,
-                      caveats: Simulation.zoneCaveats(preset: preset, result: result))
+                      caveats: Simulation.zoneCaveats(preset: preset, result: result),
+                      contracted: radiofrequency ? ContractedZone(necrosis: necrosis, peakTemperature: result.peakTemperature(),
+                                                                  grid: scene.grid, axis: analysis.zone.axis) : nil)
     }
 
     /// The report as text (a Markdown table and the counted targets), or with `json` as one JSON
@@ -37,7 +45,8 @@ public enum ValidationReport {
     /// `error` {short_axis, long_axis, volume}, `target`, `within_target`: on the axes, or on the volume
     /// for a row publishing only a volume), `not_simulated[]` and `not_modelled[]` {id, reason},
     /// `mean_abs_error` and `counts` {chart, measured, measured_mwa, measured_rfa, fitted, held_out}, each
-    /// {rows, within, volume_only, outside[]}.
+    /// {rows, within, volume_only, outside[]}; RF rows also give `contracted` {short_axis_mm, long_axis_mm,
+    /// volume_ml, error, within_target}, counted apart as `measured_rfa_contracted` (not a target).
     public static func run(_ rows: [ValidationRow], spacingMM: Double, threads: Int, overrides: [String] = [],
                            json: Bool = false, log: @escaping @Sendable (String) -> Void = { _ in }) throws -> String {
         var lines = overrides.isEmpty ? [] : ["every row with: " + overrides.joined(separator: ", "), ""]
@@ -54,6 +63,9 @@ public enum ValidationReport {
         typealias Tally = (rows: Int, volumeOnly: Int, outside: [String])
         var chart: Tally = (0, 0, []), measured: Tally = (0, 0, [])
         var byModality: [String: Tally] = [:], heldOut: Tally = (0, 0, []), fitted: Tally = (0, 0, [])
+        // RF measured rows judged on their contracted estimate instead: reported beside the targets,
+        // not one of them (the RF fits were made on the uncontracted zones).
+        var contractedRF: Tally = (0, 0, [])
         var jsonRows: [JSONValue] = []
         // Rows that map to the same simulation (Huang & Dodd's three lobes, one paper's zone in two
         // readings) are simulated once.
@@ -138,6 +150,22 @@ public enum ValidationReport {
                 if role == .heldOut { count(&heldOut) }
                 if role == .fitted { count(&fitted) }
             }
+            // The same judgement on the contracted zone (RF measured rows).
+            var withinContracted: Bool?
+            if let c = r.contracted, limit >= 0.25 {
+                let worstContracted = max(row.shortAxisMM.map { abs(c.shortAxisMM - $0) / $0 } ?? 0,
+                                          row.longAxisMM.map { abs(c.longAxisMM - $0) / $0 } ?? 0)
+                if hasAxis {
+                    withinContracted = worstContracted <= limit
+                } else if let published = row.volumeML, published > 0 {
+                    withinContracted = VolumeTarget(axisLimit: limit).contains(predicted: c.volumeML, published: published)
+                }
+                if let w = withinContracted {
+                    contractedRF.rows += 1
+                    if !hasAxis { contractedRF.volumeOnly += 1 }
+                    if !w { contractedRF.outside.append(row.id) }
+                }
+            }
             if json {
                 func num(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
                 func signed(_ a: Double, _ b: Double?) -> JSONValue { b.map { .number((a - $0) / $0) } ?? .null }
@@ -155,6 +183,14 @@ public enum ValidationReport {
                                        ("volume", signed(r.volumeML, row.volumeML))])),
                     ("target", .number(limit)), ("within_target", within.map { .bool($0) } ?? .null),
                     ("caveats", .array(r.caveats.map { .string($0) })),
+                    ("contracted", r.contracted.map { c in .object([
+                        ("short_axis_mm", .number(c.shortAxisMM)), ("long_axis_mm", .number(c.longAxisMM)),
+                        ("volume_ml", .number(c.volumeML)),
+                        ("error", .object([("short_axis", signed(c.shortAxisMM, row.shortAxisMM)),
+                                           ("long_axis", signed(c.longAxisMM, row.longAxisMM)),
+                                           ("volume", signed(c.volumeML, row.volumeML))])),
+                        ("within_target", withinContracted.map { .bool($0) } ?? .null),
+                    ]) } ?? .null),
                 ]))
             }
             lines.append(String(format: "| %@ | %@ | %@ | %.0f | %.1f | %.1f (%@) | %.1f (%@) | %.1f (%@) | %@ | %@ | %@ | %@ |",
@@ -189,6 +225,9 @@ public enum ValidationReport {
         }
         if heldOut.rows > 0 {
             lines.append(target("held-out rows (no parameter fitted on them)", 0.25, heldOut))
+        }
+        if contractedRF.rows > 0 {
+            lines.append("not a target: " + target("RF measured rows judged on the zone after the tissue's shrinkage (ablation.contracted_estimate, fits unchanged)", 0.25, contractedRF))
         }
         let notModelled = skipped.filter { $0.kind == .notModelled }, notSimulated = skipped.filter { $0.kind == .notSimulated }
         lines.append("not modelled (an applicator ablsim has no model of; not in the targets): \(notModelled.count) rows; not simulated (the row lacks what a run needs): \(notSimulated.count) rows")
@@ -225,6 +264,7 @@ public enum ValidationReport {
             var counts: [(String, JSONValue)] = [("chart", tally(chart)), ("measured", tally(measured))]
             for modality in byModality.keys.sorted() { counts.append(("measured_\(modality.lowercased())", tally(byModality[modality]!))) }
             counts += [("fitted", tally(fitted)), ("held_out", tally(heldOut))]
+            if contractedRF.rows > 0 { counts.append(("measured_rfa_contracted", tally(contractedRF))) }
             return JSONWriter.string(.object([
                 ("spacing_mm", .number(spacingMM)), ("overrides", .array(overrides.map { .string($0) })),
                 ("rows", .array(jsonRows)),
