@@ -31,18 +31,7 @@ public struct ContractedZone: Sendable, Equatable {
             return
         }
         centroid /= Double(count)
-        let u = axis / ((axis * axis).sum()).squareRoot()
-        let helper: SIMD3<Double> = abs(u.x) < 0.9 ? [1, 0, 0] : [0, 1, 0]
-        var e1 = helper - (helper * u).sum() * u
-        e1 /= ((e1 * e1).sum()).squareRoot()
-        let e2 = SIMD3<Double>(u.y * e1.z - u.z * e1.y, u.z * e1.x - u.x * e1.z, u.x * e1.y - u.y * e1.x)
-        let directions = 72
-        let across: [SIMD3<Double>] = (0..<directions).map { d in
-            let angle = Double.pi * Double(d) / Double(directions)
-            return cos(angle) * e1 + sin(angle) * e2
-        }
-        var lo = [Double](repeating: .infinity, count: directions + 1)
-        var hi = [Double](repeating: -.infinity, count: directions + 1)
+        var extents = ZoneExtents(axis: axis)
         var volumeMM3 = 0.0
         // The voxel whose centre is nearest to a world point (clamped: the ray stays in the grid's box).
         func voxel(_ p: SIMD3<Double>) -> Int {
@@ -72,19 +61,9 @@ public struct ContractedZone: Sendable, Equatable {
                 }
                 moved = centroid + d * (contracted / r)
             }
-            let along = (moved * u).sum()
-            lo[directions] = min(lo[directions], along)
-            hi[directions] = max(hi[directions], along)
-            for n in 0..<directions {
-                let x = (moved * across[n]).sum()
-                lo[n] = min(lo[n], x)
-                hi[n] = max(hi[n], x)
-            }
+            extents.include(moved)
         } } }
-        var shortAxis = 0.0
-        for n in 0..<directions { shortAxis = max(shortAxis, hi[n] - lo[n] + h) }
+        (longAxisMM, shortAxisMM) = extents.axesMM(spacingMM: h)
         volumeML = volumeMM3 / 1000
-        longAxisMM = hi[directions] - lo[directions] + h
-        shortAxisMM = shortAxis
     }
 }

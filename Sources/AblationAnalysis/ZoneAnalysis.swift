@@ -55,39 +55,17 @@ public struct ZoneAnalysis: Sendable {
                 reference: [UInt8]? = nil) {
         let g = scene.grid
         let h = g.spacingMM
-        let u = axis / ((axis * axis).sum()).squareRoot()
-        // Two unit vectors perpendicular to the axis.
-        let helper: SIMD3<Double> = abs(u.x) < 0.9 ? [1, 0, 0] : [0, 1, 0]
-        var e1 = helper - (helper * u).sum() * u
-        e1 /= ((e1 * e1).sum()).squareRoot()
-        let e2 = SIMD3<Double>(u.y * e1.z - u.z * e1.y, u.z * e1.x - u.x * e1.z, u.x * e1.y - u.y * e1.x)
-        let directions = 72
-        var lo = [Double](repeating: .infinity, count: directions + 1)
-        var hi = [Double](repeating: -.infinity, count: directions + 1)
-        var count = 0
+        var extents = ZoneExtents(axis: axis)
         for k in 0..<g.nz {
             for j in 0..<g.ny {
-                for i in 0..<g.nx {
-                    let idx = g.linearIndex(i, j, k)
-                    guard necrosis[idx] != 0 else { continue }
-                    count += 1
-                    let p = g.worldPosition(i, j, k)
-                    let along = (p * u).sum()
-                    lo[directions] = min(lo[directions], along)
-                    hi[directions] = max(hi[directions], along)
-                    for d in 0..<directions {
-                        let angle = Double.pi * Double(d) / Double(directions)
-                        let dir = cos(angle) * e1 + sin(angle) * e2
-                        let x = (p * dir).sum()
-                        lo[d] = min(lo[d], x)
-                        hi[d] = max(hi[d], x)
-                    }
+                for i in 0..<g.nx where necrosis[g.linearIndex(i, j, k)] != 0 {
+                    extents.include(g.worldPosition(i, j, k))
                 }
             }
         }
+        let count = extents.count
         let volumeMM3 = Double(count) * g.voxelVolumeMM3
-        var shortAxis = 0.0
-        for d in 0..<directions where count > 0 { shortAxis = max(shortAxis, hi[d] - lo[d] + h) }
+        let (longAxis, shortAxis) = extents.axesMM(spacingMM: h)
         // Sphericity = pi^(1/3) (6 V)^(2/3) / A, with A from a sub-voxel iso-surface of the damage
         // field (voxel faces would overstate A by about 3/2 and make every zone look alike).
         let field = zoneField ?? (count > 0 ? ZoneAnalysis.signedDistance(necrosis, grid: g) : [])
@@ -95,8 +73,8 @@ public struct ZoneAnalysis: Sendable {
         boundary = BoundaryContact(necrosis: necrosis, grid: g)
         let area = surface.areaMM2
         let sphericity = area > 0 ? pow(Double.pi, 1.0 / 3.0) * pow(6 * volumeMM3, 2.0 / 3.0) / area : 0
-        zone = Zone(volumeML: volumeMM3 / 1000, longAxisMM: count > 0 ? hi[directions] - lo[directions] + h : 0,
-                    shortAxisMM: shortAxis, sphericity: min(sphericity, 1), axis: u)
+        zone = Zone(volumeML: volumeMM3 / 1000, longAxisMM: longAxis, shortAxisMM: shortAxis,
+                    sphericity: min(sphericity, 1), axis: extents.axis)
 
         var coverage: [TargetCoverage] = []
         if !scene.targets.isEmpty {
