@@ -1,4 +1,5 @@
 import AblationGrid
+import AblationPreset
 import Foundation
 
 /// Estimated size of the necrosis zone after the ablated tissue has shrunk, the size a published
@@ -15,6 +16,12 @@ public struct ContractedZone: Sendable, Equatable {
     public var volumeML: Double
     public var longAxisMM: Double
     public var shortAxisMM: Double
+
+    /// Whether a run's zone is the physics' own, so that its shrinkage is still to come: not with a
+    /// microwave antenna, whose calibrated profile already gives the measured, shrunk zone.
+    public static func applies(to applicators: [Preset.Applicator]) -> Bool {
+        !applicators.contains { if case .microwave = $0 { return true } else { return false } }
+    }
 
     /// `necrosis` and `peakTemperature` on `grid`'s voxels; `axis` as given to `ZoneAnalysis`.
     public init(necrosis: [UInt8], peakTemperature: [Float], grid g: Grid3D, axis: SIMD3<Double>,
@@ -33,19 +40,19 @@ public struct ContractedZone: Sendable, Equatable {
         centroid /= Double(count)
         var extents = ZoneExtents(axis: axis)
         var volumeMM3 = 0.0
-        // The voxel whose centre is nearest to a world point (clamped: the ray stays in the grid's box).
+        // Each voxel's shrinkage once: a ray samples every voxel it crosses several times.
+        let shrinkage = peakTemperature.map { Double(law.shrinkage(atPeak: $0)) }
+        // The voxel whose centre is nearest to a world point (clamped: the ray stays in the grid's box,
+        // up to rounding at its faces).
         func voxel(_ p: SIMD3<Double>) -> Int {
-            let q = (p - g.originMM) / h
-            let i = min(max(Int(q.x.rounded()), 0), g.nx - 1)
-            let j = min(max(Int(q.y.rounded()), 0), g.ny - 1)
-            let k = min(max(Int(q.z.rounded()), 0), g.nz - 1)
-            return g.linearIndex(i, j, k)
+            let q = g.voxelCoordinates(of: p).rounded(.toNearestOrAwayFromZero)
+            return g.linearIndex(min(max(Int(q.x), 0), g.nx - 1), min(max(Int(q.y), 0), g.ny - 1),
+                                 min(max(Int(q.z), 0), g.nz - 1))
         }
         for k in 0..<g.nz { for j in 0..<g.ny { for i in 0..<g.nx {
             let idx = g.linearIndex(i, j, k)
             guard necrosis[idx] != 0 else { continue }
-            let s = Double(law.shrinkage(atPeak: peakTemperature[idx]))
-            volumeMM3 += pow(1 - s, 3) * g.voxelVolumeMM3
+            volumeMM3 += pow(1 - shrinkage[idx], 3) * g.voxelVolumeMM3
             let p = g.worldPosition(i, j, k)
             let d = p - centroid
             let r = ((d * d).sum()).squareRoot()
@@ -57,7 +64,7 @@ public struct ContractedZone: Sendable, Equatable {
                 var contracted = 0.0
                 for n in 0..<steps {
                     let q = centroid + d * ((Double(n) + 0.5) * dr / r)
-                    contracted += (1 - Double(law.shrinkage(atPeak: peakTemperature[voxel(q)]))) * dr
+                    contracted += (1 - shrinkage[voxel(q)]) * dr
                 }
                 moved = centroid + d * (contracted / r)
             }

@@ -118,8 +118,7 @@ public struct RunPipeline {
         let reference = preset.referenceZone.map { ReferenceComparison.mask(of: $0, grid: scene.grid) }
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: axis, marginMM: preset.marginMM,
                                     zoneField: zoneField, reference: reference)
-        let hasAntenna = preset.applicators.contains { if case .microwave = $0 { return true } else { return false } }
-        let contracted = hasAntenna ? nil : ContractedZone(necrosis: necrosis, peakTemperature: result.peakTemperature(),
+        let contracted = !ContractedZone.applies(to: preset.applicators) ? nil : ContractedZone(necrosis: necrosis, peakTemperature: result.peakTemperature(),
                                                             grid: scene.grid, axis: analysis.zone.axis)
         mark("analysis_s")
         return Computed(preset: preset, presetBytes: bytes, scene: scene, result: result, necrosis: necrosis,

@@ -31,11 +31,10 @@ public enum ValidationReport {
         let necrosis = result.necrosis()
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: [0, 0, -1], marginMM: 0,
                                     zoneField: result.zoneField())
-        let radiofrequency = preset.applicators.contains { if case .radiofrequency = $0 { return true } else { return false } }
         return Result(row: row, shortAxisMM: analysis.zone.shortAxisMM, longAxisMM: analysis.zone.longAxisMM,
                       volumeML: analysis.zone.volumeML,
                       caveats: Simulation.zoneCaveats(preset: preset, result: result),
-                      contracted: radiofrequency ? ContractedZone(necrosis: necrosis, peakTemperature: result.peakTemperature(),
+                      contracted: ContractedZone.applies(to: preset.applicators) ? ContractedZone(necrosis: necrosis, peakTemperature: result.peakTemperature(),
                                                                   grid: scene.grid, axis: analysis.zone.axis) : nil)
     }
 
@@ -125,47 +124,39 @@ public enum ValidationReport {
             let longError = row.longAxisMM.map { abs(r.longAxisMM - $0) / $0 }
             if let e = shortError { shortErrors.append(e) }
             if let e = longError { longErrors.append(e) }
-            let worst = max(shortError ?? 0, longError ?? 0)
             let role = ValidationRole.of(row)
             if !mapping.assumptions.isEmpty { assumed.append((row.id, mapping.assumptions)) }
             let limit = row.tissue.lowercased().contains("chart") ? 0.15 : 0.25
             let hasAxis = row.shortAxisMM != nil || row.longAxisMM != nil
-            var within: Bool?
-            if hasAxis {
-                within = worst <= limit
-            } else if let published = row.volumeML, published > 0 {
-                volumeOnlyErrors.append(abs(r.volumeML - published) / published)
-                within = VolumeTarget(axisLimit: limit).contains(predicted: r.volumeML, published: published)
+            // Within target on every published axis, or on the volume for a row publishing only a volume.
+            func judged(short: Double, long: Double, volume: Double) -> Bool? {
+                if hasAxis {
+                    return max(row.shortAxisMM.map { abs(short - $0) / $0 } ?? 0, row.longAxisMM.map { abs(long - $0) / $0 } ?? 0) <= limit
+                }
+                guard let published = row.volumeML, published > 0 else { return nil }
+                return VolumeTarget(axisLimit: limit).contains(predicted: volume, published: published)
             }
+            func count(_ t: inout Tally, _ within: Bool) {
+                t.rows += 1
+                if !hasAxis { t.volumeOnly += 1 }
+                if !within { t.outside.append(row.id) }
+            }
+            if !hasAxis, let published = row.volumeML, published > 0 {
+                volumeOnlyErrors.append(abs(r.volumeML - published) / published)
+            }
+            let within = judged(short: r.shortAxisMM, long: r.longAxisMM, volume: r.volumeML)
             if let within {
-                func count(_ t: inout Tally) {
-                    t.rows += 1
-                    if !hasAxis { t.volumeOnly += 1 }
-                    if !within { t.outside.append(row.id) }
+                if limit < 0.25 { count(&chart, within) } else {
+                    count(&measured, within)
+                    count(&byModality[row.modality, default: (0, 0, [])], within)
                 }
-                if limit < 0.25 { count(&chart) } else {
-                    count(&measured)
-                    count(&byModality[row.modality, default: (0, 0, [])])
-                }
-                if role == .heldOut { count(&heldOut) }
-                if role == .fitted { count(&fitted) }
+                if role == .heldOut { count(&heldOut, within) }
+                if role == .fitted { count(&fitted, within) }
             }
             // The same judgement on the contracted zone (RF measured rows).
-            var withinContracted: Bool?
-            if let c = r.contracted, limit >= 0.25 {
-                let worstContracted = max(row.shortAxisMM.map { abs(c.shortAxisMM - $0) / $0 } ?? 0,
-                                          row.longAxisMM.map { abs(c.longAxisMM - $0) / $0 } ?? 0)
-                if hasAxis {
-                    withinContracted = worstContracted <= limit
-                } else if let published = row.volumeML, published > 0 {
-                    withinContracted = VolumeTarget(axisLimit: limit).contains(predicted: c.volumeML, published: published)
-                }
-                if let w = withinContracted {
-                    contractedRF.rows += 1
-                    if !hasAxis { contractedRF.volumeOnly += 1 }
-                    if !w { contractedRF.outside.append(row.id) }
-                }
-            }
+            let withinContracted = limit < 0.25 ? nil
+                : r.contracted.flatMap { judged(short: $0.shortAxisMM, long: $0.longAxisMM, volume: $0.volumeML) }
+            if let withinContracted { count(&contractedRF, withinContracted) }
             if json {
                 func num(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
                 func signed(_ a: Double, _ b: Double?) -> JSONValue { b.map { .number((a - $0) / $0) } ?? .null }
