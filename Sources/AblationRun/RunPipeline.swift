@@ -132,6 +132,7 @@ public struct RunPipeline {
     static func warnings(preset: Preset, scene: Scene, result: SimulationResult, analysis: ZoneAnalysis? = nil) -> [String] {
         var warnings = Simulation.applicatorWarnings(preset: preset, scene: scene, result: result)
         if let analysis, let cut = boundaryWarning(result: result, analysis: analysis) { warnings.append(cut) }
+        if let dose = UnheatedDose.warning(preset: preset, simulatedTimeS: result.simulatedTime) { warnings.append(dose) }
         return warnings
     }
 

@@ -101,8 +101,9 @@ public enum RunSummary {
             "max_temperature_c": num(r.peakTemperatureC),
             "applicators": .array(applicators),
             "vessels": .array(vessels),
-            "damage": ["model": .string(r.preset.damage.model.rawValue), "threshold": .number(r.preset.damage.threshold),
-                       "file_units": .string(damageUnits(r.preset.damage.model))],
+            "damage": .object([("model", .string(r.preset.damage.model.rawValue)), ("threshold", .number(r.preset.damage.threshold)),
+                               ("file_units", .string(damageUnits(r.preset.damage.model)))]
+                              + (UnheatedDose.fraction(preset: r.preset, simulatedTimeS: r.simulatedTime).map { [("unheated_dose_fraction", num($0, 4))] } ?? [])),
             "labels": .array(labels),
             "outputs": .array(outputs.map { .string($0) }),
             "warnings": .array(warnings.map { .string($0) }),

@@ -40,7 +40,7 @@ let documentedSummaryKeys: Set<String> = [
     "vessels[].length_mm", "vessels[].velocity_mm_s", "vessels[].wall_heat_transfer_w_m2k", "vessels[].heat_removed_w",
     "vessels[].heat_removed_j", "vessels[].outlet_temperature_c", "vessels[].occluded", "vessels[].occlusion_time_s",
     "vessels[].occluded_at_s",
-    "damage", "damage.model", "damage.threshold", "damage.file_units",
+    "damage", "damage.model", "damage.threshold", "damage.file_units", "damage.unheated_dose_fraction",
     "labels", "labels[].value", "labels[].name", "labels[].material",
     "outputs", "warnings",
 ]
