@@ -37,6 +37,9 @@ public final class DamageIntegrator: @unchecked Sendable {
     // @unchecked: workers touch disjoint slabs.
     public let layout: PaddedLayout
     public let law: DamageLaw
+    /// With a baseline, the integral counts only the rate in excess of the law's rate at that
+    /// temperature (°C), never negative: tissue held at the baseline takes no damage.
+    public let baselineC: Double?
     public let integral: AlignedBuffer<Float>
     /// Kahan compensation: the low-order part the Float sum could not hold.
     public let compensation: AlignedBuffer<Float>
@@ -48,9 +51,10 @@ public final class DamageIntegrator: @unchecked Sendable {
     let rowNecrotic: AlignedBuffer<Int32>
     public let rowMaximum: AlignedBuffer<Float>
 
-    public init(layout: PaddedLayout, law: DamageLaw) {
+    public init(layout: PaddedLayout, law: DamageLaw, baselineC: Double? = nil) {
         self.layout = layout
         self.law = law
+        self.baselineC = law == .peakTemperature ? nil : baselineC
         integral = AlignedBuffer(count: layout.count, repeating: 0)
         compensation = AlignedBuffer(count: layout.count, repeating: 0)
         previousRate = AlignedBuffer(count: layout.count, repeating: 0)
@@ -98,15 +102,34 @@ public final class DamageIntegrator: @unchecked Sendable {
         @inline(__always) func rate(_ t: Vec, at b: Int) -> Vec { Vec(repeating: 0) }
     }
 
+    /// A law's rate less its rate at the baseline temperature, floored at zero (below the baseline
+    /// nothing is undone). The baseline's rate is evaluated per lane, so per-voxel constants keep
+    /// their own baseline.
+    struct ExcessRate<Inner: RateLaw>: RateLaw {
+        let inner: Inner, baseline: Vec
+        @inline(__always) func rate(_ t: Vec, at b: Int) -> Vec {
+            let excess = inner.rate(t, at: b) - inner.rate(baseline, at: b)
+            return excess.replacing(with: 0, where: excess .< 0)
+        }
+    }
+
     /// Sets the rate memory from the initial temperature; call once before the first sample.
     public func start(temperature: AlignedBuffer<Float>, planes: Range<Int>) {
         switch law {
         case let .arrhenius(lnA, eaR):
-            start(temperature: temperature, planes: planes, law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))))
+            startWithBaseline(temperature: temperature, planes: planes, law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))))
         case let .arrheniusPerVoxel(field):
-            start(temperature: temperature, planes: planes, law: PerVoxelArrheniusRate(field))
-        case .cem43: start(temperature: temperature, planes: planes, law: CEM43Rate())
+            startWithBaseline(temperature: temperature, planes: planes, law: PerVoxelArrheniusRate(field))
+        case .cem43: startWithBaseline(temperature: temperature, planes: planes, law: CEM43Rate())
         case .peakTemperature: start(temperature: temperature, planes: planes, law: NoRate())
+        }
+    }
+
+    func startWithBaseline<Law: RateLaw>(temperature: AlignedBuffer<Float>, planes: Range<Int>, law: Law) {
+        if let baselineC {
+            start(temperature: temperature, planes: planes, law: ExcessRate(inner: law, baseline: Vec(repeating: Float(baselineC))))
+        } else {
+            start(temperature: temperature, planes: planes, law: law)
         }
     }
 
@@ -139,16 +162,25 @@ public final class DamageIntegrator: @unchecked Sendable {
         // Dispatch once per call to a copy of the loop specialised for the law.
         switch law {
         case let .arrhenius(lnA, eaR):
-            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
-                          law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))), activity: activity)
+            return sampleWithBaseline(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
+                                      law: ArrheniusRate(lnA: Vec(repeating: Float(lnA)), eaR: Vec(repeating: Float(eaR))), activity: activity)
         case let .arrheniusPerVoxel(field):
-            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
-                          law: PerVoxelArrheniusRate(field), activity: activity)
+            return sampleWithBaseline(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
+                                      law: PerVoxelArrheniusRate(field), activity: activity)
         case .cem43:
-            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: CEM43Rate(), activity: activity)
+            return sampleWithBaseline(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: CEM43Rate(), activity: activity)
         case .peakTemperature:
             return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: NoRate(), activity: activity)
         }
+    }
+
+    func sampleWithBaseline<Law: RateLaw>(temperature: AlignedBuffer<Float>, interval: Double, threshold: Double,
+                                          planes: Range<Int>, law: Law, activity: RowActivity?) -> SampleStatistics {
+        guard let baselineC else {
+            return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes, law: law, activity: activity)
+        }
+        return sample(temperature: temperature, interval: interval, threshold: threshold, planes: planes,
+                      law: ExcessRate(inner: law, baseline: Vec(repeating: Float(baselineC))), activity: activity)
     }
 
     func sample<Law: RateLaw>(temperature: AlignedBuffer<Float>, interval: Double, threshold: Double,

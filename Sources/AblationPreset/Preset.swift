@@ -258,6 +258,12 @@ public struct Preset: Sendable {
         public enum Model: String, Sendable, CaseIterable { case arrhenius, cem43, isotherm }
         public var model: Model
         public var threshold: Double
+        /// What the damage law counts from: `none` integrates it as published, down to any
+        /// temperature; `initialTemperature` counts only the rate in excess of the law's rate at
+        /// `initial_temperature_c`, so tissue never heated takes no damage (the liver's Arrhenius
+        /// constants otherwise kill it in 57 min at 37 °C). Not for isotherm damage.
+        public enum Baseline: String, Sendable, CaseIterable { case none, initialTemperature = "initial_temperature" }
+        public var baseline: Baseline = .none
     }
 
     /// Total simulated time: the longest schedule plus the cooldown.

@@ -146,6 +146,11 @@ extension Preset {
             damage.model = DamageSpec.Model(rawValue: model)!
             let fallback: Double = switch damage.model { case .arrhenius: 1; case .cem43: 240; case .isotherm: 60 }
             damage.threshold = try d.number("threshold", default: fallback, .positive)
+            let baseline = try d.string("baseline", default: "none", oneOf: DamageSpec.Baseline.allCases.map(\.rawValue))
+            damage.baseline = DamageSpec.Baseline(rawValue: baseline)!
+            if damage.model == .isotherm && damage.baseline != .none {
+                throw PresetError(path: "damage.baseline", "isotherm damage is the peak temperature, which does not accumulate: expected \"none\" (or no key) with model isotherm, got \"\(baseline)\"")
+            }
             try d.finish()
         }
 

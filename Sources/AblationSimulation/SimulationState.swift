@@ -41,7 +41,8 @@ package final class SimulationState {
         self.model = model
         self.threads = threads
         let L = model.op.layout
-        damage = DamageIntegrator(layout: L, law: damageLaw)
+        damage = DamageIntegrator(layout: L, law: damageLaw,
+                                  baselineC: preset.damage.baseline == .initialTemperature ? preset.initialTemperatureC : nil)
         activity = RowActivity(layout: L)
         temperature = model.initialTemperature(preset, scene: scene)
         nextTemperature = AlignedBuffer<Float>(count: L.count, repeating: 0)

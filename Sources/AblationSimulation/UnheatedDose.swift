@@ -9,11 +9,13 @@ import Foundation
 /// coagulation at ablative temperatures; extrapolated down, they kill liver held at 37 °C in 57 min.
 /// That dose is counted everywhere in living tissue, so the longer a run, the cooler the tissue at its
 /// zone's edge (docs/physics.md#damage-at-body-temperature). The number says how much of the threshold
-/// a run's edge owes to it; the damage itself is left as the fits used it.
+/// a run's edge owes to it. `damage.baseline` "initial_temperature" removes it (then 0); the default
+/// leaves the damage as every fit used it.
 public enum UnheatedDose {
     /// nil for peak-temperature (isotherm) damage, which does not accumulate.
     public static func fraction(preset: Preset, simulatedTimeS: Double) -> Double? {
         let t0 = preset.initialTemperatureC
+        if preset.damage.baseline == .initialTemperature && preset.damage.model != .isotherm { return 0 }
         let perSecond: Double
         switch preset.damage.model {
         case .isotherm:
@@ -35,7 +37,7 @@ public enum UnheatedDose {
 
     public static func warning(preset: Preset, simulatedTimeS: Double) -> String? {
         guard let f = fraction(preset: preset, simulatedTimeS: simulatedTimeS), f >= warningFraction else { return nil }
-        return String(format: "damage: tissue held at the initial %.4g °C reaches %.0f %% of the necrosis threshold in this run's %.0f s (damage.unheated_dose_fraction %.3g): the %@ damage law, fitted at ablative temperatures, accrues damage at body temperature, so the zone's edge lies in tissue that was only mildly heated, the more so the longer the run; no fit removes it (docs/physics.md#damage-at-body-temperature)",
+        return String(format: "damage: tissue held at the initial %.4g °C reaches %.0f %% of the necrosis threshold in this run's %.0f s (damage.unheated_dose_fraction %.3g): the %@ damage law, fitted at ablative temperatures, accrues damage at body temperature, so the zone's edge lies in tissue that was only mildly heated, the more so the longer the run (damage.baseline \"initial_temperature\" counts only the excess, outside the frame the devices were calibrated in; docs/physics.md#damage-at-body-temperature)",
                       preset.initialTemperatureC, 100 * f, simulatedTimeS, f, preset.damage.model.rawValue)
     }
 }

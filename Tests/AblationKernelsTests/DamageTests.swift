@@ -72,3 +72,40 @@ func arrheniusReachesOmegaOneAtTheQuotedTimes(case c: (Double, Double)) {
     let s = d.sample(temperature: T, interval: 1, threshold: 60, planes: 0..<L.nz)
     #expect(s.firstNonFinite == L.index(18, 2, 1))
 }
+
+/// `baselineC`: only the rate in excess of the law's rate at the baseline counts, never negative.
+/// Closed forms: Arrhenius (k(T) - k(37)) t with the liver's constants, for uniform and per-voxel
+/// constants alike; CEM43 (R^(43 - T) - 0.25^6) per minute; nothing at or below the baseline.
+@Test func damageBaselineCountsOnlyTheExcessRate() {
+    let L = PaddedLayout(nx: 17, ny: 2, nz: 1)
+    let lnA = log(7.39e39), eaR = 2.577e5 / 8.314462618
+    func k(_ c: Double) -> Double { 7.39e39 * Foundation.exp(-2.577e5 / (8.314462618 * (c + 273.15))) }
+    let field = ArrheniusField(logFrequencyFactor: AlignedBuffer(count: L.count, repeating: Float(lnA)),
+                               activationTemperature: AlignedBuffer(count: L.count, repeating: Float(eaR)))
+    for law in [DamageLaw.arrhenius(logFrequencyFactor: lnA, activationTemperature: eaR), .arrheniusPerVoxel(field)] {
+        for (celsius, seconds) in [(50.0, 60.0), (40.0, 600.0), (37.0, 3600.0), (30.0, 3600.0)] {
+            let d = DamageIntegrator(layout: L, law: law, baselineC: 37)
+            let T = AlignedBuffer<Float>(count: L.count, repeating: Float(celsius))
+            d.start(temperature: T, planes: 0..<1)
+            for _ in 0..<100 { _ = d.sample(temperature: T, interval: seconds / 100, threshold: 1, planes: 0..<1) }
+            let omega = Double(d.value(at: L.index(5, 1, 0)))
+            let expected = max(0, k(celsius) - k(37)) * seconds
+            // Float32 rates: the two exponentials each within about 1e-5 relative (their arguments
+            // near 100 lose that much in Float), so the difference within 1e-5 k(T) t.
+            #expect(abs(omega - expected) <= 1e-5 * k(celsius) * seconds + 1e-9, "\(law) \(celsius) °C: \(omega) vs \(expected)")
+        }
+    }
+    // Without a baseline, 37 °C for an hour is the published law's Omega 1.06.
+    let plain = DamageIntegrator(layout: L, law: .arrhenius(logFrequencyFactor: lnA, activationTemperature: eaR))
+    let body = AlignedBuffer<Float>(count: L.count, repeating: 37)
+    plain.start(temperature: body, planes: 0..<1)
+    _ = plain.sample(temperature: body, interval: 3600, threshold: 1, planes: 0..<1)
+    #expect(abs(Double(plain.value(at: L.index(5, 1, 0))) - k(37) * 3600) <= 1e-4 * k(37) * 3600)
+    let cem = DamageIntegrator(layout: L, law: .cem43, baselineC: 37)
+    let at43 = AlignedBuffer<Float>(count: L.count, repeating: 43)
+    cem.start(temperature: at43, planes: 0..<1)
+    _ = cem.sample(temperature: at43, interval: 60, threshold: 240, planes: 0..<1)
+    #expect(abs(Double(cem.value(at: L.index(3, 0, 0))) - (1 - Foundation.pow(0.25, 6))) < 1e-6)
+    let peak = DamageIntegrator(layout: L, law: .peakTemperature, baselineC: 37)
+    #expect(peak.baselineC == nil, "peak temperature does not accumulate")
+}

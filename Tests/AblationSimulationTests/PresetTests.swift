@@ -76,6 +76,8 @@ func expectError(_ text: String, _ overrides: [String] = [], code: Int32 = 65, p
     expectError(minimalPreset, ["regions.0={\"material\":\"livr\",\"shape\":{\"type\":\"sphere\",\"center_mm\":[0,0,0],\"radius_mm\":1}}"],
                 path: "regions.0.material", contains: "did you mean \"liver\"")
     expectError(minimalPreset, ["damage.model=arrhenious"], path: "damage.model", contains: "did you mean \"arrhenius\"")
+    expectError(minimalPreset, ["damage.model=isotherm", "damage.baseline=initial_temperature"], path: "damage.baseline", contains: "does not accumulate")
+    expectError(minimalPreset, ["damage.baseline=body"], path: "damage.baseline", contains: "expected one of \"none\", \"initial_temperature\"")
     expectError(minimalPreset, ["ablsim=2"], path: "ablsim", contains: "expected 1")
     expectError(minimalPreset, ["applicators.0.type=laser"], path: "applicators.0.type", contains: "expected one of \"heat_source\", \"mwa\", \"rfa\"")
     expectError(minimalPreset, ["time.dt_s=5"], path: "time.dt_s", contains: "stability bound")

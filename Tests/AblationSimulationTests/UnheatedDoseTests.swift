@@ -50,3 +50,16 @@ private func liverRatePerSecond(_ celsius: Double) -> Double {
     let isotherm = try FinishedRun(preset: unheatedPreset(name: "unheated-iso", initialC: 37, seconds: 900, model: "isotherm"), in: scratch, name: "iso")
     #expect(isotherm["damage.unheated_dose_fraction"] == nil, "peak temperature does not accumulate")
 }
+
+@Test func baselineAtTheInitialTemperatureLeavesUnheatedTissueUndamaged() throws {
+    let scratch = try scratchFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let text = unheatedPreset(name: "unheated-excess", initialC: 37, seconds: 900)
+        .replacingOccurrences(of: "\"damage\": {\"model\": \"arrhenius\"}", with: "\"damage\": {\"model\": \"arrhenius\", \"baseline\": \"initial_temperature\"}")
+    #expect(text.contains("initial_temperature\"}"))
+    let run = try FinishedRun(preset: text, in: scratch, name: "excess")
+    #expect(run.number("damage.unheated_dose_fraction") == 0)
+    #expect(try run.volume("damage.nii.gz").values[0] == 0, "a voxel held at 37 °C takes no damage")
+    #expect(!(run.summary["warnings"] as! [String]).contains { $0.hasPrefix("damage:") })
+    #expect(run["resolved_preset.damage.baseline"] as? String == "initial_temperature")
+}
