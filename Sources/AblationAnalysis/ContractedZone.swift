@@ -17,10 +17,13 @@ public struct ContractedZone: Sendable, Equatable {
     public var longAxisMM: Double
     public var shortAxisMM: Double
 
-    /// Whether a run's zone is the physics' own, so that its shrinkage is still to come: not with a
-    /// microwave antenna, whose calibrated profile already gives the measured, shrunk zone.
-    public static func applies(to applicators: [Preset.Applicator]) -> Bool {
-        !applicators.contains { if case .microwave = $0 { return true } else { return false } }
+    /// The estimate for a run whose zone is the physics' own, so that its shrinkage is still to come;
+    /// nil with a microwave antenna, whose calibrated profile already gives the measured, shrunk zone
+    /// (`peakTemperature` is then not evaluated).
+    public static func estimate(applicators: [Preset.Applicator], necrosis: [UInt8], peakTemperature: @autoclosure () -> [Float],
+                                grid: Grid3D, axis: SIMD3<Double>) -> ContractedZone? {
+        let hasAntenna = applicators.contains { if case .microwave = $0 { return true } else { return false } }
+        return hasAntenna ? nil : ContractedZone(necrosis: necrosis, peakTemperature: peakTemperature(), grid: grid, axis: axis)
     }
 
     /// `necrosis` and `peakTemperature` on `grid`'s voxels; `axis` as given to `ZoneAnalysis`.

@@ -118,8 +118,8 @@ public struct RunPipeline {
         let reference = preset.referenceZone.map { ReferenceComparison.mask(of: $0, grid: scene.grid) }
         let analysis = ZoneAnalysis(necrosis: necrosis, scene: scene, axis: axis, marginMM: preset.marginMM,
                                     zoneField: zoneField, reference: reference)
-        let contracted = !ContractedZone.applies(to: preset.applicators) ? nil : ContractedZone(necrosis: necrosis, peakTemperature: result.peakTemperature(),
-                                                            grid: scene.grid, axis: analysis.zone.axis)
+        let contracted = ContractedZone.estimate(applicators: preset.applicators, necrosis: necrosis,
+                                                 peakTemperature: result.peakTemperature(), grid: scene.grid, axis: analysis.zone.axis)
         mark("analysis_s")
         return Computed(preset: preset, presetBytes: bytes, scene: scene, result: result, necrosis: necrosis,
                         analysis: analysis, contracted: contracted, warnings: RunPipeline.warnings(preset: preset, scene: scene, result: result, analysis: analysis),

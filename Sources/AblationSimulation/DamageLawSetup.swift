@@ -1,5 +1,6 @@
 import AblationKernels
 import AblationPreset
+import AblationTissue
 import Foundation
 
 extension DamageLaw {
@@ -11,10 +12,7 @@ extension DamageLaw {
         case .cem43: self = .cem43
         case .isotherm: self = .peakTemperature
         case .arrhenius:
-            let constants = scene.labelMaterials.map { name in
-                let m = preset.materials[name]!
-                return (lnA: log(m.arrheniusFrequencyFactorPerS), eaR: m.arrheniusActivationEnergyJMol / DamageLaw.gasConstantJMolK)
-            }
+            let constants = scene.labelMaterials.map { DamageLaw.arrheniusConstants(preset.materials[$0]!) }
             let background = constants[0]
             if constants.allSatisfy({ $0 == background }) {
                 self = .arrhenius(logFrequencyFactor: background.lnA, activationTemperature: background.eaR)
@@ -31,6 +29,17 @@ extension DamageLaw {
             } } }
             self = .arrheniusPerVoxel(ArrheniusField(logFrequencyFactor: lnA, activationTemperature: eaR))
         }
+    }
+
+    /// A material's Arrhenius constants as the law uses them: ln A and Ea / R (K).
+    static func arrheniusConstants(_ m: Material) -> (lnA: Double, eaR: Double) {
+        (lnA: log(m.arrheniusFrequencyFactorPerS), eaR: m.arrheniusActivationEnergyJMol / gasConstantJMolK)
+    }
+
+    /// The damage integrator's baseline (°C) for `preset`: its initial temperature with
+    /// `damage.baseline` "initial_temperature", else none.
+    static func baselineC(_ preset: Preset) -> Double? {
+        preset.damage.baseline == .initialTemperature ? preset.initialTemperatureC : nil
     }
 
     /// R in J/mol/K (CODATA 2018), turning an activation energy into a temperature.

@@ -41,8 +41,7 @@ package final class SimulationState {
         self.model = model
         self.threads = threads
         let L = model.op.layout
-        damage = DamageIntegrator(layout: L, law: damageLaw,
-                                  baselineC: preset.damage.baseline == .initialTemperature ? preset.initialTemperatureC : nil)
+        damage = DamageIntegrator(layout: L, law: damageLaw, baselineC: DamageLaw.baselineC(preset))
         activity = RowActivity(layout: L)
         temperature = model.initialTemperature(preset, scene: scene)
         nextTemperature = AlignedBuffer<Float>(count: L.count, repeating: 0)

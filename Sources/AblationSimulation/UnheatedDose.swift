@@ -15,18 +15,19 @@ public enum UnheatedDose {
     /// nil for peak-temperature (isotherm) damage, which does not accumulate.
     public static func fraction(preset: Preset, simulatedTimeS: Double) -> Double? {
         let t0 = preset.initialTemperatureC
-        if preset.damage.baseline == .initialTemperature && preset.damage.model != .isotherm { return 0 }
         let perSecond: Double
         switch preset.damage.model {
         case .isotherm:
             return nil
+        case _ where DamageLaw.baselineC(preset) != nil:
+            return 0  // tissue held at the baseline takes no damage by construction
         case .cem43:
             // Sapareto & Dewey: minutes at 43 °C equivalent, R = 0.25 below 43 °C, 0.5 above.
             perSecond = pow(t0 < 43 ? 0.25 : 0.5, 43 - t0) / 60
         case .arrhenius:
             guard let m = preset.materials[preset.background] else { return nil }
-            let kelvin = t0 + 273.15
-            perSecond = exp(log(m.arrheniusFrequencyFactorPerS) - m.arrheniusActivationEnergyJMol / (DamageLaw.gasConstantJMolK * kelvin))
+            let c = DamageLaw.arrheniusConstants(m)
+            perSecond = exp(c.lnA - c.eaR / (t0 + 273.15))
         }
         return perSecond * simulatedTimeS / preset.damage.threshold
     }

@@ -34,8 +34,9 @@ public enum ValidationReport {
         return Result(row: row, shortAxisMM: analysis.zone.shortAxisMM, longAxisMM: analysis.zone.longAxisMM,
                       volumeML: analysis.zone.volumeML,
                       caveats: Simulation.zoneCaveats(preset: preset, result: result),
-                      contracted: ContractedZone.applies(to: preset.applicators) ? ContractedZone(necrosis: necrosis, peakTemperature: result.peakTemperature(),
-                                                                  grid: scene.grid, axis: analysis.zone.axis) : nil)
+                      contracted: ContractedZone.estimate(applicators: preset.applicators, necrosis: necrosis,
+                                                          peakTemperature: result.peakTemperature(), grid: scene.grid,
+                                                          axis: analysis.zone.axis))
     }
 
     /// The report as text (a Markdown table and the counted targets), or with `json` as one JSON

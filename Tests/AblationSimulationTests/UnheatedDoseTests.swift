@@ -7,13 +7,13 @@ import Testing
 // against the closed form of the liver's published constants and against the damage the solver itself
 // integrated in a voxel that stayed at the initial temperature.
 
-private func unheatedPreset(name: String, initialC: Double, seconds: Double, model: String = "arrhenius") -> String {
+private func unheatedPreset(name: String, initialC: Double, seconds: Double, damage: String = #"{"model": "arrhenius"}"#) -> String {
     """
     {"ablsim": 1, "name": "\(name)", "grid": {"size_mm": [24, 24, 24], "spacing_mm": 2},
      "boundary": {"type": "dirichlet", "temperature_c": \(initialC)}, "initial_temperature_c": \(initialC),
      "applicators": [{"type": "heat_source", "shape": {"type": "sphere", "center_mm": [0, 0, 0], "radius_mm": 2},
                       "schedule": [{"duration_s": \(seconds), "power_w": 0.001}]}],
-     "time": {"cooldown_s": 0}, "damage": {"model": "\(model)"}}
+     "time": {"cooldown_s": 0}, "damage": \(damage)}
     """
 }
 
@@ -47,15 +47,15 @@ private func liverRatePerSecond(_ celsius: Double) -> Double {
     #expect(abs(reported - liverRatePerSecond(20) * 900) <= 5e-4 * liverRatePerSecond(20) * 900, "\(reported)")
     #expect(reported < 1e-3)
     #expect(!(bench.summary["warnings"] as! [String]).contains { $0.hasPrefix("damage:") })
-    let isotherm = try FinishedRun(preset: unheatedPreset(name: "unheated-iso", initialC: 37, seconds: 900, model: "isotherm"), in: scratch, name: "iso")
+    let isotherm = try FinishedRun(preset: unheatedPreset(name: "unheated-iso", initialC: 37, seconds: 900, damage: #"{"model": "isotherm"}"#), in: scratch, name: "iso")
     #expect(isotherm["damage.unheated_dose_fraction"] == nil, "peak temperature does not accumulate")
 }
 
 @Test func baselineAtTheInitialTemperatureLeavesUnheatedTissueUndamaged() throws {
     let scratch = try scratchFolder()
     defer { try? FileManager.default.removeItem(at: scratch) }
-    let text = unheatedPreset(name: "unheated-excess", initialC: 37, seconds: 900)
-        .replacingOccurrences(of: "\"damage\": {\"model\": \"arrhenius\"}", with: "\"damage\": {\"model\": \"arrhenius\", \"baseline\": \"initial_temperature\"}")
+    let text = unheatedPreset(name: "unheated-excess", initialC: 37, seconds: 900,
+                              damage: #"{"model": "arrhenius", "baseline": "initial_temperature"}"#)
     #expect(text.contains("initial_temperature\"}"))
     let run = try FinishedRun(preset: text, in: scratch, name: "excess")
     #expect(run.number("damage.unheated_dose_fraction") == 0)
